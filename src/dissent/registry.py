@@ -1,0 +1,59 @@
+"""Resolve solver/render names from config and validate solver parameters before any job runs."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+
+
+class ParameterError(ValueError):
+    """A solver parameter (or grid axis) is outside its allowed range.
+
+    ``key`` names the offending parameter; the message says what is allowed.
+    """
+
+    def __init__(self, key: str, message: str):
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+def validates(check: Callable[..., None]):
+    """Attach ``check(**kwargs)`` to a solver; it is run on the full grid before any job."""
+
+    def attach(fn):
+        fn.validate = check
+        return fn
+
+    return attach
+
+
+def resolve(name: str, package: str) -> Callable:
+    """Import ``package.<module>.<function>`` from a config name ``"<module>.<function>"``."""
+    module_name, _, attr = name.rpartition(".")
+    if not module_name:
+        raise ValueError(f"{name!r} is not of the form '<module>.<function>'")
+    module = importlib.import_module(f"{package}.{module_name}")
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise ValueError(f"{package}.{module_name} has no function {attr!r}") from None
+
+
+def solver(name: str) -> Callable:
+    """The solver function named ``"<module>.<function>"`` in :mod:`dissent.models`."""
+    return resolve(name, "dissent.models")
+
+
+def renderer(name: str) -> Callable:
+    """The render function named ``"<module>.<function>"`` in :mod:`dissent.figures`."""
+    return resolve(name, "dissent.figures")
+
+
+def keyword_names(fn: Callable) -> tuple[set[str], set[str]]:
+    """(all keyword names, required keyword names) of a solver."""
+    params = inspect.signature(fn).parameters.values()
+    names = {p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    required = {p.name for p in params if p.name in names and p.default is p.empty}
+    return names, required
