@@ -1,0 +1,18 @@
+"""Shared quantum core: superoperators, steady states, time evolution, entanglement measures."""
+
+from .evolve import evolve
+from .measures import concurrence, fidelity, min_pt_eigenvalue, partial_transpose, purity
+from .steady import fixed_point, steady_state
+from .superop import liouvillian
+
+__all__ = [
+    "concurrence",
+    "evolve",
+    "fidelity",
+    "fixed_point",
+    "liouvillian",
+    "min_pt_eigenvalue",
+    "partial_transpose",
+    "purity",
+    "steady_state",
+]
