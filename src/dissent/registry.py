@@ -57,3 +57,9 @@ def keyword_names(fn: Callable) -> tuple[set[str], set[str]]:
     names = {p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
     required = {p.name for p in params if p.name in names and p.default is p.empty}
     return names, required
+
+
+def accepts_string(fn: Callable, name: str) -> bool:
+    """Whether keyword ``name`` of a solver takes a string (annotated str or a str default)."""
+    param = inspect.signature(fn).parameters[name]
+    return isinstance(param.default, str) or "str" in str(param.annotation)

@@ -1,0 +1,23 @@
+# Reproduction of four papers on dissipative entanglement of spin qubits.
+# `snakemake --cores 2` builds every figure of the papers listed in config/config.yaml;
+# `snakemake --cores 2 check` rebuilds the quick variant and compares it with tests/baselines.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/grid.smk"
+include: "workflow/rules/solve.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/render.smk"
+include: "workflow/rules/check.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_outputs("full"),

@@ -1,0 +1,78 @@
+"""Figure-diff checks: data compared numerically, images by RMS, against committed baselines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from matplotlib.testing.compare import compare_images
+
+from . import io
+
+
+def compare_data(actual: xr.Dataset, baseline: xr.Dataset, rtol: float, atol: float) -> list[str]:
+    """Differences between two figure datasets, as readable lines (empty when they agree)."""
+    problems = []
+    for name in sorted(set(baseline.variables) | set(actual.variables)):
+        if name not in actual.variables:
+            problems.append(f"{name}: missing (in the baseline)")
+            continue
+        if name not in baseline.variables:
+            problems.append(f"{name}: new (not in the baseline)")
+            continue
+        a, b = actual[name], baseline[name]
+        if a.dims != b.dims or a.shape != b.shape:
+            problems.append(f"{name}: shape {dict(a.sizes)} != baseline {dict(b.sizes)}")
+            continue
+        if a.dtype.kind not in "fiub":
+            if not np.array_equal(a.values, b.values):
+                problems.append(f"{name}: values differ")
+            continue
+        av, bv = a.values.astype(float), b.values.astype(float)
+        close = np.isclose(av, bv, rtol=rtol, atol=atol, equal_nan=True)
+        if not close.all():
+            diff = np.abs(av - bv)
+            problems.append(
+                f"{name}: {int((~close).sum())} of {close.size} values differ "
+                f"(max |diff| {np.nanmax(diff):.3g}, rtol {rtol:g}, atol {atol:g})"
+            )
+    return problems
+
+
+def check_figure(nc: Path, png: Path, base_nc: Path, base_png: Path, rtol: float, atol: float,
+                 rms: float, diff_png: Path) -> dict:
+    """Verdict for one figure; a failed image comparison leaves ``diff_png``."""
+    verdict = {"figure": str(png), "baseline": str(base_png), "data": [], "image": None}
+    if not base_nc.exists() or not base_png.exists():
+        verdict.update(passed=False, data=[f"no baseline at {base_nc} / {base_png}"])
+        return verdict
+    verdict["data"] = compare_data(io.read_netcdf(nc), io.read_netcdf(base_nc), rtol, atol)
+    result = compare_images(str(base_png), str(png), tol=rms, in_decorator=True)
+    if result is not None:
+        verdict["image"] = f"RMS {result['rms']:.3f} > {rms}"
+        produced = Path(result["diff"])
+        diff_png.parent.mkdir(parents=True, exist_ok=True)
+        produced.replace(diff_png)
+        verdict["diff_image"] = str(diff_png)
+    verdict["passed"] = not verdict["data"] and verdict["image"] is None
+    return verdict
+
+
+def summary(verdicts: list[dict]) -> str:
+    """Markdown summary of all verdicts."""
+    failed = [v for v in verdicts if not v["passed"]]
+    lines = [f"# Figure check: {len(verdicts) - len(failed)} passed, {len(failed)} failed", ""]
+    for v in verdicts:
+        lines.append(f"- {'PASS' if v['passed'] else 'FAIL'} {v['figure']}")
+        for problem in v["data"]:
+            lines.append(f"    - data: {problem}")
+        if v.get("image"):
+            lines.append(f"    - image: {v['image']} (diff: {v.get('diff_image')})")
+    return "\n".join(lines) + "\n"
+
+
+def write_json(obj: dict, path: Path) -> None:
+    with io.atomic_path(path, suffix=".tmp.json") as tmp:
+        tmp.write_text(json.dumps(obj, indent=2, sort_keys=True))

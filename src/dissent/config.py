@@ -1,0 +1,246 @@
+"""Figure configuration: loading, merging, the quick variant, grids, and validation.
+
+A figure's configuration is data (see docs/developing.md). Everything here is cheap and runs before
+any job: a bad configuration fails with a :class:`ConfigError` that names the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import yaml
+
+from . import registry
+
+VARIANTS = ("full", "quick")
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message starts with the dotted key."""
+
+
+def deep_merge(base: Mapping, override: Mapping) -> dict:
+    """Recursive dict merge; values of ``override`` win, mappings are merged key by key."""
+    out = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_papers(paths: Iterable[str | Path]) -> dict:
+    """Read and deep-merge paper configuration files (each a mapping paper -> figures)."""
+    merged: dict = {}
+    for path in sorted(Path(p) for p in paths):
+        with open(path) as fh:
+            data = yaml.safe_load(fh) or {}
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{path}: the top level must be a mapping of paper keys")
+        merged = deep_merge(merged, data)
+    return merged
+
+
+def paper_files(directory: str | Path) -> list[Path]:
+    """All YAML files of the paper configuration directory."""
+    return sorted(Path(directory).glob("*.yaml"))
+
+
+@cache
+def _schema() -> dict:
+    text = resources.files("dissent").joinpath("schema/papers.schema.yaml").read_text()
+    return yaml.safe_load(text)
+
+
+def _key(path: Iterable) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
+    """Validate a configuration against a JSON schema (default: the paper-file schema).
+
+    Raises ConfigError naming the dotted key of the first error (unknown keys, types, ranges).
+    """
+    validator = jsonschema.Draft202012Validator(schema or _schema())
+    errors = sorted(validator.iter_errors(papers), key=lambda e: (len(e.path), list(e.path)))
+    if errors:
+        err = jsonschema.exceptions.best_match(errors)
+        where = _key(err.absolute_path) or "<top level>"
+        raise ConfigError(f"{where}: {_schema_message(err)}")
+
+
+def _schema_message(err: jsonschema.ValidationError) -> str:
+    if err.validator == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(set(err.instance) - set(allowed))
+        return f"unknown key(s) {extra}; allowed keys: {allowed}"
+    if err.validator == "oneOf":
+        real = [e for e in err.context or [] if e.validator not in ("required", "not")]
+        if real:
+            sub = real[0]
+            key = _key(sub.relative_path)
+            if sub.validator == "minimum" and key.endswith(".2"):
+                return f"{key[:-2]}: the number of points must be >= 1 (got {sub.instance})"
+            return f"{key}: {sub.message}"
+        return "an axis needs exactly one of 'values', 'linspace: [start, stop, num]', 'logspace'"
+    if err.validator == "minimum" and list(err.path)[-2:-1] in (["linspace"], ["logspace"]):
+        return f"the number of points must be >= 1 (got {err.instance}): empty grid"
+    if err.validator == "minItems" and err.validator_value == 1:
+        return "empty list: a grid axis needs at least one value"
+    return err.message
+
+
+def figure_spec(papers: Mapping, paper: str, figure: str, variant: str = "full") -> dict:
+    """The effective configuration of one figure for a variant ('full' or 'quick')."""
+    if variant not in VARIANTS:
+        raise ConfigError(f"variant {variant!r} is not one of {VARIANTS}")
+    if paper not in papers:
+        raise ConfigError(f"{paper}: unknown paper; configured papers: {sorted(papers)}")
+    if figure not in papers[paper]:
+        raise ConfigError(f"{paper}.{figure}: unknown figure; known: {sorted(papers[paper])}")
+    spec = copy.deepcopy(papers[paper][figure])
+    quick = spec.pop("quick", {})
+    if variant == "quick":
+        spec = deep_merge(spec, quick)
+    spec.setdefault("render", f"{paper}.{figure}")
+    return spec
+
+
+def spec_hash(spec: Mapping) -> str:
+    """Stable short hash of a configuration mapping (provenance, cache keys)."""
+    text = json.dumps(spec, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def axis_values(spec: Mapping, key: str = "axis") -> np.ndarray:
+    """1-D float array of an axis spec: values | linspace [a, b, n] | logspace [e0, e1, n]."""
+    if "values" in spec:
+        values = np.asarray(spec["values"], dtype=float)
+    elif "linspace" in spec:
+        a, b, n = spec["linspace"]
+        values = np.linspace(a, b, int(n))
+    elif "logspace" in spec:
+        a, b, n = spec["logspace"]
+        values = np.logspace(a, b, int(n))
+    else:
+        raise ConfigError(f"{key}: an axis needs 'values', 'linspace' or 'logspace'")
+    if values.size == 0:
+        raise ConfigError(f"{key}: empty grid axis; give at least one value")
+    if not np.all(np.isfinite(values)):
+        raise ConfigError(f"{key}: axis values must be finite numbers")
+    return values
+
+
+def is_axis_spec(value) -> bool:
+    return isinstance(value, Mapping) and bool({"values", "linspace", "logspace"} & set(value))
+
+
+def param_values(params: Mapping, where: str) -> dict:
+    """Solver keyword params: axis-spec dicts become arrays, everything else passes through."""
+    out = {}
+    for name, value in params.items():
+        if is_axis_spec(value):
+            out[name] = axis_values(value, f"{where}.{name}")
+        elif isinstance(value, Mapping):
+            raise ConfigError(
+                f"{where}.{name}: a mapping parameter must be an axis spec "
+                "(values | linspace | logspace)"
+            )
+        else:
+            out[name] = value
+    return out
+
+
+def grid_axes(grid: Mapping, where: str = "grid") -> dict[str, np.ndarray]:
+    """Ordered axis name -> values of a panel's grid."""
+    return {name: axis_values(spec, f"{where}.{name}") for name, spec in grid.items()}
+
+
+def grid_points(axes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Flattened outer product (C order) of the axes: name -> 1-D array of length npoints."""
+    if not axes:
+        return {}
+    mesh = np.meshgrid(*axes.values(), indexing="ij")
+    return {name: m.reshape(-1) for name, m in zip(axes, mesh, strict=True)}
+
+
+def n_points(grid: Mapping) -> int:
+    return int(np.prod([axis_values(s).size for s in grid.values()], dtype=int))
+
+
+def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
+    """Resolve names and validate every panel's parameters on its full grid (no solving)."""
+    where = f"{paper}.{figure}" + (".quick" if variant == "quick" else "")
+    try:
+        registry.renderer(spec["render"])
+    except (ImportError, ValueError) as exc:
+        raise ConfigError(
+            f"{where}.render: no render function {spec['render']!r} ({exc}); "
+            "is the figure key spelled right?"
+        ) from None
+    for panel_name, panel in spec["panels"].items():
+        pwhere = f"{where}.panels.{panel_name}"
+        for role, resolve in (("solver", registry.solver), ("companion", registry.solver)):
+            if role in panel:
+                try:
+                    resolve(panel[role])
+                except (ImportError, ValueError) as exc:
+                    raise ConfigError(f"{pwhere}.{role}: {exc}") from None
+        solver = registry.solver(panel["solver"])
+        grid = panel.get("grid", {})
+        params = param_values(panel.get("params", {}), f"{pwhere}.params")
+        names, required = registry.keyword_names(solver)
+        for name in list(grid) + list(params):
+            section = "grid" if name in grid else "params"
+            if name not in names:
+                raise ConfigError(
+                    f"{pwhere}.{section}.{name}: unknown parameter of {panel['solver']}; "
+                    f"it accepts {sorted(names)}"
+                )
+        for name, value in params.items():
+            if isinstance(value, str) and not registry.accepts_string(solver, name):
+                raise ConfigError(f"{pwhere}.params.{name}: expected a number, got {value!r}")
+            if isinstance(value, list) and not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in value
+            ):
+                raise ConfigError(f"{pwhere}.params.{name}: expected a list of numbers")
+        missing = required - set(grid) - set(params)
+        if missing:
+            raise ConfigError(f"{pwhere}.params: missing parameter(s) {sorted(missing)}")
+        dup = set(grid) & set(params)
+        if dup:
+            raise ConfigError(f"{pwhere}: {sorted(dup)} given both as grid axis and param")
+        check = getattr(solver, "validate", None)
+        if check is not None:
+            kwargs = {**grid_points(grid_axes(grid, f"{pwhere}.grid")), **params}
+            try:
+                check(**kwargs)
+            except registry.ParameterError as exc:
+                section = "grid" if exc.key in grid else "params"
+                raise ConfigError(f"{pwhere}.{section}.{exc.key}: {exc.message}") from None
+
+
+def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
+    """Validate the whole configuration, both variants of every figure of the selected papers."""
+    check_schema(papers)
+    for paper in selected if selected is not None else papers:
+        if paper not in papers:
+            raise ConfigError(f"papers: unknown paper {paper!r}; configured: {sorted(papers)}")
+        for figure in papers[paper]:
+            for variant in VARIANTS:
+                spec = figure_spec(papers, paper, figure, variant)
+                if variant == "quick":
+                    try:
+                        check_schema({paper: {figure: {**spec, "title": spec.get("title", "")}}})
+                    except ConfigError as exc:
+                        raise ConfigError(f"{paper}.{figure}.quick: {exc}") from None
+                check_figure(paper, figure, spec, variant)

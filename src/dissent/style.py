@@ -1,0 +1,44 @@
+"""The one matplotlib style of all figures, and deterministic saving."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from .io import atomic_path  # noqa: E402
+
+STYLE = str(resources.files("dissent").joinpath("dissent.mplstyle"))
+WIDTHS = {"single": 3.4, "double": 7.0}  # inches, APS column widths
+plt.style.use(STYLE)
+
+
+def figure(width: str | float = "single", nrows: int = 1, ncols: int = 1, height=None, **kw):
+    """A (fig, axes) pair in the project style; ``width`` 'single' | 'double' | inches."""
+    w = WIDTHS.get(width, width) if isinstance(width, str) else float(width)
+    h = height if height is not None else 0.75 * w / ncols * nrows
+    fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=kw.pop("squeeze", True), **kw)
+    return fig, axes
+
+
+def panel_label(ax, label: str) -> None:
+    """Put '(a)'-style labels at the top-left corner outside the axes."""
+    ax.set_title(f"({label})", loc="left", fontweight="bold")
+
+
+def save(fig, stem: str | Path) -> list[Path]:
+    """Write ``stem``.pdf and ``stem``.png atomically with metadata free of dates."""
+    stem = Path(stem)
+    written = []
+    for ext, meta in (("pdf", {"CreationDate": None, "ModDate": None}), ("png", {})):
+        target = stem.with_suffix(f".{ext}")
+        with atomic_path(target, suffix=f".tmp.{ext}") as tmp:
+            fig.savefig(tmp, format=ext, metadata={"Software": None, **meta} if ext == "png"
+                        else {"Creator": None, "Producer": None, **meta})
+        written.append(target)
+    plt.close(fig)
+    return written

@@ -1,0 +1,35 @@
+rule render:
+    """Draw a figure from its NetCDF only: a colour change never reruns a solver."""
+    input:
+        nc="results/{variant}{paper}/{figure}.nc",
+        code=render_sources,
+    output:
+        pdf=report(
+            "figures/{variant}{paper}/{figure}.pdf",
+            caption="../report/figure.rst",
+            category="{paper}",
+        ),
+        png="figures/{variant}{paper}/{figure}.png",
+    params:
+        spec=figure_spec,
+    log:
+        "logs/{variant}{paper}/{figure}/render.log",
+    localrule: True
+    script:
+        "../scripts/render.py"
+
+
+rule table:
+    """Write a table declared by a figure (``tables: [csv, md]``)."""
+    input:
+        nc="results/{variant}{paper}/{figure}.nc",
+        code=render_sources,
+    output:
+        "figures/{variant}{paper}/{figure}.{ext}",
+    params:
+        spec=figure_spec,
+    log:
+        "logs/{variant}{paper}/{figure}/table-{ext}.log",
+    localrule: True
+    script:
+        "../scripts/table.py"

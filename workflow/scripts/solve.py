@@ -1,0 +1,8 @@
+"""Snakemake glue: solve one chunk of a panel's points."""
+
+from dissent import io, pipeline
+
+sm = snakemake  # noqa: F821
+grid = io.read_netcdf(sm.input.grid)
+result = pipeline.solve_chunk(grid, int(sm.wildcards.chunk), int(sm.wildcards.n))
+io.write_netcdf(result, sm.output[0])
