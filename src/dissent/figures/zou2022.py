@@ -26,10 +26,10 @@ def fig2(ds: xr.Dataset):
                 label=rf"$\delta={delta:g}$")
         ax.plot(ds["time"], ds["concurrence_analytic"].sel(delta=delta), color="white", lw=0.6,
                 ls=(0, (2, 2)))
-    ax.plot([], [], color="grey", ls="--", lw=0.8, label="closed form")
+    ax.plot([], [], color="0.6", ls=(0, (2, 2)), lw=0.8, label="closed form (white dashes)")
     ax.set(xlabel=r"time $at$", ylabel=r"concurrence $\mathcal{C}$",
            xlim=(ds["time"].values[0], ds["time"].values[-1]), ylim=(0, None))
-    ax.legend(loc="upper right")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.12), title=r"$a=|A|=1$, $T=0$")
     return fig
 
 
@@ -63,7 +63,8 @@ def fig3(ds: xr.Dataset):
 
 def _curves(ax, time, conc, dim, label, cmap):
     values = conc[dim].values
-    colours = plt.get_cmap(cmap)(np.linspace(0.25, 1.0, values.size))
+    colours = plt.get_cmap(cmap)(np.linspace(0.25, 1.0, values.size) if cmap != "viridis"
+                                 else np.linspace(0.0, 0.9, values.size))
     for colour, v in zip(colours, values, strict=True):
         ax.plot(time, conc.sel({dim: v}), color=colour, label=f"{label}{v:g}")
 
@@ -74,7 +75,7 @@ def figS4(ds: xr.Dataset):
     ax_a.set(xlabel=r"time $t$", ylabel=r"concurrence $\mathcal{C}$", ylim=(0, None),
              xlim=(0, ds["time_a"].values[-1]))
     ax_a.legend(title=r"$a=30,\ \tilde a=3,\ \delta=0$", loc="upper right")
-    _curves(ax_b, ds["time_b"], ds["concurrence_b"], "delta", r"$\delta=$", "Blues_r")
+    _curves(ax_b, ds["time_b"], ds["concurrence_b"], "delta", r"$\delta=$", "viridis")
     ax_b.set(xlabel=r"time $t$", ylabel=r"concurrence $\mathcal{C}$", ylim=(0, None),
              xlim=(0, ds["time_b"].values[-1]))
     ax_b.legend(title=r"$a=|A|=10,\ \tilde a=|\tilde A|=1$", loc="upper right", ncols=2)
