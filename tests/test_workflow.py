@@ -1,0 +1,113 @@
+"""The workflow end to end, in a scratch copy of the repository (the figure-diff check of CI)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.workflow
+
+
+def snakemake(cwd, *args, check=True):
+    # The copy's own sources come first, so that edits made in the copy are what runs.
+    env = {**os.environ, "PYTHONPATH": str(Path(cwd) / "src")}
+    run = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=cwd, env=env,
+                         capture_output=True, text=True, timeout=3000)
+    if check and run.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{run.stdout[-4000:]}\n"
+                             f"{run.stderr[-4000:]}")
+    return run
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """The 'Job stats' table of a dry run as rule -> count."""
+    table = output.split("Job stats:")[1].split("\n\n")[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    """The committed and untracked-but-not-ignored files of the repository, nothing built."""
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    dest = tmp_path_factory.mktemp("repo")
+    for name in files:
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def checked(repo):
+    """Run the figure-diff check once: quick variant of every selected paper vs tests/baselines."""
+    run = snakemake(repo, "--cores", "2", "check", check=False)
+    return run
+
+
+def test_figure_check_passes(checked, repo):
+    summary = (repo / "results/checks/summary.md").read_text()
+    assert checked.returncode == 0, summary + checked.stderr[-3000:]
+    assert re.match(r"# Figure check: \d+ passed, 0 failed", summary)
+
+
+def test_rerun_does_nothing(checked, repo):
+    run = snakemake(repo, "-n", "results/checks/summary.md")
+    assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def test_one_figure_target_builds_only_what_it_needs(repo):
+    run = snakemake(repo, "-n", "figures/zou2022/figS4.pdf")
+    counts = job_counts(run.stdout)
+    assert counts["render"] == 1 and counts["aggregate"] == 1
+    assert counts["grid"] == 2  # panels a and b of figS4 only
+    assert "fig2" not in run.stdout.replace("figS4", "")
+
+
+def test_editing_one_grid_reruns_that_figure_only(checked, repo, tmp_path):
+    override = tmp_path / "edit.yaml"
+    override.write_text("figures: {zou2022: {fig2: {quick: {panels: {main: {params: "
+                        "{time: {linspace: [0.0, 4.0, 41]}}}}}}}}\n")
+    run = snakemake(repo, "results/checks/summary.md", "-n", "--configfile", str(override))
+    counts = job_counts(run.stdout)
+    assert counts["grid"] == 1 and counts["aggregate"] == 1 and counts["render"] == 1
+    assert counts["check_figure"] == 1
+
+
+def test_editing_a_render_function_reruns_rendering_only(checked, repo):
+    module = repo / "src/dissent/figures/zou2022.py"
+    original = module.read_text()
+    try:
+        module.write_text(original + "\n# a cosmetic edit\n")
+        run = snakemake(repo, "-n", "figures/quick/zou2022/fig2.png")
+        counts = job_counts(run.stdout)
+        assert set(counts) == {"render", "total"}
+    finally:
+        module.write_text(original)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("chunks: 0", "chunks"),
+        ("papers: [nosuch2020]", "papers"),
+        ("figures: {zou2022: {fig2: {panels: {main: {params: {a: -1.0}}}}}}",
+         "zou2022.fig2.panels.main.params.a"),
+        ("figures: {zou2022: {figS5: {panels: {main: {grid: {A: {values: [2.0]}}}}}}}",
+         "zou2022.figS5.panels.main.grid"),
+        ("figures: {zou2022: {fig2: {panels: {main: {grid: {delta: {values: []}}}}}}}",
+         "zou2022.fig2.panels.main.grid.delta"),
+    ],
+)
+def test_bad_configuration_fails_before_any_job(repo, tmp_path, text, key):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text + "\n")
+    run = snakemake(repo, "-n", "--configfile", str(bad), check=False)
+    assert run.returncode != 0
+    assert f"Invalid configuration: {key}" in run.stdout + run.stderr
+    assert "Job stats" not in run.stdout
