@@ -41,20 +41,30 @@ def test_quick_variant_overrides_only_what_it_names():
 BAD = [
     ({"fig2": {"panels": {"main": {"params": {"a": -1.0}}}}}, "zou2022.fig2.panels.main.params.a"),
     ({"figS4": {"panels": {"a": {"params": {"a": 25.0}}}}}, "zou2022.figS4.panels.a.grid.A"),
-    ({"figS5": {"panels": {"main": {"grid": {"A": {"linspace": [0, 1, 0]}}}}}},
-     "zou2022.figS5.panels.main.grid.A.linspace"),
-    ({"fig9": {"title": "x", "panels": {"main": {"solver": "zou2022.concurrence_dynamics"}}}},
-     "zou2022.fig9.render"),
+    (
+        {"figS5": {"panels": {"main": {"grid": {"A": {"linspace": [0, 1, 0]}}}}}},
+        "zou2022.figS5.panels.main.grid.A.linspace",
+    ),
+    (
+        {"fig9": {"title": "x", "panels": {"main": {"solver": "zou2022.concurrence_dynamics"}}}},
+        "zou2022.fig9.render",
+    ),
     ({"fig2": {"panels": {"main": {"parms": {}}}}}, "zou2022.fig2.panels.main"),
     ({"fig2": {"panels": {"main": {"params": {"aa": 1.0}}}}}, "zou2022.fig2.panels.main.params.aa"),
     ({"fig2": {"panels": {"main": {"params": {"a": "abc"}}}}}, "zou2022.fig2.panels.main.params.a"),
     ({"fig2": {"chunks": 0}}, "zou2022.fig2.chunks"),
-    ({"fig2": {"panels": {"main": {"solver": "zou2022.nothing"}}}},
-     "zou2022.fig2.panels.main.solver"),
-    ({"fig2": {"quick": {"panels": {"main": {"params": {"A": 5.0}}}}}},
-     "zou2022.fig2.quick.panels.main.params.A"),
-    ({"fig3": {"panels": {"inset": {"params": {"gamma": 0.0}}}}},
-     "zou2022.fig3.panels.inset.params.gamma"),
+    (
+        {"fig2": {"panels": {"main": {"solver": "zou2022.nothing"}}}},
+        "zou2022.fig2.panels.main.solver",
+    ),
+    (
+        {"fig2": {"quick": {"panels": {"main": {"params": {"A": 5.0}}}}}},
+        "zou2022.fig2.quick.panels.main.params.A",
+    ),
+    (
+        {"fig3": {"panels": {"inset": {"params": {"gamma": 0.0}}}}},
+        "zou2022.fig3.panels.inset.params.gamma",
+    ),
 ]
 
 
@@ -68,3 +78,8 @@ def test_bad_configuration_names_the_key(override, key):
 def test_unknown_paper():
     with pytest.raises(cfg.ConfigError, match="papers: unknown paper 'foo2020'"):
         cfg.validate(PAPERS, ["foo2020"])
+
+
+def test_axis_override_replaces_the_axis_kind():
+    merged = cfg.deep_merge({"x": {"values": [1.0], "units": "a"}}, {"x": {"linspace": [0, 1, 3]}})
+    assert merged == {"x": {"linspace": [0, 1, 3], "units": "a"}}

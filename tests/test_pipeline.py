@@ -27,7 +27,8 @@ def test_chunked_solve_equals_single_solve(tmp_path):
     # Reshape check: the value at (A, A_tilde) is the solver's value at that point.
     A, At = float(one["A"][15]), float(one["A_tilde"][4])
     direct = pipeline.registry.solver("zou2022.steady_concurrence_saturated")(
-        A=np.array([A]), A_tilde=np.array([At]))
+        A=np.array([A]), A_tilde=np.array([At])
+    )
     assert float(one["concurrence"][15, 4]) == pytest.approx(float(direct["concurrence"][0]))
 
 
@@ -60,8 +61,9 @@ def test_rendering_is_deterministic(tmp_path):
 
 def test_truncated_file_is_detected(tmp_path):
     path = tmp_path / "x.nc"
-    io.write_netcdf(xr.Dataset({"v": ("i", np.arange(1000.0), {"long_name": "v", "units": "1"})}),
-                    path)
+    io.write_netcdf(
+        xr.Dataset({"v": ("i", np.arange(1000.0), {"long_name": "v", "units": "1"})}), path
+    )
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(io.CorruptResultError, match="x.nc"):

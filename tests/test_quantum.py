@@ -105,8 +105,13 @@ def test_evolve_matches_qutip_mesolve():
     h, jumps, rho0 = random_h(2), random_ops(1, 2), random_state(2)
     times = np.linspace(0, 2, 21)
     ours = evolve(liouvillian(h, jumps), rho0, times)
-    res = qutip.mesolve(qutip.Qobj(h), qutip.Qobj(rho0), times, [qutip.Qobj(jumps[0])],
-                        options={"atol": 1e-10, "rtol": 1e-10})
+    res = qutip.mesolve(
+        qutip.Qobj(h),
+        qutip.Qobj(rho0),
+        times,
+        [qutip.Qobj(jumps[0])],
+        options={"atol": 1e-10, "rtol": 1e-10},
+    )
     assert np.allclose(ours, np.stack([s.full() for s in res.states]), atol=1e-7)
     with pytest.raises(ValueError, match="equally spaced"):
         evolve(liouvillian(h, jumps), rho0, np.array([0.0, 1.0, 3.0]))

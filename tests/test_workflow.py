@@ -16,11 +16,18 @@ pytestmark = pytest.mark.workflow
 def snakemake(cwd, *args, check=True):
     # The copy's own sources come first, so that edits made in the copy are what runs.
     env = {**os.environ, "PYTHONPATH": str(Path(cwd) / "src")}
-    run = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=cwd, env=env,
-                         capture_output=True, text=True, timeout=3000)
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3000,
+    )
     if check and run.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{run.stdout[-4000:]}\n"
-                             f"{run.stderr[-4000:]}")
+        raise AssertionError(
+            f"snakemake {' '.join(args)} failed:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}"
+        )
     return run
 
 
@@ -33,8 +40,13 @@ def job_counts(output: str) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     """The committed and untracked-but-not-ignored files of the repository, nothing built."""
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     dest = tmp_path_factory.mktemp("repo")
     for name in files:
         if (ROOT / name).is_file():
@@ -71,8 +83,10 @@ def test_one_figure_target_builds_only_what_it_needs(repo):
 
 def test_editing_one_grid_reruns_that_figure_only(checked, repo, tmp_path):
     override = tmp_path / "edit.yaml"
-    override.write_text("figures: {zou2022: {fig2: {quick: {panels: {main: {params: "
-                        "{time: {linspace: [0.0, 4.0, 41]}}}}}}}}\n")
+    override.write_text(
+        "figures: {zou2022: {fig2: {quick: {panels: {main: {params: "
+        "{time: {linspace: [0.0, 4.0, 41]}}}}}}}}\n"
+    )
     run = snakemake(repo, "results/checks/summary.md", "-n", "--configfile", str(override))
     counts = job_counts(run.stdout)
     assert counts["grid"] == 1 and counts["aggregate"] == 1 and counts["render"] == 1
@@ -96,12 +110,18 @@ def test_editing_a_render_function_reruns_rendering_only(checked, repo):
     [
         ("chunks: 0", "chunks"),
         ("papers: [nosuch2020]", "papers"),
-        ("figures: {zou2022: {fig2: {panels: {main: {params: {a: -1.0}}}}}}",
-         "zou2022.fig2.panels.main.params.a"),
-        ("figures: {zou2022: {figS5: {panels: {main: {grid: {A: {values: [2.0]}}}}}}}",
-         "zou2022.figS5.panels.main.grid"),
-        ("figures: {zou2022: {fig2: {panels: {main: {grid: {delta: {values: []}}}}}}}",
-         "zou2022.fig2.panels.main.grid.delta"),
+        (
+            "figures: {zou2022: {fig2: {panels: {main: {params: {a: -1.0}}}}}}",
+            "zou2022.fig2.panels.main.params.a",
+        ),
+        (
+            "figures: {zou2022: {figS5: {panels: {main: {grid: {A: {values: [2.0]}}}}}}}",
+            "zou2022.figS5.panels.main.grid",
+        ),
+        (
+            "figures: {zou2022: {fig2: {panels: {main: {grid: {delta: {values: []}}}}}}}",
+            "zou2022.fig2.panels.main.grid.delta",
+        ),
     ],
 )
 def test_bad_configuration_fails_before_any_job(repo, tmp_path, text, key):

@@ -24,13 +24,24 @@ def test_text_formulas_as_printed():
     t, a, A = TIME[1:], 0.7, 1.0
     d = 2.0
     w0 = np.sqrt(d**2 - A**2)
-    under = 2 * np.exp(-2 * a * t) * np.abs(A * np.sin(w0 * t)) * np.sqrt(
-        d**2 - np.abs(A * np.cos(w0 * t)) ** 2) / w0**2
+    under = (
+        2
+        * np.exp(-2 * a * t)
+        * np.abs(A * np.sin(w0 * t))
+        * np.sqrt(d**2 - np.abs(A * np.cos(w0 * t)) ** 2)
+        / w0**2
+    )
     assert np.allclose(z.concurrence_zero_temperature(d, A, a, t), under)
     d = 0.4
     k0 = np.sqrt(A**2 - d**2)
-    over = 2 * np.exp(-2 * a * t) * A * np.sinh(k0 * t) * np.sqrt(
-        (A * np.cosh(k0 * t)) ** 2 - d**2) / k0**2
+    over = (
+        2
+        * np.exp(-2 * a * t)
+        * A
+        * np.sinh(k0 * t)
+        * np.sqrt((A * np.cosh(k0 * t)) ** 2 - d**2)
+        / k0**2
+    )
     assert np.allclose(z.concurrence_zero_temperature(d, A, a, t), over)
     # Critical point: C proportional to t e^{-2at} at small t, no oscillation.
     crit = z.concurrence_zero_temperature(A, A, a, t)
@@ -65,13 +76,14 @@ def test_finite_temperature_steady_state_around_035():
     assert c == pytest.approx(27 / 74, abs=1e-9)  # what the model gives: 0.3649
     assert abs(c - 0.35) < 0.02
     # ... and the dynamics reaches it.
-    dyn = z.concurrence_dynamics(delta=np.array([0.0]), A=np.array([30.0]), a=30.0,
-                                 boltzmann=0.1, time=np.linspace(0, 1, 11))
+    dyn = z.concurrence_dynamics(
+        delta=np.array([0.0]), A=np.array([30.0]), a=30.0, boltzmann=0.1, time=np.linspace(0, 1, 11)
+    )
     assert dyn["concurrence"].values[0, -1] == pytest.approx(c, abs=1e-9)
 
 
 def test_figS5_trend():
-    """C(inf) falls monotonically from 1/2 (|A~| = 0) to 0 (|A~| = |A|); depends only on the ratio."""
+    """C(inf) falls from 1/2 (|A~| = 0) to 0 (|A~| = |A|) and depends only on the ratio."""
     ratio = np.linspace(0, 1, 41)
     c = z.steady_concurrence_saturated(A=np.ones_like(ratio), A_tilde=ratio)["concurrence"].values
     assert c[0] == pytest.approx(0.5) and c[-1] == pytest.approx(0.0, abs=1e-9)
@@ -88,8 +100,13 @@ def test_lindblad_matches_qutip_mesolve():
     times = np.linspace(0, 1.5, 31)
     jumps = np.sqrt(2) * z.jump_operators(a, at, A, At)
     h = z.system_hamiltonian(delta)
-    res = qutip.mesolve(qutip.Qobj(h), qutip.Qobj(z.UP_DOWN), times,
-                        [qutip.Qobj(j) for j in jumps], options={"atol": 1e-11, "rtol": 1e-10})
+    res = qutip.mesolve(
+        qutip.Qobj(h),
+        qutip.Qobj(z.UP_DOWN),
+        times,
+        [qutip.Qobj(j) for j in jumps],
+        options={"atol": 1e-11, "rtol": 1e-10},
+    )
     ours = z.evolve(z.generator(delta, a, at, A, At), z.UP_DOWN, times)
     ref = np.stack([s.full() for s in res.states])
     assert np.allclose(ours, ref, atol=1e-7)
@@ -111,20 +128,22 @@ def test_postselected_printed_cases():
     ep = 2 * gamma * t * np.sqrt(1 + (gamma * t) ** 2) / (1 + 2 * (gamma * t) ** 2)
     assert np.allclose(c[1], ep, atol=1e-7)  # exceptional point
     assert c[2].max() < 1 - 1e-3  # PT-exact: never a Bell state
-    assert np.allclose(c, z.postselected_closed_form(np.array([0, gamma, 5.0])[:, None], gamma,
-                                                     t[None]), atol=1e-7)
+    assert np.allclose(
+        c, z.postselected_closed_form(np.array([0, gamma, 5.0])[:, None], gamma, t[None]), atol=1e-7
+    )
 
 
 def test_postselected_depends_only_on_gamma():
     t = np.linspace(0, 1, 51)
     one = z.postselected_concurrence(delta=np.array([1.3]), a=2.0, A=1.5, time=t)
-    other = z.postselected_concurrence(delta=np.array([1.3]), a=5.0, A=1.0, a_tilde=0.5,
-                                       A_tilde=0.5, time=t)
+    other = z.postselected_concurrence(
+        delta=np.array([1.3]), a=5.0, A=1.0, a_tilde=0.5, A_tilde=0.5, time=t
+    )
     assert np.allclose(one["concurrence"], other["concurrence"], atol=1e-7)
 
 
 def test_postselected_bell_state_phase():
-    """PT-broken: rho -> |a> = (|ud> + e^{i phi}|du>)/sqrt 2 with e^{i phi} = (-kappa + i delta)/Gamma."""
+    """PT-broken: rho -> (|ud> + e^{i phi}|du>)/sqrt 2, e^{i phi} = (-kappa + i delta)/Gamma."""
     gamma, delta = 2.0, 1.2
     kappa = np.sqrt(gamma**2 - delta**2)
     h = z.effective_hamiltonian(delta, gamma, 0.0, gamma, 0.0)
@@ -150,12 +169,21 @@ def test_max_concurrence_numerics_vs_closed_form_and_text():
     [
         (dict(delta=np.array([0.0]), A=np.array([2.0]), a=1.0, boltzmann=0.0, time=TIME), "A"),
         (dict(delta=np.array([0.0]), A=np.array([1.0]), a=-1.0, boltzmann=0.0, time=TIME), "a"),
-        (dict(delta=np.array([-1.0]), A=np.array([1.0]), a=1.0, boltzmann=0.0, time=TIME),
-         "delta"),
-        (dict(delta=np.array([0.0]), A=np.array([1.0]), a=1.0, boltzmann=1.5, time=TIME),
-         "boltzmann"),
-        (dict(delta=np.array([0.0]), A=np.array([1.0]), a=1.0, boltzmann=0.0,
-              time=np.array([0.0, 1.0, 3.0])), "time"),
+        (dict(delta=np.array([-1.0]), A=np.array([1.0]), a=1.0, boltzmann=0.0, time=TIME), "delta"),
+        (
+            dict(delta=np.array([0.0]), A=np.array([1.0]), a=1.0, boltzmann=1.5, time=TIME),
+            "boltzmann",
+        ),
+        (
+            dict(
+                delta=np.array([0.0]),
+                A=np.array([1.0]),
+                a=1.0,
+                boltzmann=0.0,
+                time=np.array([0.0, 1.0, 3.0]),
+            ),
+            "time",
+        ),
     ],
 )
 def test_bad_parameters_name_the_key(kwargs, key):

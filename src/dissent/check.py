@@ -41,8 +41,16 @@ def compare_data(actual: xr.Dataset, baseline: xr.Dataset, rtol: float, atol: fl
     return problems
 
 
-def check_figure(nc: Path, png: Path, base_nc: Path, base_png: Path, rtol: float, atol: float,
-                 rms: float, diff_png: Path) -> dict:
+def check_figure(
+    nc: Path,
+    png: Path,
+    base_nc: Path,
+    base_png: Path,
+    rtol: float,
+    atol: float,
+    rms: float,
+    diff_png: Path,
+) -> dict:
     """Verdict for one figure; a failed image comparison leaves ``diff_png``."""
     verdict = {"figure": str(png), "baseline": str(base_png), "data": [], "image": None}
     if not base_nc.exists() or not base_png.exists():

@@ -27,12 +27,22 @@ class ConfigError(ValueError):
     """A configuration value is invalid; the message starts with the dotted key."""
 
 
+AXIS_KINDS = ("values", "linspace", "logspace")
+
+
 def deep_merge(base: Mapping, override: Mapping) -> dict:
-    """Recursive dict merge; values of ``override`` win, mappings are merged key by key."""
+    """Recursive dict merge; values of ``override`` win, mappings are merged key by key.
+
+    An axis spec in ``override`` replaces the kind of the base axis: overriding
+    ``{values: [...]}`` with ``{linspace: [...]}`` gives a linspace axis, not both.
+    """
     out = copy.deepcopy(dict(base))
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = deep_merge(out[key], value)
+            base_value = out[key]
+            if is_axis_spec(value):
+                base_value = {k: v for k, v in base_value.items() if k not in AXIS_KINDS}
+            out[key] = deep_merge(base_value, value)
         else:
             out[key] = copy.deepcopy(value)
     return out
@@ -141,7 +151,7 @@ def axis_values(spec: Mapping, key: str = "axis") -> np.ndarray:
 
 
 def is_axis_spec(value) -> bool:
-    return isinstance(value, Mapping) and bool({"values", "linspace", "logspace"} & set(value))
+    return isinstance(value, Mapping) and bool(set(AXIS_KINDS) & set(value))
 
 
 def param_values(params: Mapping, where: str) -> dict:

@@ -6,8 +6,9 @@ import os
 import platform
 import subprocess
 import tempfile
+import traceback
 from collections.abc import Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,18 @@ def atomic_path(path: str | Path, suffix: str | None = None):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextmanager
+def logged(path: str | Path):
+    """Send a job's output, and the traceback of a failure, to its log file (then re-raise)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh, redirect_stdout(fh), redirect_stderr(fh):
+        try:
+            yield
+        except BaseException:
+            traceback.print_exc(file=fh)
+            raise
 
 
 def git_commit(cwd: str | Path | None = None) -> str:

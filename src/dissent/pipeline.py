@@ -62,10 +62,16 @@ def solve_chunk(grid: xr.Dataset, chunk: int, n_chunks: int) -> xr.Dataset:
     if result.sizes.get("point", npoints if not kwargs else -1) != npoints and json.loads(
         grid.attrs["axes"]
     ):
-        raise ValueError(f"{panel['solver']} returned {result.sizes.get('point')} points, "
-                         f"expected {npoints}")
-    result.attrs.update(chunk=chunk, n_chunks=n_chunks, start=sl.start, stop=sl.stop,
-                        solve_seconds=round(elapsed, 3))
+        raise ValueError(
+            f"{panel['solver']} returned {result.sizes.get('point')} points, expected {npoints}"
+        )
+    result.attrs.update(
+        chunk=chunk,
+        n_chunks=n_chunks,
+        start=sl.start,
+        stop=sl.stop,
+        solve_seconds=round(elapsed, 3),
+    )
     return result
 
 
@@ -108,9 +114,19 @@ def aggregate_panel(grid: xr.Dataset, chunks: Sequence[xr.Dataset]) -> xr.Datase
     if expected != int(grid.attrs["npoints"]):
         raise ValueError(f"{where}: chunks cover {expected} of {grid.attrs['npoints']} points")
     seconds = sum(float(c.attrs.get("solve_seconds", 0.0)) for c in chunks)
-    data = chunks[0] if len(chunks) == 1 else xr.concat(
-        chunks, dim="point", data_vars="minimal", coords="minimal", compat="override",
-        join="exact", combine_attrs="override")
+    data = (
+        chunks[0]
+        if len(chunks) == 1
+        else xr.concat(
+            chunks,
+            dim="point",
+            data_vars="minimal",
+            coords="minimal",
+            compat="override",
+            join="exact",
+            combine_attrs="override",
+        )
+    )
     ds = _unstack(data, axes, shape, grid)
     ds.attrs = {}
     if "companion" in panel:
@@ -121,11 +137,13 @@ def aggregate_panel(grid: xr.Dataset, chunks: Sequence[xr.Dataset]) -> xr.Datase
     return ds
 
 
-def merge_panels(panels: Mapping[str, xr.Dataset], spec: Mapping, paper: str, figure: str,
-                 variant: str) -> xr.Dataset:
+def merge_panels(
+    panels: Mapping[str, xr.Dataset], spec: Mapping, paper: str, figure: str, variant: str
+) -> xr.Dataset:
     """One dataset per figure: all panels, CF attributes checked, provenance attached."""
-    merged = xr.merge(list(panels.values()), join="exact", compat="no_conflicts",
-                      combine_attrs="override")
+    merged = xr.merge(
+        list(panels.values()), join="exact", compat="no_conflicts", combine_attrs="override"
+    )
     missing = io.missing_attributes(merged)
     if missing:
         raise ValueError(f"{paper}.{figure}: variables without long_name/units: {missing}")
@@ -165,8 +183,9 @@ def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
     return Path(path)
 
 
-def run_figure(papers: Mapping, paper: str, figure: str, variant: str, out: Path,
-               n_chunks: int = 1) -> xr.Dataset:
+def run_figure(
+    papers: Mapping, paper: str, figure: str, variant: str, out: Path, n_chunks: int = 1
+) -> xr.Dataset:
     """Every step for one figure in-process; writes out/<paper>/<figure>.{nc,pdf,png}."""
     spec = cfg.figure_spec(papers, paper, figure, variant)
     cfg.check_figure(paper, figure, spec, variant)
@@ -197,8 +216,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     cfg.check_schema(papers)
     out = args.out or Path(tempfile.mkdtemp(prefix="dissent-"))
     start = time.perf_counter()
-    run_figure(papers, args.paper, args.figure, "quick" if args.quick else "full", out,
-               args.chunks)
+    run_figure(papers, args.paper, args.figure, "quick" if args.quick else "full", out, args.chunks)
     print(f"{out / args.paper / args.figure}.{{nc,pdf,png}} in {time.perf_counter() - start:.1f} s")
 
 

@@ -37,8 +37,13 @@ def save(fig, stem: str | Path) -> list[Path]:
     for ext, meta in (("pdf", {"CreationDate": None, "ModDate": None}), ("png", {})):
         target = stem.with_suffix(f".{ext}")
         with atomic_path(target, suffix=f".tmp.{ext}") as tmp:
-            fig.savefig(tmp, format=ext, metadata={"Software": None, **meta} if ext == "png"
-                        else {"Creator": None, "Producer": None, **meta})
+            fig.savefig(
+                tmp,
+                format=ext,
+                metadata={"Software": None, **meta}
+                if ext == "png"
+                else {"Creator": None, "Producer": None, **meta},
+            )
         written.append(target)
     plt.close(fig)
     return written

@@ -6,10 +6,10 @@ rule aggregate:
         code=companion_sources,
     output:
         "results/{variant}{paper}/{figure}.nc",
-    params:
-        spec=figure_spec,
     log:
         "logs/{variant}{paper}/{figure}/aggregate.log",
     localrule: True
+    params:
+        spec=figure_spec,
     script:
         "../scripts/aggregate.py"

@@ -1,17 +1,4 @@
 # The figure-diff check: rebuild the quick variant and compare it with the committed baselines.
-BASELINES = Path(config["baselines"])
-
-
-def baseline_files(w):
-    """The baselines of a figure, when they exist (a missing one is reported, not fatal)."""
-    files = [BASELINES / w.paper / f"{w.figure}.{ext}" for ext in ("nc", "png")]
-    return [str(f) for f in files if f.exists()]
-
-
-def quick_figures():
-    return [(p, f) for p in SELECTED for f in PAPERS[p]]
-
-
 rule check_figure:
     """Compare one quick figure (data and image) with its baseline; leaves a diff image on failure."""
     input:
@@ -20,12 +7,12 @@ rule check_figure:
         baseline=baseline_files,
     output:
         "results/checks/{paper}/{figure}.json",
-    params:
-        tolerances=config["check"],
-        baselines=config["baselines"],
     log:
         "logs/checks/{paper}/{figure}.log",
     localrule: True
+    params:
+        tolerances=config["check"],
+        baselines=config["baselines"],
     script:
         "../scripts/check.py"
 
@@ -36,6 +23,8 @@ rule check_summary:
         [f"results/checks/{p}/{f}.json" for p, f in quick_figures()],
     output:
         "results/checks/summary.md",
+    log:
+        "logs/checks/summary.log",
     localrule: True
     script:
         "../scripts/summary.py"
@@ -45,6 +34,8 @@ rule check:
     """Target: fails when any figure differs from its baseline (see results/checks/summary.md)."""
     input:
         "results/checks/summary.md",
+    log:
+        "logs/checks/verdict.log",
     localrule: True
     script:
         "../scripts/verdict.py"
@@ -54,8 +45,10 @@ rule update_baselines:
     """Target: accept the current quick figures as the new baselines (review the diff first!)."""
     input:
         all_outputs("quick"),
+    log:
+        "logs/checks/update_baselines.log",
+    localrule: True
     params:
         baselines=config["baselines"],
-    localrule: True
     script:
         "../scripts/update_baselines.py"

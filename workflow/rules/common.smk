@@ -13,7 +13,9 @@ from dissent import registry
 
 def _load_papers():
     try:
-        schema = yaml.safe_load(Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text())
+        schema = yaml.safe_load(
+            Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text()
+        )
         cfg.check_schema(config, schema)
         papers = cfg.load_papers(cfg.paper_files(config["paper_configs"]))
         papers = cfg.deep_merge(papers, config.get("figures") or {})
@@ -77,25 +79,36 @@ def module_sources(name, package):
     """Source files of the module holding ``name`` ('module.function'): a change reruns the job."""
     module_name = name.rpartition(".")[0]
     origin = Path(importlib.util.find_spec(f"{package}.{module_name}").origin)
-    return sorted(map(str, origin.parent.glob("*.py"))) if origin.name == "__init__.py" else [str(origin)]
+    return (
+        sorted(map(str, origin.parent.glob("*.py")))
+        if origin.name == "__init__.py"
+        else [str(origin)]
+    )
 
 
-QUANTUM_SOURCES = sorted(map(str, Path(registry.__file__).parent.joinpath("quantum").glob("*.py")))
+QUANTUM_SOURCES = sorted(
+    map(str, Path(registry.__file__).parent.joinpath("quantum").glob("*.py"))
+)
 
 
 def solver_sources(w):
     panel = panel_spec(w)
     names = [panel["solver"]] + ([panel["companion"]] if "companion" in panel else [])
-    return sorted({f for n in names for f in module_sources(n, "dissent.models")} | set(QUANTUM_SOURCES))
+    return sorted(
+        {f for n in names for f in module_sources(n, "dissent.models")}
+        | set(QUANTUM_SOURCES)
+    )
 
 
 def companion_sources(w):
-    return sorted({
-        f
-        for panel in figure_spec(w)["panels"].values()
-        if "companion" in panel
-        for f in module_sources(panel["companion"], "dissent.models")
-    })
+    return sorted(
+        {
+            f
+            for panel in figure_spec(w)["panels"].values()
+            if "companion" in panel
+            for f in module_sources(panel["companion"], "dissent.models")
+        }
+    )
 
 
 def render_sources(w):
@@ -110,5 +123,21 @@ def all_outputs(variant_name):
         for figure, spec in PAPERS[paper].items():
             out.append(f"results/{prefix}{paper}/{figure}.nc")
             out += [f"figures/{prefix}{paper}/{figure}.{ext}" for ext in ("pdf", "png")]
-            out += [f"figures/{prefix}{paper}/{figure}.{ext}" for ext in spec.get("tables", [])]
+            out += [
+                f"figures/{prefix}{paper}/{figure}.{ext}"
+                for ext in spec.get("tables", [])
+            ]
     return out
+
+
+BASELINES = Path(config["baselines"])
+
+
+def baseline_files(w):
+    """The baselines of a figure, when they exist (a missing one is reported, not fatal)."""
+    files = [BASELINES / w.paper / f"{w.figure}.{ext}" for ext in ("nc", "png")]
+    return [str(f) for f in files if f.exists()]
+
+
+def quick_figures():
+    return [(p, f) for p in SELECTED for f in PAPERS[p]]

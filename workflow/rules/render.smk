@@ -10,11 +10,11 @@ rule render:
             category="{paper}",
         ),
         png="figures/{variant}{paper}/{figure}.png",
-    params:
-        spec=figure_spec,
     log:
         "logs/{variant}{paper}/{figure}/render.log",
     localrule: True
+    params:
+        spec=figure_spec,
     script:
         "../scripts/render.py"
 
@@ -26,10 +26,10 @@ rule table:
         code=render_sources,
     output:
         "figures/{variant}{paper}/{figure}.{ext}",
-    params:
-        spec=figure_spec,
     log:
         "logs/{variant}{paper}/{figure}/table-{ext}.log",
     localrule: True
+    params:
+        spec=figure_spec,
     script:
         "../scripts/table.py"

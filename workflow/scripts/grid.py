@@ -2,6 +2,7 @@
 
 from dissent import io, pipeline
 
-w = snakemake.wildcards  # noqa: F821
-where = f"{w.paper}.{w.figure}.panels.{w.panel}"
-io.write_netcdf(pipeline.make_grid(snakemake.params.panel, where), snakemake.output[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+with io.logged(sm.log[0]):
+    where = f"{sm.wildcards.paper}.{sm.wildcards.figure}.panels.{sm.wildcards.panel}"
+    io.write_netcdf(pipeline.make_grid(sm.params.panel, where), sm.output[0])

@@ -5,4 +5,6 @@ from pathlib import Path
 from dissent import io, pipeline
 
 sm = snakemake  # noqa: F821
-pipeline.render(io.read_netcdf(sm.input.nc), sm.params.spec, Path(sm.output.pdf).with_suffix(""))
+with io.logged(sm.log[0]):
+    ds = io.read_netcdf(sm.input.nc)
+    pipeline.render(ds, sm.params.spec, Path(sm.output.pdf).with_suffix(""))

@@ -6,6 +6,7 @@ from pathlib import Path
 from dissent import check, io
 
 sm = snakemake  # noqa: F821
-verdicts = [json.loads(Path(p).read_text()) for p in sm.input]
-with io.atomic_path(sm.output[0], suffix=".tmp.md") as tmp:
-    tmp.write_text(check.summary(verdicts))
+with io.logged(sm.log[0]):
+    verdicts = [json.loads(Path(p).read_text()) for p in sm.input]
+    with io.atomic_path(sm.output[0], suffix=".tmp.md") as tmp:
+        tmp.write_text(check.summary(verdicts))

@@ -3,11 +3,13 @@
 import shutil
 from pathlib import Path
 
+from dissent import io
+
 sm = snakemake  # noqa: F821
-for path in map(Path, sm.input):
-    if path.suffix in (".nc", ".png"):
-        paper = path.parent.name
-        target = Path(sm.params.baselines) / paper / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        print(f"baseline {target}")
+with io.logged(sm.log[0]):
+    for path in map(Path, sm.input):
+        if path.suffix in (".nc", ".png"):
+            target = Path(sm.params.baselines) / path.parent.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            print(f"baseline {target}")

@@ -4,7 +4,7 @@ Two qubits, H_S = -(Delta_1 s1z + Delta_2 s2z)/2, jump operators of Eq. (5), mas
 d rho/dt = -i[H_S, rho] - sum_J (J^+J rho + rho J^+J - 2 J rho J^+). Note the factor 2: in the
 standard form rho -> L rho L^+ - {L^+L, rho}/2 the jump operators are L = sqrt(2) J.
 
-Basis: |up> = (1, 0), |down> = (0, 1); two-qubit order (uu, ud, du, dd) as rho_00..rho_33 of Eq. (S54).
+Basis: |up> = (1, 0), |down> = (0, 1); two-qubit order (uu, ud, du, dd) = rho_00..rho_33 (S54).
 Only the asymmetry delta = (Delta_1 - Delta_2)/2 enters: the mean field Delta commutes with every
 term acting on the |ud>, |du> block reached from |ud> and only dresses the (uu, dd) coherence,
 which stays zero. Rates (a, |A|, delta, Gamma) are in the figure's rate unit, time in its inverse.
@@ -33,7 +33,9 @@ def _pair(op: np.ndarray, sign: float) -> np.ndarray:
 
 def jump_operators(a, a_tilde, A, A_tilde) -> np.ndarray:
     """The four jump operators J_1..J_4 of Eq. (5), stacked (..., 4, 4, 4) over broadcast rates."""
-    a, a_tilde, A, A_tilde = np.broadcast_arrays(*(np.asarray(x, float) for x in (a, a_tilde, A, A_tilde)))
+    a, a_tilde, A, A_tilde = np.broadcast_arrays(
+        *(np.asarray(x, float) for x in (a, a_tilde, A, A_tilde))
+    )
     rates = np.stack(
         [(a_tilde + A_tilde) / 2, (a_tilde - A_tilde) / 2, (a + A) / 2, (a - A) / 2], axis=-1
     )
@@ -52,8 +54,9 @@ def system_hamiltonian(delta) -> np.ndarray:
 def generator(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
     """Lindblad generator of Eq. (7) in the standard form, (..., 16, 16)."""
     delta, a, a_tilde, A, A_tilde = np.broadcast_arrays(delta, a, a_tilde, A, A_tilde)
-    return liouvillian(system_hamiltonian(delta),
-                       np.sqrt(2.0) * jump_operators(a, a_tilde, A, A_tilde))
+    return liouvillian(
+        system_hamiltonian(delta), np.sqrt(2.0) * jump_operators(a, a_tilde, A, A_tilde)
+    )
 
 
 def _check_rates(a, a_tilde, A, A_tilde, names=("a", "a_tilde", "A", "A_tilde")) -> None:
@@ -84,8 +87,9 @@ def _check_dynamics(*, delta, A, a, boltzmann, time) -> None:
 
 
 def _time_coord(time) -> xr.DataArray:
-    return xr.DataArray(np.asarray(time, float), dims="time",
-                        attrs={"long_name": "time t", "units": "1/rate unit"})
+    return xr.DataArray(
+        np.asarray(time, float), dims="time", attrs={"long_name": "time t", "units": "1/rate unit"}
+    )
 
 
 def _concurrence_var(values, long_name="concurrence C") -> xr.Variable:
@@ -141,7 +145,7 @@ def concurrence_zero_temperature(delta, A, a, time) -> np.ndarray:
 
 
 def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_) -> xr.Dataset:
-    """Add ``concurrence_analytic`` (the text's closed forms, zero temperature) to a Fig. 2 panel."""
+    """Add ``concurrence_analytic`` (closed forms of the text, T = 0) to a Fig. 2 panel."""
     if boltzmann != 0:
         raise ValueError("the closed forms of the text hold at zero temperature (boltzmann = 0)")
     delta = ds["delta"].values[:, None]
@@ -178,13 +182,21 @@ def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
     singlet = np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET))
     return xr.Dataset(
         {
-            "concurrence": ("point", conc, {"long_name": "steady-state concurrence C(inf)",
-                                            "units": "1"}),
-            "singlet_population": ("point", np.where(physical, singlet, np.nan),
-                                   {"long_name": "steady-state singlet population", "units": "1"}),
-            "physical": ("point", physical.astype("i1"),
-                         {"long_name": "physical region |A~| <= |A| (1) or masked (0)",
-                          "units": "1"}),
+            "concurrence": (
+                "point",
+                conc,
+                {"long_name": "steady-state concurrence C(inf)", "units": "1"},
+            ),
+            "singlet_population": (
+                "point",
+                np.where(physical, singlet, np.nan),
+                {"long_name": "steady-state singlet population", "units": "1"},
+            ),
+            "physical": (
+                "point",
+                physical.astype("i1"),
+                {"long_name": "physical region |A~| <= |A| (1) or masked (0)", "units": "1"},
+            ),
         }
     )
 
@@ -236,8 +248,9 @@ def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> 
     delta = np.asarray(delta, float)
     h = effective_hamiltonian(delta, a, a_tilde, A, A_tilde)
     rho = postselected_states(h, np.array([0, 1, 0, 0], dtype=complex), time)
-    return xr.Dataset({"concurrence": _concurrence_var(concurrence(rho))},
-                      coords={"time": _time_coord(time)})
+    return xr.Dataset(
+        {"concurrence": _concurrence_var(concurrence(rho))}, coords={"time": _time_coord(time)}
+    )
 
 
 def postselected_closed_form(delta, gamma, time) -> np.ndarray:
@@ -256,13 +269,15 @@ def postselected_closed_form(delta, gamma, time) -> np.ndarray:
     return 2 * np.sqrt(p1 * p2) / (p1 + p2)
 
 
-def postselected_companion(ds: xr.Dataset, *, delta=None, a, A, a_tilde=0.0, A_tilde=0.0,
-                           time, **_) -> xr.Dataset:
+def postselected_companion(
+    ds: xr.Dataset, *, delta=None, a, A, a_tilde=0.0, A_tilde=0.0, time, **_
+) -> xr.Dataset:
     """Add ``concurrence_analytic`` (closed form in the {ud, du} subspace) to the Fig. 3 panel."""
     ds["concurrence_analytic"] = (
         ("delta", "time"),
-        postselected_closed_form(ds["delta"].values[:, None], A + A_tilde,
-                                 np.asarray(time)[None, :]),
+        postselected_closed_form(
+            ds["delta"].values[:, None], A + A_tilde, np.asarray(time)[None, :]
+        ),
         {"long_name": "concurrence C, closed form of Eq. (13)", "units": "1"},
     )
     return ds
@@ -308,22 +323,34 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
     delta = eta * gamma
     w = np.sqrt(np.clip(delta**2 - gamma**2, 0, None))
     with np.errstate(divide="ignore"):
-        window = np.where(w > 0, np.minimum(np.pi / (2 * w) * 1.5, long_time / gamma),
-                          long_time / gamma)
+        window = np.where(
+            w > 0, np.minimum(np.pi / (2 * w) * 1.5, long_time / gamma), long_time / gamma
+        )
     tau = np.linspace(0.0, 1.0, samples)
     h = effective_hamiltonian(delta, gamma, 0.0, gamma, 0.0) * window[:, None, None]
     rho = postselected_states(h, np.array([0, 1, 0, 0], dtype=complex), tau)
-    return xr.Dataset({
-        "max_concurrence": ("point", concurrence(rho).max(axis=-1),
-                            {"long_name": "maximal concurrence over time", "units": "1"}),
-    })
+    return xr.Dataset(
+        {
+            "max_concurrence": (
+                "point",
+                concurrence(rho).max(axis=-1),
+                {"long_name": "maximal concurrence over time", "units": "1"},
+            ),
+        }
+    )
 
 
 def max_concurrence_companion(ds: xr.Dataset, **_) -> xr.Dataset:
     """Add the derived closed form and the formula printed in the text to the inset panel."""
     eta = ds["eta"].values
-    ds["max_concurrence_closed_form"] = ("eta", max_concurrence_closed_form(eta), {
-        "long_name": "maximal concurrence, closed form 2 eta/(1 + eta^2)", "units": "1"})
-    ds["max_concurrence_text"] = ("eta", max_concurrence_text(eta), {
-        "long_name": "maximal concurrence as printed, sqrt(2 - 1/eta^2)/eta", "units": "1"})
+    ds["max_concurrence_closed_form"] = (
+        "eta",
+        max_concurrence_closed_form(eta),
+        {"long_name": "maximal concurrence, closed form 2 eta/(1 + eta^2)", "units": "1"},
+    )
+    ds["max_concurrence_text"] = (
+        "eta",
+        max_concurrence_text(eta),
+        {"long_name": "maximal concurrence as printed, sqrt(2 - 1/eta^2)/eta", "units": "1"},
+    )
     return ds

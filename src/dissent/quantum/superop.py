@@ -62,7 +62,9 @@ def kossakowski(ops: np.ndarray, gamma: np.ndarray) -> np.ndarray:
     gamma = np.asarray(gamma, dtype=complex)
     # Diagonalise gamma: sum_ij g_ij O_i . O_j^+ = sum_m w_m J_m . J_m^+, J_m = sum_i U_im O_i.
     w, u = np.linalg.eigh(gamma)
-    jumps = np.einsum("...im,...iab->...mab", u, ops) * np.sqrt(np.clip(w, 0, None))[..., None, None]
+    jumps = (
+        np.einsum("...im,...iab->...mab", u, ops) * np.sqrt(np.clip(w, 0, None))[..., None, None]
+    )
     if np.any(w < -1e-12 * max(1.0, np.abs(w).max(initial=0.0))):
         raise ValueError("the Kossakowski matrix is not positive semidefinite")
     return dissipator(jumps).sum(axis=-3)
