@@ -1,0 +1,316 @@
+"""Figures of Bello et al. (2022), homogeneous ensembles: Figs. 2, B1, B2, C1-C3 and Table II."""
+
+from __future__ import annotations
+
+import io as _io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+from ..style import WIDTHS, figure, panel_label
+
+BLUE, ORANGE = "tab:blue", "tab:orange"
+
+
+def _contour(ax, x, y, z, levels, log_x=False):
+    """Filled contours of z(x, y) (dims x, y) with the Delta_EPR = 1 line in white."""
+    zz = np.asarray(z).T
+    cs = ax.contourf(x, y, zz, levels=levels, cmap="viridis", extend="max")
+    finite = np.isfinite(zz)
+    if finite.any() and np.nanmin(zz) < 1 < np.nanmax(zz):
+        ax.contour(x, y, np.where(finite, zz, np.nan), levels=[1.0], colors="white", linewidths=1.0)
+    if log_x:
+        ax.set_xscale("log")
+    return cs
+
+
+def fig2(ds: xr.Dataset):
+    fig = plt.figure(figsize=(WIDTHS["double"], 2.6))
+    axes = fig.subplot_mosaic([["a", "b1", "c"], ["a", "b2", "c"]])
+    # (a) HP map
+    ax = axes["a"]
+    levels = np.linspace(0, 3, 13)
+    cs = _contour(
+        ax,
+        ds["n_ratio"],
+        ds["nu_over_mu"],
+        ds["delta_epr_hp"].transpose("n_ratio", "nu_over_mu"),
+        levels,
+        log_x=True,
+    )
+    fig.colorbar(cs, ax=ax, label=r"$\Delta^{\rm HP}_{\rm EPR}$", ticks=[0, 1, 2, 3])
+    ax.set(xlabel=r"$N_1/N_2$", ylabel=r"$\nu/\mu$")
+    panel_label(ax, "a")
+    # (b) polarizations and Delta_EPR vs N
+    N = ds["N"].values
+    order = np.argsort(N)
+    ax = axes["b1"]
+    for j, colour in zip((1, 2), (BLUE, ORANGE), strict=True):
+        ax.plot(
+            N[order],
+            ds["polarization_exact"].sel(ensemble=j).values[order],
+            "o",
+            mfc="none",
+            color=colour,
+            ms=4,
+            label=rf"exact, $j={j}$",
+        )
+        ax.plot(
+            N[order],
+            ds["polarization_me"].sel(ensemble=j).values[order],
+            "s",
+            color=colour,
+            ms=2,
+            label=rf"2nd-order, $j={j}$",
+        )
+    ax.axhline(0, color="0.7", lw=0.5)
+    ax.set(ylabel=r"$\langle J^z_j\rangle/(N_jI)$", ylim=(-1, 1))
+    ax.tick_params(labelbottom=False)
+    ax.legend(fontsize=5, ncol=2, loc="center right")
+    panel_label(ax, "b")
+    ax = axes["b2"]
+    ax.sharex(axes["b1"])
+    ax.plot(
+        N[order],
+        ds["delta_epr_exact"].values[order],
+        "o",
+        mfc="none",
+        color="black",
+        ms=4,
+        label="exact",
+    )
+    ax.plot(
+        N[order], ds["delta_epr_me"].values[order], "s", color="tab:red", ms=2.5, label="2nd-order"
+    )
+    ax.axhline(
+        float(ds["delta_epr_hp_limit"].values[0]),
+        color="0.3",
+        ls="--",
+        lw=0.8,
+        label=r"HP, $J\to\infty$",
+    )
+    ax.set(xlabel=r"$N$", ylabel=r"$\Delta_{\rm EPR}$", yscale="log")
+    ax.legend(fontsize=6)
+    # (c) mixed initial states
+    ax = axes["c"]
+    for kind, coord, colour, me_marker, hp_marker, label in (
+        ("uniform", "J_min", BLUE, "o", ".", r"equal weight, $J\geq J_{\min}$"),
+        ("gaussian", "J_mean", ORANGE, "s", "x", r"Gaussian, $\bar J$"),
+    ):
+        x = ds[coord].values
+        ax.plot(
+            x,
+            ds[f"delta_epr_me_{kind}"],
+            me_marker,
+            mfc="none",
+            color=colour,
+            ms=4,
+            label=f"{label} (ME)",
+        )
+        ax.plot(x, ds[f"delta_epr_hp_{kind}"], hp_marker, color=colour, ms=4, label=f"{label} (HP)")
+    ax.axhline(1, color="0.5", lw=0.6, ls=":")
+    ax.set(xlabel=r"$J_{\min}$ or $\bar J$", ylabel=r"$\Delta_{\rm EPR}$", yscale="log")
+    ax.legend(fontsize=5, loc="upper right")
+    panel_label(ax, "c")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Table II
+# ---------------------------------------------------------------------------------------------
+TABLE2_COLUMNS = [
+    ("material", "Material", None),
+    ("N", "N", "{:.0e}"),
+    ("A_H", "A_H [micro-eV]", "{:.3g}"),
+    ("cycle_time", "Delta t [ns]", "{:.3g}"),
+    ("T_ent", "T_ent [ms]", "{:.2g}"),
+    ("T_dd", "T_dd [ms]", "{:g}"),
+    ("entangling_cycles", "1/(2 kappa) [cycles]", "{:.4g}"),
+    ("cycles_per_IN", "1/(2 kappa)/(I N)", "{:.4g}"),
+]
+
+
+def _table_rows(ds: xr.Dataset, formatted=True) -> list[list[str]]:
+    rows = []
+    for i, name in enumerate(ds["material"].values):
+        row = []
+        for key, _, fmt in TABLE2_COLUMNS:
+            if key == "material":
+                row.append(str(name))
+                continue
+            value = float(np.ravel(ds[key].values)[i])
+            row.append(fmt.format(value) if formatted else repr(value))
+        rows.append(row)
+    return rows
+
+
+def table2_csv(ds: xr.Dataset) -> str:
+    buf = _io.StringIO()
+    buf.write(",".join(h for _, h, _ in TABLE2_COLUMNS) + "\n")
+    for row in _table_rows(ds, formatted=False):
+        buf.write(",".join(f'"{c}"' if "," in c else c for c in row) + "\n")
+    return buf.getvalue()
+
+
+def table2_md(ds: xr.Dataset) -> str:
+    head = [h for _, h, _ in TABLE2_COLUMNS]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in _table_rows(ds)]
+    return "\n".join(lines) + "\n"
+
+
+def table2(ds: xr.Dataset):
+    fig, ax = figure("double", height=1.4)
+    ax.axis("off")
+    table = ax.table(
+        cellText=_table_rows(ds),
+        colLabels=[h for _, h, _ in TABLE2_COLUMNS],
+        loc="center",
+        cellLoc="center",
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(6.5)
+    table.scale(1.0, 1.3)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Figs. B1, B2
+# ---------------------------------------------------------------------------------------------
+def figB1(ds: xr.Dataset):
+    fig, ax = figure("single", height=2.4)
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, ds["N"].size))
+    for colour, n in zip(colours, ds["N"].values, strict=True):
+        sub = ds.sel(N=n)
+        ax.plot(
+            ds["k"],
+            sub["fidelity_me"],
+            "s-",
+            color=colour,
+            ms=3,
+            lw=0.7,
+            label=rf"$N={n:g}$, 2nd-order",
+        )
+        ax.plot(
+            ds["k"],
+            sub["fidelity_exact"],
+            "o",
+            mfc="none",
+            color=colour,
+            ms=4.5,
+            label=rf"$N={n:g}$, exact",
+        )
+    ax.set(
+        xlabel=r"$k$",
+        ylabel=r"fidelity $\langle\Psi_{\rm TMS}|\rho_\infty|\Psi_{\rm TMS}\rangle$",
+        ylim=(None, 1.0),
+    )
+    ax.legend(fontsize=5, ncol=2, loc="lower right")
+    return fig
+
+
+def figB2(ds: xr.Dataset):
+    fig, axes = figure("double", 1, 3, height=2.2)
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, ds["N"].size))
+    k = ds["k"]
+    for ax, name, ylabel, tag in (
+        (axes[0], "delta_epr", r"$\Delta_{\rm EPR}$", "a"),
+        (axes[1], "min_pt_eigenvalue", r"$\lambda_{\min}(\rho^{T_2})$", "b"),
+        (axes[2], "witness", r"$\langle W\rangle$ ($N=1$)", "c"),
+    ):
+        for colour, n in zip(colours, ds["N"].values, strict=True):
+            me = ds[f"{name}_me"].sel(N=n)
+            if not np.isfinite(me).any():
+                continue
+            ax.plot(k, me, "o", color=colour, ms=3, label=rf"$N={n:g}$")
+            ax.plot(
+                k, ds[f"{name}_exact"].sel(N=n), "o", mfc="none", color="black", ms=4.5, mew=0.6
+            )
+        ax.axhline(1.0 if name == "delta_epr" else 0.0, color="0.5", lw=0.6, ls=":")
+        ax.set(xlabel=r"$k$", ylabel=ylabel)
+        panel_label(ax, tag)
+    axes[0].plot([], [], "o", mfc="none", color="black", label="exact")
+    axes[0].legend(fontsize=5)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Figs. C1-C3
+# ---------------------------------------------------------------------------------------------
+def figC1(ds: xr.Dataset):
+    p_values = ds["p"].values
+    fig, axes = figure("double", len(p_values), 3, height=2.0 * len(p_values), squeeze=False)
+    levels = np.linspace(0, 2, 11)
+    panels = (
+        ("delta_epr_left", "n_ratio", "nu_over_mu_left", r"$N_1/N_2$", r"$\nu/\mu$", True),
+        (
+            "delta_epr_middle",
+            "mu2_over_mu1",
+            "nu1_over_mu1_middle",
+            r"$\mu_2/\mu_1$",
+            r"$\nu_1/\mu_1$",
+            False,
+        ),
+        (
+            "delta_epr_right",
+            "nu1_over_mu1_right",
+            "nu2_over_mu1",
+            r"$\nu_1/\mu_1$",
+            r"$\nu_2/\mu_1$",
+            False,
+        ),
+    )
+    cs = None
+    for row, p in enumerate(p_values):
+        for col, (name, xn, yn, xl, yl, logx) in enumerate(panels):
+            ax = axes[row, col]
+            z = ds[name].sel(p=p).transpose(xn, yn)
+            cs = _contour(ax, ds[xn], ds[yn], z, levels, log_x=logx)
+            ax.set(xlabel=xl, ylabel=yl)
+            ax.set_title(rf"$p={p:g}$", fontsize=7)
+            if col == 0:
+                ax.plot([1.0], [0.8], "o", color=ORANGE, ms=5)
+            else:
+                ideal = (1.0, 0.8) if col == 1 else (0.8, 0.8)
+                ax.plot(*ideal, "s", color=ORANGE, ms=5)
+    fig.colorbar(cs, ax=axes, label=r"$\Delta^{\rm HP}_{\rm EPR}$", shrink=0.8)
+    return fig
+
+
+def figC2(ds: xr.Dataset):
+    fig, ax = figure("single", height=2.4)
+    N = ds["N"].values
+    order = np.argsort(N)
+    ax.plot(
+        N[order], ds["time_hp"].values[order], "-", color="black", lw=0.8, label=r"$T=1/(2\kappa)$"
+    )
+    ax.plot(
+        N[order],
+        ds["time_fully_polarized"].values[order],
+        "o",
+        color=BLUE,
+        ms=4,
+        label=r"$|\Psi_{\rm FP}\rangle$",
+    )
+    ax.plot(
+        N[order],
+        ds["time_mixed"].values[order],
+        "s",
+        color=ORANGE,
+        ms=4,
+        label="maximally mixed, $J_j=N_j/2$",
+    )
+    ax.set(xlabel=r"$N$", ylabel=r"stabilization time $T$ [cycles]")
+    ax.legend()
+    return fig
+
+
+def figC3(ds: xr.Dataset):
+    fig, ax = figure("single", height=2.2)
+    J = ds["J"].values
+    ax.bar(J - 0.2, ds["p_uniform"], width=0.4, color=BLUE, label="equal weight")
+    ax.bar(J + 0.2, ds["p_gaussian"], width=0.4, color=ORANGE, label=r"Gaussian, $w^2=3$")
+    ax.set(xlabel=r"$J$", ylabel=r"$p_j(J)$")
+    ax.legend()
+    return fig

@@ -1,0 +1,738 @@
+"""Homogeneous nuclear ensembles of Bello et al. (2022): exact cycle map and master equation.
+
+Homogeneous couplings g_ij = 1/sqrt(2 I N_j) make the collective operator A_j = J_j / c_j with
+c_j = sqrt(2 I N_j), so the total angular momenta J_1, J_2 are conserved and every (J1, J2)
+sector evolves on its own in the Dicke basis |J1, m1> |J2, m2>.
+
+Conventions
+-----------
+* Single-ensemble index ``a = J - m`` (0 = fully up), product index ``i = a1 * d2 + a2``.
+* Every map commutes with rotations about z, so the density-matrix elements with equal total
+  M = m1 + m2 on ket and bra ("q = 0 sector") form an invariant subspace holding the steady
+  state (and every state reached from a q = 0 initial state such as |Psi_FP>). :class:`Sector`
+  enumerates it as (s, a1, b1) with s = a1 + a2 = b1 + b2.
+* Superoperators are scipy.sparse matrices acting on the sector vector ``x[idx] = rho[ket, bra]``.
+* Protocol (Table A1): step 1 injects |up> with g1 tau1 = mu1, g2 tau2 = nu2; step 2 |down> with
+  nu1, mu2; then k steps |down> with (mu1 - nu1)/k in QD1 only and k steps |up> with
+  (mu2 - nu2)/k in QD2 only. During the transport of steps 1 and 2 the electron passes the
+  phase-flip channel E_p[s] = (1 - p) s + p sz s sz. Each step is exp(-i theta_2 A_2.S)
+  E_p exp(-i theta_1 A_1.S) on nuclei x electron, followed by the trace over the electron
+  (Eq. 2, QD1 first). A.S couples |m, up> only with |m+1, down>: exact 2x2 rotations.
+* The second-order master equation (A17) is a generator L with Delta rho = L rho per cycle;
+  Eq. (3) is its ideal case p = 0, mu1 = mu2, nu1 = nu2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+UP, DOWN = 0, 1
+
+
+# ---------------------------------------------------------------------------------------------
+# protocol
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Protocol:
+    """Dwell-time products of Table A1 (dimensionless g_j tau_j), phase-flip probability, k."""
+
+    mu1: float
+    mu2: float
+    nu1: float
+    nu2: float
+    p: float = 0.0
+    k: int = 1
+
+    @classmethod
+    def ideal(cls, mu: float, nu: float, k: int = 1, p: float = 0.0) -> Protocol:
+        """Table I: mu1 = mu2 = mu, nu1 = nu2 = nu."""
+        return cls(float(mu), float(mu), float(nu), float(nu), float(p), int(k))
+
+    def steps(self) -> list[tuple[int, float, float, float, int]]:
+        """Distinct steps of one cycle: (injected spin, theta1, theta2, p, repetitions)."""
+        k = int(self.k)
+        return [
+            (UP, self.mu1, self.nu2, self.p, 1),
+            (DOWN, self.nu1, self.mu2, self.p, 1),
+            (DOWN, (self.mu1 - self.nu1) / k, 0.0, 0.0, k),
+            (UP, 0.0, (self.mu2 - self.nu2) / k, 0.0, k),
+        ]
+
+    def scaled(self, factor: float) -> Protocol:
+        return Protocol(
+            self.mu1 * factor,
+            self.mu2 * factor,
+            self.nu1 * factor,
+            self.nu2 * factor,
+            self.p,
+            self.k,
+        )
+
+
+def coupling_constant(n_nuclei, spin=0.5):
+    """c_j = sqrt(2 I N_j), so that A_j = J_j / c_j for homogeneous couplings."""
+    return np.sqrt(2.0 * spin * np.asarray(n_nuclei, float))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dicke operators (single ensemble, index a = J - m)
+# ---------------------------------------------------------------------------------------------
+def _dim(J: float) -> int:
+    d = 2.0 * J + 1.0
+    if abs(d - round(d)) > 1e-9 or d < 1:
+        raise ValueError(f"J = {J} is not a non-negative (half-)integer")
+    return int(round(d))
+
+
+def m_values(J: float) -> np.ndarray:
+    """m = J - a for a = 0 .. 2J."""
+    return J - np.arange(_dim(J))
+
+
+def jz(J: float) -> sp.csc_matrix:
+    return sp.diags(m_values(J)).tocsc()
+
+
+def jplus(J: float) -> sp.csc_matrix:
+    """J+ |J, m> = sqrt(J(J+1) - m(m+1)) |J, m+1>, i.e. index a -> a - 1."""
+    m = m_values(J)
+    d = m.size
+    amp = np.sqrt(np.clip(J * (J + 1) - m[1:] * (m[1:] + 1), 0, None))  # from a = 1 .. d-1
+    return sp.csc_matrix((amp, (np.arange(d - 1), np.arange(1, d))), shape=(d, d))
+
+
+def jminus(J: float) -> sp.csc_matrix:
+    return jplus(J).T.conj().tocsc()
+
+
+def on1(op, d2: int) -> sp.csc_matrix:
+    return sp.kron(op, sp.identity(d2), format="csc")
+
+
+def on2(op, d1: int) -> sp.csc_matrix:
+    return sp.kron(sp.identity(d1), op, format="csc")
+
+
+# ---------------------------------------------------------------------------------------------
+# the q = 0 sector of one (J1, J2) block
+# ---------------------------------------------------------------------------------------------
+class Sector:
+    """Density-matrix elements rho[(a1, a2), (b1, b2)] with a1 + a2 = b1 + b2 of a (J1, J2) block.
+
+    Elements are ordered by s = a1 + a2, then a1, then b1. ``ket`` and ``bra`` hold their
+    product-basis indices ``a1 * d2 + a2``.
+    """
+
+    def __init__(self, J1: float, J2: float):
+        self.J1, self.J2 = float(J1), float(J2)
+        self.d1, self.d2 = _dim(J1), _dim(J2)
+        self.D = self.d1 * self.d2
+        s = np.arange(self.d1 + self.d2 - 1)
+        self.lo = np.maximum(0, s - (self.d2 - 1))
+        hi = np.minimum(s, self.d1 - 1)
+        self.n = hi - self.lo + 1
+        self.off = np.concatenate([[0], np.cumsum(self.n**2)[:-1]])
+        self.size = int(np.sum(self.n**2))
+        s_e = np.repeat(s, self.n**2)
+        local = np.arange(self.size) - self.off[s_e]
+        a1 = self.lo[s_e] + local // self.n[s_e]
+        b1 = self.lo[s_e] + local % self.n[s_e]
+        self.ket = a1 * self.d2 + (s_e - a1)
+        self.bra = b1 * self.d2 + (s_e - b1)
+
+    def locate(self, ket: np.ndarray, bra: np.ndarray) -> np.ndarray:
+        """Sector index of the elements (ket, bra); -1 where they are not in the sector."""
+        a1, a2 = np.divmod(ket, self.d2)
+        b1, b2 = np.divmod(bra, self.d2)
+        s = a1 + a2
+        ok = s == b1 + b2
+        s = np.where(ok, s, 0)
+        idx = self.off[s] + (a1 - self.lo[s]) * self.n[s] + (b1 - self.lo[s])
+        return np.where(ok, idx, -1)
+
+    @cached_property
+    def diagonal(self) -> np.ndarray:
+        """Indices of the populations rho[i, i]."""
+        return np.flatnonzero(self.ket == self.bra)
+
+    @cached_property
+    def m1(self) -> np.ndarray:
+        """m1 of every product state i (length D)."""
+        return np.repeat(m_values(self.J1), self.d2)
+
+    @cached_property
+    def m2(self) -> np.ndarray:
+        return np.tile(m_values(self.J2), self.d1)
+
+    def trace_row(self, nrows: int = 1) -> sp.csr_matrix:
+        """The functional x -> tr(rho) as row 0 of an (nrows, size) sparse matrix."""
+        d = self.diagonal
+        return sp.csr_matrix(
+            (np.ones(d.size), (np.zeros(d.size, int), d)), shape=(nrows, self.size)
+        )
+
+    def to_dense(self, x: np.ndarray) -> np.ndarray:
+        """Full D x D density matrix of a sector vector (small sectors only)."""
+        rho = np.zeros((self.D, self.D), dtype=complex)
+        rho[self.ket, self.bra] = x
+        return rho
+
+    def from_dense(self, rho: np.ndarray) -> np.ndarray:
+        return np.asarray(rho)[self.ket, self.bra].astype(complex)
+
+    def pure(self, psi: np.ndarray) -> np.ndarray:
+        """Sector vector of |psi><psi| (psi must have a definite total M)."""
+        psi = np.asarray(psi, complex)
+        return psi[self.ket] * np.conj(psi[self.bra])
+
+    def product_state(self, a1: int, a2: int) -> np.ndarray:
+        """|J1, J1 - a1> |J2, J2 - a2> as a sector vector."""
+        psi = np.zeros(self.D, complex)
+        psi[a1 * self.d2 + a2] = 1.0
+        return self.pure(psi)
+
+    def fully_polarized(self) -> np.ndarray:
+        """|Psi_FP> = |J1, J1>|J2, -J2> (ensemble 1 up, ensemble 2 down)."""
+        return self.product_state(0, self.d2 - 1)
+
+    def maximally_mixed(self) -> np.ndarray:
+        x = np.zeros(self.size, complex)
+        x[self.diagonal] = 1.0 / self.D
+        return x
+
+
+def _columns(op: sp.spmatrix) -> tuple[np.ndarray, np.ndarray]:
+    """Padded column structure of a sparse operator: rows (D, c) and values (D, c)."""
+    op = sp.csc_matrix(op)
+    op.sum_duplicates()
+    counts = np.diff(op.indptr)
+    c = max(int(counts.max(initial=0)), 1)
+    D = op.shape[1]
+    rows = np.zeros((D, c), dtype=np.int64)
+    vals = np.zeros((D, c), dtype=complex)
+    col = np.repeat(np.arange(D), counts)
+    pos = np.arange(op.nnz) - op.indptr[col]
+    rows[col, pos] = op.indices
+    vals[col, pos] = op.data
+    return rows, vals
+
+
+def superop(sector: Sector, X, Y=None) -> sp.csc_matrix:
+    """Sparse superoperator of rho -> X rho Y^dagger on the sector (Y = X if omitted).
+
+    X and Y must each change the total M by the same definite amount (true of every Kraus
+    and jump operator here), so the image of the sector is the sector.
+    """
+    rx, vx = _columns(X)
+    ry, vy = (rx, vx) if Y is None else _columns(Y)
+    rows_k, vals_k = rx[sector.ket], vx[sector.ket]  # (n, cX)
+    rows_b, vals_b = ry[sector.bra], vy[sector.bra]  # (n, cY)
+    coef = vals_k[:, :, None] * np.conj(vals_b)[:, None, :]
+    target_ket = np.broadcast_to(rows_k[:, :, None], coef.shape)
+    target_bra = np.broadcast_to(rows_b[:, None, :], coef.shape)
+    source = np.broadcast_to(np.arange(sector.size)[:, None, None], coef.shape)
+    keep = coef != 0
+    coef, tk, tb, src = coef[keep], target_ket[keep], target_bra[keep], source[keep]
+    target = sector.locate(tk, tb)
+    if np.any(target < 0):
+        raise ValueError("operator pair does not preserve the q = 0 sector (no definite Delta M)")
+    return sp.csc_matrix((coef, (target, src)), shape=(sector.size, sector.size))
+
+
+def left(sector: Sector, Y) -> sp.csc_matrix:
+    """rho -> Y rho."""
+    return superop(sector, Y, sp.identity(sector.D, format="csc"))
+
+
+def right(sector: Sector, Y) -> sp.csc_matrix:
+    """rho -> rho Y."""
+    return superop(sector, sp.identity(sector.D, format="csc"), sp.csc_matrix(Y).conj().T)
+
+
+def dissipator(sector: Sector, X) -> sp.csc_matrix:
+    """D(X) rho = X rho X^dagger - {X^dagger X, rho}/2."""
+    X = sp.csc_matrix(X)
+    XdX = (X.conj().T @ X).tocsc()
+    return superop(sector, X) - 0.5 * left(sector, XdX) - 0.5 * right(sector, XdX)
+
+
+# ---------------------------------------------------------------------------------------------
+# exact electron step: 2x2 rotations
+# ---------------------------------------------------------------------------------------------
+def electron_blocks(J: float, theta: float, c: float) -> dict[tuple[int, int], sp.csc_matrix]:
+    """Nuclear operators <s'| exp(-i theta A.S) |s> of one ensemble, A = J/c, S the electron.
+
+    A.S = (Jz Sz + (J+ S- + J- S+)/2)/c couples |m, up> with |m+1, down> (m < J):
+    H = [[m/2, b], [b, -(m+1)/2]]/c with b = sqrt(J(J+1) - m(m+1))/2; |J, up> and |-J, down>
+    are eigenstates with eigenvalue J/(2c). Returned as {(s_out, s_in): d x d operator}.
+    """
+    d = _dim(J)
+    m = m_values(J)  # m[a] = J - a
+    mm = m[1:]  # pair index: m < J, i.e. a = 1..d-1; partner m + 1 has a - 1
+    h0 = -0.25 / c * np.ones_like(mm)
+    hz = (2 * mm + 1) / (4 * c)
+    hx = 0.5 * np.sqrt(np.clip(J * (J + 1) - mm * (mm + 1), 0, None)) / c
+    w = np.hypot(hz, hx)
+    phase = np.exp(-1j * theta * h0)
+    cos, sin = np.cos(theta * w), np.sin(theta * w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nz, nx = np.where(w > 0, hz / w, 1.0), np.where(w > 0, hx / w, 0.0)
+    u_uu = phase * (cos - 1j * sin * nz)  # <m, up| U |m, up>
+    u_dd = phase * (cos + 1j * sin * nz)  # <m+1, down| U |m+1, down>
+    u_du = phase * (-1j * sin * nx)  # <m+1, down| U |m, up> = <m, up| U |m+1, down>
+    edge = np.exp(-1j * theta * J / (2 * c))
+    a = np.arange(d)
+    up_up = np.concatenate([[edge], u_uu])  # diagonal over a (a = 0 is m = J: edge)
+    down_down = np.concatenate([u_dd, [edge]])  # diagonal over a (a = d-1 is m = -J: edge)
+    blocks = {
+        (UP, UP): sp.csc_matrix((up_up, (a, a)), shape=(d, d)),
+        (DOWN, DOWN): sp.csc_matrix((down_down, (a, a)), shape=(d, d)),
+        # electron up -> down raises m: index a -> a - 1
+        (DOWN, UP): sp.csc_matrix((u_du, (a[:-1], a[1:])), shape=(d, d)),
+        # electron down -> up lowers m: index a - 1 -> a
+        (UP, DOWN): sp.csc_matrix((u_du, (a[1:], a[:-1])), shape=(d, d)),
+    }
+    return blocks
+
+
+def step_kraus(J1, J2, c1, c2, spin_in, theta1, theta2, p=0.0) -> list[sp.csc_matrix]:
+    """Kraus operators on the nuclei of one electron step (QD1, transport channel E_p, QD2)."""
+    d1, d2 = _dim(J1), _dim(J2)
+    u1 = {key: on1(op, d2) for key, op in electron_blocks(J1, theta1, c1).items()}
+    u2 = {key: on2(op, d1) for key, op in electron_blocks(J2, theta2, c2).items()}
+    sign = {UP: 1.0, DOWN: -1.0}
+    ops = []
+    branches = [(np.sqrt(1.0 - p), False)] + ([(np.sqrt(p), True)] if p > 0 else [])
+    for weight, flip in branches:
+        for s_out in (UP, DOWN):
+            K = sum(
+                (sign[mid] if flip else 1.0) * (u2[(s_out, mid)] @ u1[(mid, spin_in)])
+                for mid in (UP, DOWN)
+            )
+            K = weight * sp.csc_matrix(K)
+            K.eliminate_zeros()
+            if K.nnz:
+                ops.append(K)
+    return ops
+
+
+def step_superop(sector: Sector, c1, c2, spin_in, theta1, theta2, p=0.0) -> sp.csc_matrix:
+    kraus = step_kraus(sector.J1, sector.J2, c1, c2, spin_in, theta1, theta2, p)
+    return sum(superop(sector, K) for K in kraus).tocsc()
+
+
+def _power(S: sp.csc_matrix, k: int) -> sp.csc_matrix:
+    out, base = None, S
+    while k:
+        if k & 1:
+            out = base if out is None else (base @ out).tocsc()
+        k >>= 1
+        if k:
+            base = (base @ base).tocsc()
+    return out
+
+
+def cycle_factors(sector: Sector, protocol: Protocol, c1: float, c2: float):
+    """The superoperators of one cycle in order of application (local steps already powered)."""
+    factors = []
+    for spin_in, t1, t2, p, reps in protocol.steps():
+        S = step_superop(sector, c1, c2, spin_in, t1, t2, p)
+        factors.append(_power(S, reps) if reps > 1 else S)
+    return factors
+
+
+def cycle_superop(sector: Sector, protocol: Protocol, c1: float, c2: float) -> sp.csc_matrix:
+    """Exact one-cycle map T (Eq. 2 with Table A1): rho_{n+1} = T rho_n on the sector."""
+    T = None
+    for S in cycle_factors(sector, protocol, c1, c2):
+        T = S if T is None else (S @ T)
+    return T.tocsc()
+
+
+# ---------------------------------------------------------------------------------------------
+# second-order master equation (A17)
+# ---------------------------------------------------------------------------------------------
+def collective_ops(sector: Sector, c1: float, c2: float) -> dict[str, sp.csc_matrix]:
+    """A_j^{+,-} = J_j^{+,-}/c_j on the product space."""
+    J1, J2, d1, d2 = sector.J1, sector.J2, sector.d1, sector.d2
+    return {
+        "A1+": on1(jplus(J1), d2) / c1,
+        "A1-": on1(jminus(J1), d2) / c1,
+        "A2+": on2(jplus(J2), d1) / c2,
+        "A2-": on2(jminus(J2), d1) / c2,
+    }
+
+
+def me_generator(sector: Sector, protocol: Protocol, c1: float, c2: float, ops=None):
+    """Generator L of the second-order master equation (A17), Delta rho = L rho per cycle."""
+    A = ops if ops is not None else collective_ops(sector, c1, c2)
+    mu1, mu2, nu1, nu2, p, k = (
+        protocol.mu1,
+        protocol.mu2,
+        protocol.nu1,
+        protocol.nu2,
+        protocol.p,
+        protocol.k,
+    )
+    terms = [
+        ((1 - 2 * p) / 4, nu1 * A["A1-"] + mu2 * A["A2-"]),
+        ((1 - 2 * p) / 4, mu1 * A["A1+"] + nu2 * A["A2+"]),
+        ((mu1 - nu1) ** 2 / (4 * k) + nu1**2 * p / 2, A["A1-"]),
+        ((mu2 - nu2) ** 2 / (4 * k) + nu2**2 * p / 2, A["A2+"]),
+        (mu2**2 * p / 2, A["A2-"]),
+        (mu1**2 * p / 2, A["A1+"]),
+    ]
+    L = sp.csc_matrix((sector.size, sector.size), dtype=complex)
+    for rate, X in terms:
+        if rate != 0:
+            L = L + rate * dissipator(sector, X)
+    g = (mu2 * nu1 - mu1 * nu2) * (1 - 2 * p) / 8
+    if g != 0:
+        # [A2- A1+, rho] + [rho, A1- A2+] = [B - B^dag, rho] with B = A2- A1+
+        B = (A["A2-"] @ A["A1+"]).tocsc()
+        C = (B - B.conj().T).tocsc()
+        L = L + g * (left(sector, C) - right(sector, C))
+    return L.tocsc()
+
+
+# ---------------------------------------------------------------------------------------------
+# sparse linear algebra: nested-dissection LU, symmetry reduction, steady states
+# ---------------------------------------------------------------------------------------------
+class SteadyStateError(RuntimeError):
+    pass
+
+
+def nested_dissection(coords: np.ndarray, leaf: int = 64) -> np.ndarray:
+    """Geometric nested-dissection ordering of points on an integer grid.
+
+    Valid for operators that change each coordinate by at most one: the plane at the median
+    of the widest coordinate separates the two halves. Separators are ordered last, which keeps
+    the fill of a sparse LU at the 3-D optimum (SuperLU's own orderings fill 2-3 times more).
+    """
+    coords = np.asarray(coords)
+    out: list[np.ndarray] = []
+    stack: list[tuple[np.ndarray, bool]] = [(np.arange(coords.shape[0]), False)]
+    # iterative post-order: (idx, expanded) -> left, right, separator
+    while stack:
+        idx, done = stack.pop()
+        if done or idx.size <= leaf:
+            out.append(idx)
+            continue
+        c = coords[idx]
+        dim = int(np.argmax(c.max(axis=0) - c.min(axis=0)))
+        v = np.floor(np.median(c[:, dim]))
+        left_, right_ = idx[c[:, dim] < v], idx[c[:, dim] > v]
+        if left_.size == 0 or right_.size == 0:
+            out.append(idx)
+            continue
+        stack.append((idx[c[:, dim] == v], True))
+        stack.append((right_, False))
+        stack.append((left_, False))
+    return np.concatenate(out)
+
+
+class _LU:
+    """Sparse LU of ``M`` in a given fill-reducing ordering; call it to solve."""
+
+    def __init__(self, M: sp.spmatrix, perm: np.ndarray | None):
+        M = sp.csr_matrix(M)
+        self.perm = np.arange(M.shape[0]) if perm is None else perm
+        Mp = M[self.perm][:, self.perm].tocsc()
+        try:
+            if perm is None:  # no geometric ordering known: SuperLU's COLAMD
+                self.lu = spla.splu(Mp, permc_spec="COLAMD")
+            else:
+                self.lu = spla.splu(
+                    Mp,
+                    permc_spec="NATURAL",
+                    options={"SymmetricMode": True, "DiagPivotThresh": 0.1},
+                )
+        except RuntimeError as err:  # "Factor is exactly singular"
+            raise SteadyStateError(str(err)) from err
+
+    @property
+    def nnz(self) -> int:
+        return int(self.lu.L.nnz + self.lu.U.nnz)
+
+    def __call__(self, b: np.ndarray) -> np.ndarray:
+        x = np.empty_like(b)
+        x[self.perm] = self.lu.solve(b[self.perm])
+        return x
+
+
+def _bordered(G: sp.spmatrix, trace_row: sp.spmatrix) -> sp.csr_matrix:
+    """G with row 0 (a population row, linearly dependent) replaced by the trace functional."""
+    G = sp.csr_matrix(G)
+    keep = np.ones(G.shape[0])
+    keep[0] = 0.0
+    return (sp.diags(keep) @ G + trace_row).tocsr()
+
+
+class Reduction:
+    """Real symmetric / antisymmetric parts of sector vectors (rho = rho^T resp. -rho^T).
+
+    A real generator that commutes with the transpose (every master equation here: real
+    operators and rates) maps each part to itself; its unique steady state is real symmetric.
+    """
+
+    def __init__(self, sector: Sector):
+        a1, a2 = np.divmod(sector.ket, sector.d2)
+        b1, _ = np.divmod(sector.bra, sector.d2)
+        self.coords_full = np.stack([a1 + a2, a1, b1], axis=1)
+        partner = sector.locate(sector.bra, sector.ket)
+        n = sector.size
+        sym = np.flatnonzero(a1 <= b1)
+        anti = np.flatnonzero(a1 < b1)
+        pos_sym = np.full(n, -1)
+        pos_sym[sym] = np.arange(sym.size)
+        pos_anti = np.full(n, -1)
+        pos_anti[anti] = np.arange(anti.size)
+        rep_sym = np.where(pos_sym >= 0, pos_sym, pos_sym[partner])
+        self.expand_sym = sp.csr_matrix((np.ones(n), (np.arange(n), rep_sym)), shape=(n, sym.size))
+        off = a1 != b1
+        rep_anti = np.where(pos_anti >= 0, pos_anti, pos_anti[partner])[off]
+        sign = np.where(a1 < b1, 1.0, -1.0)[off]
+        self.expand_anti = sp.csr_matrix(
+            (sign, (np.flatnonzero(off), rep_anti)), shape=(n, anti.size)
+        )
+        self.sym, self.anti = sym, anti
+        self.coords_sym = self.coords_full[sym]
+        self.coords_anti = self.coords_full[anti]
+        self.trace_sym = sp.csr_matrix(
+            (
+                np.ones(sector.diagonal.size),
+                (np.zeros(sector.diagonal.size, int), pos_sym[sector.diagonal]),
+            ),
+            shape=(sym.size, sym.size),
+        )
+
+    def restrict(self, G: sp.spmatrix, part: str) -> sp.csr_matrix:
+        G = sp.csr_matrix(G)
+        if part == "sym":
+            return (G[self.sym] @ self.expand_sym).tocsr()
+        return (G[self.anti] @ self.expand_anti).tocsr()
+
+
+def _real(G: sp.spmatrix) -> sp.csr_matrix:
+    G = sp.csr_matrix(G)
+    if G.nnz and np.abs(G.data.imag).max() > 1e-12 * np.abs(G.data).max():
+        raise ValueError("generator is not real: use the complex steady_state")
+    return sp.csr_matrix(G.real)
+
+
+def _check_residual(apply_G, x: np.ndarray, scale: float, tol: float) -> float:
+    residual = float(np.abs(apply_G(x)).max() / max(scale, 1e-300))
+    if not np.isfinite(residual) or residual > tol:
+        raise SteadyStateError(f"residual {residual:.2e} > {tol:.0e}")
+    return residual
+
+
+def steady_state(
+    sector: Sector,
+    generator: sp.spmatrix,
+    *,
+    tol: float = 1e-9,
+    return_residual: bool = False,
+    nearest_neighbour: bool = False,
+):
+    """Unit-trace kernel vector of a (complex) generator, T - 1 or L, by one sparse LU.
+
+    The population rows of a trace-preserving generator sum to zero, so the first population
+    row is replaced by the trace condition. A singular factorisation (degenerate kernel) or a
+    large residual raises :class:`SteadyStateError`. ``nearest_neighbour``: the generator
+    changes s, a1, b1 by at most one (true of L, not of the composed cycle map T), so the
+    nested-dissection ordering applies; otherwise SuperLU's COLAMD is used.
+    """
+    G = sp.csr_matrix(generator, dtype=complex)
+    M = _bordered(G, sp.csr_matrix(sector.trace_row(sector.size), dtype=complex))
+    perm = nested_dissection(Reduction(sector).coords_full) if nearest_neighbour else None
+    rhs = np.zeros(sector.size, complex)
+    rhs[0] = 1.0
+    x = _LU(M, perm)(rhs)
+    residual = _check_residual(lambda v: G @ v, x, abs(G).sum(axis=0).max(), tol)
+    return (x, residual) if return_residual else x
+
+
+class MESolver:
+    """Steady state of a real master-equation generator via its symmetric part (one real LU).
+
+    ``precondition(q)`` applies the inverse of the bordered generator to any complex vector
+    (symmetric and antisymmetric LUs), the preconditioner of the exact-map solve.
+    """
+
+    def __init__(self, sector: Sector, L: sp.spmatrix):
+        self.sector = sector
+        self.L = _real(L)
+        self.red = Reduction(sector)
+        Ls = self.red.restrict(self.L, "sym")
+        self.lu_sym = _LU(_bordered(Ls, self.red.trace_sym), nested_dissection(self.red.coords_sym))
+        self._lu_anti = None
+        self._counts = np.asarray(self.red.expand_sym.sum(axis=0)).ravel()
+
+    def steady_state(self, tol: float = 1e-9) -> np.ndarray:
+        rhs = np.zeros(self.red.sym.size)
+        rhs[0] = 1.0
+        x = self.red.expand_sym @ self.lu_sym(rhs)
+        _check_residual(lambda v: self.L @ v, x, abs(self.L).sum(axis=0).max(), tol)
+        return x.astype(complex)
+
+    @property
+    def lu_anti(self):
+        if self._lu_anti is None and self.red.anti.size:
+            La = self.red.restrict(self.L, "anti")
+            self._lu_anti = _LU(La, nested_dissection(self.red.coords_anti))
+        return self._lu_anti
+
+    def precondition(self, q: np.ndarray) -> np.ndarray:
+        """Solve (bordered L) y = q for complex q, row 0 of q being the trace equation."""
+        red = self.red
+        out = np.zeros(q.shape, complex)
+        for part, unit in ((q.real, 1.0), (q.imag, 1j)):
+            # symmetric part: averaged over transposed pairs; antisymmetric: the remainder
+            ys = self.lu_sym((red.expand_sym.T @ part) / self._counts)
+            y = red.expand_sym @ ys
+            if red.anti.size:
+                qa = red.expand_anti.T @ part / 2.0
+                y = y + red.expand_anti @ self.lu_anti(qa)
+            out = out + unit * y
+        return out
+
+
+def exact_steady_state_iterative(
+    sector: Sector, factors, me: MESolver, *, tol: float = 1e-9, maxiter: int = 200
+):
+    """Steady state of the exact cycle map T = F_last ... F_1 by GMRES on (T - 1) bordered.
+
+    Preconditioned by the bordered second-order generator (T - 1 = L + O(mu^3)); starts from
+    the master-equation steady state. Returns (x, iterations, residual).
+    """
+    n = sector.size
+    diag = sector.diagonal
+
+    def apply_T(x):
+        for F in factors:
+            x = F @ x
+        return x
+
+    def apply_M(x):
+        y = apply_T(x) - x
+        y[0] = x[diag].sum()
+        return y
+
+    rhs = np.zeros(n, complex)
+    rhs[0] = 1.0
+    x0 = me.steady_state(tol=1.0)
+    A = spla.LinearOperator((n, n), matvec=apply_M, dtype=complex)
+    P = spla.LinearOperator((n, n), matvec=me.precondition, dtype=complex)
+    count = [0]
+
+    def callback(_):
+        count[0] += 1
+
+    x, info = spla.gmres(
+        A,
+        rhs,
+        x0=x0,
+        M=P,
+        rtol=1e-13,
+        atol=0.0,
+        restart=60,
+        maxiter=maxiter,
+        callback=callback,
+        callback_type="pr_norm",
+    )
+    scale = max(abs(F).sum(axis=0).max() for F in factors)
+    residual = _check_residual(lambda v: apply_T(v) - v, x, scale, tol)
+    return x, count[0], residual
+
+
+def exact_steady_state(
+    J1, J2, protocol: Protocol, c1, c2, *, direct_max: int = 500, tol: float = 1e-9
+):
+    """Steady state of the exact map in the (J1, J2) sector: direct LU for small sectors,
+    ME-preconditioned GMRES for large ones. Returns (sector, x)."""
+    sector = Sector(J1, J2)
+    factors = cycle_factors(sector, protocol, c1, c2)
+    if sector.size <= direct_max:
+        T = factors[0]
+        for F in factors[1:]:
+            T = F @ T
+        x = steady_state(sector, T - sp.identity(sector.size, format="csc"), tol=tol)
+        return sector, x
+    me = MESolver(sector, me_generator(sector, protocol, c1, c2))
+    x, _, _ = exact_steady_state_iterative(sector, factors, me, tol=tol)
+    return sector, x
+
+
+def me_steady_state(J1, J2, protocol: Protocol, c1, c2, *, tol: float = 1e-9):
+    """Steady state of the second-order master equation in the (J1, J2) sector."""
+    sector = Sector(J1, J2)
+    return sector, MESolver(sector, me_generator(sector, protocol, c1, c2)).steady_state(tol)
+
+
+# ---------------------------------------------------------------------------------------------
+# observables of sector vectors
+# ---------------------------------------------------------------------------------------------
+def moments(sector: Sector, x: np.ndarray) -> dict[str, float]:
+    """Expectation values needed for polarizations and Delta_EPR (linear in rho).
+
+    Returns trace, <Jz1>, <Jz2>, <Jz1^2>, <Jz2^2>, Re<J1+ J2-> and the EPR numerator
+    var(Jx1 + Jx2) + var(Jy1 + Jy2) = <J^2 - Jz^2> of the total J = J1 + J2 (the q = 0 sector
+    has <J+> = 0).
+    """
+    d = sector.diagonal
+    pop = np.real(x[d])
+    m1, m2 = sector.m1[sector.ket[d]], sector.m2[sector.ket[d]]
+    # <J1+ J2-> = sum rho[i, j] (J1+ J2-)[j, i]: j has a1 - 1, a2 + 1 relative to i
+    a1, a2 = np.divmod(sector.ket, sector.d2)
+    b1, b2 = np.divmod(sector.bra, sector.d2)
+    sel = (b1 == a1 - 1) & (b2 == a2 + 1)
+    mi1, mi2 = sector.J1 - a1[sel], sector.J2 - a2[sel]
+    amp = np.sqrt(np.clip(sector.J1 * (sector.J1 + 1) - mi1 * (mi1 + 1), 0, None)) * np.sqrt(
+        np.clip(sector.J2 * (sector.J2 + 1) - mi2 * (mi2 - 1), 0, None)
+    )
+    j1p_j2m = np.sum(x[sel] * amp)
+    out = {
+        "trace": pop.sum(),
+        "jz1": np.sum(m1 * pop),
+        "jz2": np.sum(m2 * pop),
+        "jz1_sq": np.sum(m1**2 * pop),
+        "jz2_sq": np.sum(m2**2 * pop),
+        "re_j1p_j2m": float(np.real(j1p_j2m)),
+    }
+    J1, J2 = sector.J1, sector.J2
+    out["epr_numerator"] = (
+        J1 * (J1 + 1) + J2 * (J2 + 1) - out["jz1_sq"] - out["jz2_sq"] + 2 * out["re_j1p_j2m"]
+    )
+    return {k: float(v) for k, v in out.items()}
+
+
+def delta_epr(m: dict[str, float]) -> float:
+    """EPR uncertainty, Eq. (5), from :func:`moments` (or p-weighted sums of them)."""
+    return m["epr_numerator"] / (abs(m["jz1"]) + abs(m["jz2"]))
+
+
+def tms_state(J: float, ratio: float) -> np.ndarray:
+    """Normalised two-mode squeezed state, Eq. (7), sum_n (-nu/mu)^n |J, J-n>|J, n-J>."""
+    d = _dim(J)
+    n = np.arange(d)
+    amp = (-float(ratio)) ** n
+    psi = np.zeros(d * d, complex)
+    psi[n * d + (d - 1 - n)] = amp / np.linalg.norm(amp)
+    return psi
+
+
+def tms_delta_epr(mu, nu):
+    """Delta_EPR = (mu - nu)^2 / |mu^2 - nu^2| of |Psi_TMS> (independent of J)."""
+    mu, nu = np.asarray(mu, float), np.asarray(nu, float)
+    return (mu - nu) ** 2 / np.abs(mu**2 - nu**2)
+
+
+def fidelity_pure(sector: Sector, x: np.ndarray, psi: np.ndarray) -> float:
+    """<psi| rho |psi> for a sector vector and a product-space vector psi."""
+    return float(np.real(np.sum(np.conj(psi[sector.ket]) * x * psi[sector.bra])))
