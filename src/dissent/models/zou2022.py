@@ -12,10 +12,13 @@ which stays zero. Rates (a, |A|, delta, Gamma) are in the figure's rate unit, ti
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import xarray as xr
 
 from ..quantum import concurrence, evolve, liouvillian, steady_state
+from ..quantum.superop import dissipator
 from ..registry import ParameterError, validates
 
 SIGMA_PLUS = np.array([[0, 1], [0, 0]], dtype=complex)  # |down> -> |up>: decay to the ground state
@@ -51,12 +54,28 @@ def system_hamiltonian(delta) -> np.ndarray:
     return -0.5 * delta[..., None, None] * _pair(SIGMA_Z, -1)
 
 
-def generator(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
-    """Lindblad generator of Eq. (7) in the standard form, (..., 16, 16)."""
-    delta, a, a_tilde, A, A_tilde = np.broadcast_arrays(delta, a, a_tilde, A, A_tilde)
-    return liouvillian(
-        system_hamiltonian(delta), np.sqrt(2.0) * jump_operators(a, a_tilde, A, A_tilde)
+@cache
+def _unit_superoperators() -> np.ndarray:
+    """-i[H_S, .] at delta = 1 and the standard dissipators of the four unit jump operators."""
+    ops = np.stack(
+        [_pair(SIGMA_MINUS, 1), _pair(SIGMA_MINUS, -1), _pair(SIGMA_PLUS, 1), _pair(SIGMA_PLUS, -1)]
     )
+    return np.concatenate([liouvillian(system_hamiltonian(1.0))[None], dissipator(ops)])
+
+
+def generator(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
+    """Lindblad generator of Eq. (7) in the standard form, (..., 16, 16).
+
+    Linear in delta and the rates: a contraction of per-point coefficients with five constant
+    superoperators (the jump rates of Eq. 5 times 2, the factor of D_J).
+    """
+    delta, a, a_tilde, A, A_tilde = np.broadcast_arrays(
+        *(np.asarray(x, float) for x in (delta, a, a_tilde, A, A_tilde))
+    )
+    coeff = np.stack(
+        [delta, a_tilde + A_tilde, a_tilde - A_tilde, a + A, a - A], axis=-1
+    )  # 2 * (rate/2) for each jump operator
+    return np.einsum("...k,kij->...ij", coeff.astype(complex), _unit_superoperators())
 
 
 def _check_rates(a, a_tilde, A, A_tilde, names=("a", "a_tilde", "A", "A_tilde")) -> None:

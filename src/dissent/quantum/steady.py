@@ -37,14 +37,17 @@ def _unique_kernel(generator: np.ndarray) -> np.ndarray:
     return np.linalg.solve(a, b[..., None])[..., 0]
 
 
-def _projected(generator: np.ndarray, rho0: np.ndarray, rtol: float) -> np.ndarray:
-    """Spectral projection of vec(rho0) onto the kernel of one generator (0 is semisimple)."""
-    u, s, vh = np.linalg.svd(generator)
-    null = s <= rtol * max(s[0], 1.0)
-    right = dag(vh)[:, null]  # kernel of L
-    left = u[:, null]  # kernel of L^+ (left eigenvectors, conjugated)
-    proj = right @ np.linalg.solve(dag(left) @ right, dag(left))
-    return proj @ vec(rho0)
+def _projected(generators: np.ndarray, rho0: np.ndarray, kdim: int) -> np.ndarray:
+    """Spectral projection of vec(rho0) onto the ``kdim``-dimensional kernels, batched.
+
+    P = R (Y^+ R)^{-1} Y^+ with R, Y the right and left kernel bases; 0 is a semisimple eigenvalue
+    of a Lindbladian, so P rho0 is the t -> infinity limit of exp(L t) rho0.
+    """
+    u, _, vh = np.linalg.svd(generators)
+    right = dag(vh)[..., -kdim:]  # singular values come in decreasing order
+    left = u[..., -kdim:]
+    coeff = np.linalg.solve(dag(left) @ right, dag(left) @ vec(rho0)[..., None])
+    return (right @ coeff)[..., 0]
 
 
 def _normalise(rho: np.ndarray) -> np.ndarray:
@@ -77,8 +80,9 @@ def steady_state(
                 "(kernel dimension > 1); pass the initial state rho0 to resolve it"
             )
         rho0s = np.broadcast_to(np.asarray(rho0, dtype=complex), batch + (d, d)).reshape(-1, d, d)
-        for i in np.flatnonzero(~unique):
-            out[i] = unvec(_projected(flat[i], rho0s[i], rtol))
+        for kdim in np.unique(dims[~unique]):
+            group = dims == kdim
+            out[group] = unvec(_projected(flat[group], rho0s[group], int(kdim)))
     return _normalise(out).reshape(batch + (d, d))
 
 
