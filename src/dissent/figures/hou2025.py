@@ -145,7 +145,19 @@ def fig4(ds: xr.Dataset):
     ratio = ds["absorption_ratio"].transpose("r", "b")
     levels = [0.9, 0.99, 0.999]
     cs = ax_c.contour(ds["b"], ds["r"], ratio.values, levels=levels, colors="white", linewidths=0.7)
-    ax_c.clabel(cs, fmt={lv: f"{lv:g}" for lv in levels}, fontsize=5)
+    # label each contour where it crosses the column at 85% of the b range
+    b_vals, r_vals = ds["b"].values, ds["r"].values
+    j = int(0.85 * (b_vals.size - 1))
+    column = ratio.values[:, j]  # decreasing in r near r = 0
+    manual = []
+    for lv in levels:
+        below = np.flatnonzero(column < lv)
+        if below.size:
+            manual.append((b_vals[j], r_vals[below[0]]))
+    if manual:
+        ax_c.clabel(
+            cs, fmt={lv: f"{lv:g}" for lv in levels}, fontsize=5, manual=manual, inline_spacing=2
+        )
     ax_c.contour(
         ds["b"],
         ds["r"],
