@@ -40,9 +40,9 @@ def fig2(ds: xr.Dataset):
         xlabel=r"time $at$",
         ylabel=r"concurrence $\mathcal{C}$",
         xlim=(ds["time"].values[0], ds["time"].values[-1]),
-        ylim=(0, None),
+        ylim=(0, 0.75),
     )
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.12), title=r"$a=|A|=1$, $T=0$")
+    ax.legend(loc="upper right", ncols=2, title=r"$a=|A|=1$, $T=0$")
     return fig
 
 
@@ -114,7 +114,7 @@ def figS4(ds: xr.Dataset):
         ylim=(0, None),
         xlim=(0, ds["time_a"].values[-1]),
     )
-    ax_a.legend(title=r"$a=30,\ \tilde a=3,\ \delta=0$", loc="upper right")
+    ax_a.legend(title="a = 30, ã = 3, δ = 0", loc="upper right")
     _curves(ax_b, ds["time_b"], ds["concurrence_b"], "delta", r"$\delta=$", "viridis")
     ax_b.set(
         xlabel=r"time $t$",
@@ -122,7 +122,7 @@ def figS4(ds: xr.Dataset):
         ylim=(0, None),
         xlim=(0, ds["time_b"].values[-1]),
     )
-    ax_b.legend(title=r"$a=|A|=10,\ \tilde a=|\tilde A|=1$", loc="upper right", ncols=2)
+    ax_b.legend(title="a = |A| = 10, ã = |Ã| = 1", loc="upper right", ncols=2)
     panel_label(ax_a, "a")
     panel_label(ax_b, "b")
     return fig
