@@ -127,6 +127,7 @@ def all_outputs(variant_name):
                 f"figures/{prefix}{paper}/{figure}.{ext}"
                 for ext in spec.get("tables", [])
             ]
+    out.append(f"results/{prefix}provenance.html")  # the report's provenance table
     return out
 
 
