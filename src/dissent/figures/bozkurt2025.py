@@ -72,7 +72,7 @@ def fig3(ds: xr.Dataset):
     ax.set_ylim(phi.min(), phi.max())
     ax.legend(loc="upper left", fontsize="small")
     panel_label(ax, "a")
-    ins = ax.inset_axes([0.45, 0.08, 0.5, 0.38])
+    ins = ax.inset_axes([0.5, 0.56, 0.47, 0.4])
     ins.plot(T, ds["concurrence_optimal"].values, color="k", lw=1.2, label="numerical")
     ins.plot(
         T, 2 * np.sqrt(T) / (1 + T), ":", color="tab:orange", lw=1.2, label=r"$2\sqrt{T}/(1+T)$"
