@@ -396,7 +396,7 @@ def _check_fig2(*, T1, T2, interaction="ferro"):
 
 @validates(_check_fig2)
 def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
-    """<sigma' j'|S|down j> of Fig. 2 (real and imaginary parts), dims (point, sigma_out, j_out, j_in)."""
+    """<sigma' j'|S|down j> of Fig. 2, real and imaginary parts (point, sigma_out, j_out, j_in)."""
     S = three_particle_s(
         np.atleast_1d(T1).astype(float), np.atleast_1d(T2).astype(float), interaction
     )
@@ -530,7 +530,7 @@ def _check_deco(*, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", *
 def decoherence_steady_state(
     *, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro"
 ) -> xr.Dataset:
-    """Fig. 5(a,b): steady-state concurrence at phi = varphi with relaxation Gamma or dephasing gamma."""
+    """Fig. 5(a,b): steady-state concurrence at phi = varphi with relaxation or dephasing."""
     T = np.asarray(T, float)
     rho, _, kdim = _symmetric_steady(
         T,
@@ -567,7 +567,7 @@ def _dynamics(T, n_max, interaction):
 
 @validates(_check_dyn)
 def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
-    """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (state before collision n+1)."""
+    """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1)."""
     conc, rhos, _ = _dynamics(T, n_max, interaction)
     p_uu = np.real(rhos[..., 0, 0])
     n = np.arange(int(n_max) + 1)
@@ -685,7 +685,7 @@ def _fixed_point_trace_row(M: np.ndarray) -> np.ndarray:
 
 
 def _field_unitaries(x: np.ndarray) -> np.ndarray:
-    """Two-qubit U = exp(-i H / f_col) for parameters x = (theta1, theta2, delta_phi, omega1, omega2),
+    """Two-qubit U = exp(-iH/f_col) for parameters x = (theta1, theta2, delta_phi, omega1, omega2),
     phi1 = 0, (..., 4, 4)."""
     u1 = larmor_unitary(x[..., 0], 0.0 * x[..., 0], x[..., 3])
     u2 = larmor_unitary(x[..., 1], x[..., 2], x[..., 4])
@@ -693,7 +693,7 @@ def _field_unitaries(x: np.ndarray) -> np.ndarray:
 
 
 def objective(x: np.ndarray, kup: np.ndarray, kdown: np.ndarray) -> np.ndarray:
-    """Steady-state concurrence for stacked parameter sets x (..., 5); kup/kdown broadcast (..., 4, 4).
+    """Steady-state concurrence for stacked parameters x (..., 5); kup/kdown broadcast (..., 4, 4).
 
     Assumes T1, T2 < 1 (unique steady state; :func:`optimise_fields` treats T = 1 separately)."""
     U = _field_unitaries(x)
