@@ -80,6 +80,7 @@ def test_period_map_with_decoherence_against_qutip():
         bs = qt.Qobj(sum(b[k] * PAULI[k] for k in range(3)))
         plus, minus = bs.eigenstates()[1][::-1]  # +1 then -1 eigenvector
         low = plus * minus.dag()
+
         def emb(o, n=n):
             return qt.tensor(o, qt.qeye(2)) if n == 0 else qt.tensor(qt.qeye(2), o)
 
