@@ -1,0 +1,515 @@
+"""Inhomogeneous spin-1/2 ensembles of Bello et al. (2022) in the full Hilbert space.
+
+Exact cycle map, Eq. (2) with Table I, and the second-order master equation, Eq. (3), for
+arbitrary couplings g_ij (normalised to sum_i g_ij^2 = 1/(2I) = 1).
+
+Conventions
+-----------
+* N = N1 + N2 nuclear qubits, QD1 first; local basis (|up>, |down>) so sigma^+ = [[0, 1], [0, 0]]
+  and I^+ = sigma^+, I^z = sigma^z / 2. A_j = sum_i g_ij I_ij, A^(z,2)_j = sum_i g_ij^2 I^z_ij.
+* Weak U(1) symmetry: every Kraus operator of a step and every jump operator of Eq. (3) changes
+  the number of up spins by a definite amount, so the density-matrix elements between states
+  with equal numbers of up spins (the "q = 0 sector") evolve among themselves. A z-basis
+  product initial state lives there. The master equation keeps rho block diagonal in the
+  number of up spins (blocks of size C(N, m)); the exact map is a dense matrix on the sector.
+* Eq. (3) has real coefficients and real jump operators: rho stays real.
+* One cycle of the master equation is the difference equation rho_{n+1} = rho_n + L[rho_n]
+  (Delta rho of Eq. 3 per cycle), iterated exactly.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+import xarray as xr
+from scipy.integrate import solve_ivp
+
+from ...registry import ParameterError, validates
+
+SP = np.array([[0.0, 1.0], [0.0, 0.0]])  # sigma^+ = |up><down|
+SM = SP.T.copy()
+SZ = np.diag([1.0, -1.0])
+SX = SP + SM
+SY = -1j * (SP - SM)
+
+
+# ---------------------------------------------------------------------------------------------
+# couplings and the dissipator matrices of Eq. (3)
+# ---------------------------------------------------------------------------------------------
+def normalise(g) -> np.ndarray:
+    """Couplings scaled to sum g^2 = 1 (spin-1/2: 1/(2I) = 1)."""
+    g = np.abs(np.asarray(g, float))
+    return g / np.sqrt(np.sum(g**2))
+
+
+def jump_vectors(g1, g2, mu, nu, k):
+    """Jump operators of Eq. (3) as coefficient vectors over the N1 + N2 sites.
+
+    Returns (raising, lowering): lists of vectors u with L = sum_a u_a sigma^+_a (raising) or
+    L = sum_a u_a sigma^-_a (lowering), Delta rho = sum_L D(L)[rho].
+    """
+    g1, g2 = np.asarray(g1, float), np.asarray(g2, float)
+    z1, z2 = np.zeros_like(g1), np.zeros_like(g2)
+    loc = abs(mu - nu) / (2.0 * np.sqrt(k))
+    raising = [np.concatenate([mu * g1, nu * g2]) / 2.0, loc * np.concatenate([z1, g2])]
+    lowering = [np.concatenate([nu * g1, mu * g2]) / 2.0, loc * np.concatenate([g1, z2])]
+    return raising, lowering
+
+
+def rate_matrices(g1, g2, mu, nu, k):
+    """P = sum_raising u u^T and Q = sum_lowering v v^T (the generator only depends on these)."""
+    raising, lowering = jump_vectors(g1, g2, mu, nu, k)
+    P = sum(np.outer(u, u) for u in raising)
+    Q = sum(np.outer(v, v) for v in lowering)
+    return P, Q
+
+
+def kappa_eta(mu, nu):
+    """kappa = (mu nu - nu^2)/4 and eta = mu^2/4 - kappa of the supplement (k = 1 forms)."""
+    kappa = (mu * nu - nu**2) / 4.0
+    return kappa, mu**2 / 4.0 - kappa
+
+
+# ---------------------------------------------------------------------------------------------
+# full-space operators
+# ---------------------------------------------------------------------------------------------
+def site_op(op, site: int, n: int, fmt="csr"):
+    """Single-site operator on n qubits (site 0 is the leftmost tensor factor)."""
+    left = sp.identity(2**site, format="csr")
+    right = sp.identity(2 ** (n - site - 1), format="csr")
+    return sp.kron(sp.kron(left, sp.csr_matrix(op)), right, format=fmt)
+
+
+def collective(op, coeffs, n: int, offset: int = 0):
+    """sum_i coeffs_i op_(offset + i) as a sparse matrix on n qubits."""
+    return reduce(
+        lambda a, b: a + b,
+        (c * site_op(op, offset + i, n) for i, c in enumerate(coeffs) if c != 0.0),
+        sp.csr_matrix((2**n, 2**n)),
+    )
+
+
+def n_up(n: int) -> np.ndarray:
+    """Number of up spins of every computational basis state (bit 0 = up)."""
+    idx = np.arange(2**n)
+    bits = (idx[:, None] >> np.arange(n)[::-1]) & 1  # 1 = down
+    return n - bits.sum(axis=1)
+
+
+def site_sz(n: int) -> np.ndarray:
+    """<s|sigma^z_a|s> for every basis state s and site a, shape (2^n, n)."""
+    idx = np.arange(2**n)
+    bits = (idx[:, None] >> np.arange(n)[::-1]) & 1
+    return 1.0 - 2.0 * bits
+
+
+def product_state_index(pattern: str) -> int:
+    """Basis index of a z-product state given as a string of 'u'/'d' per site."""
+    return int("".join("0" if c == "u" else "1" for c in pattern), 2)
+
+
+def initial_pattern(label: str, n1: int, n2: int) -> str:
+    """'ud' -> |up...>|down...> (Psi_FP); any two-letter label gives each ensemble all u or d;
+    a label of length n1 + n2 is taken verbatim."""
+    if len(label) == n1 + n2 and n1 + n2 != 2:
+        return label
+    if len(label) != 2 or set(label) - {"u", "d"}:
+        raise ParameterError(
+            "initial_states", f"{label!r}: use 'ud', 'du', 'uu', 'dd' or a u/d string"
+        )
+    return label[0] * n1 + label[1] * n2
+
+
+# ---------------------------------------------------------------------------------------------
+# exact cycle map (Eq. 2, Table I) on the q = 0 sector
+# ---------------------------------------------------------------------------------------------
+def step_kraus(g1, g2, theta1, theta2, spin_in):
+    """Kraus operators <s|U|s_in> of one step, U = exp(-i th2 A2.S) exp(-i th1 A1.S).
+
+    theta_j = g_j tau_j of Table I, spin_in 0 (up) or 1 (down); dense (2^N, 2^N) arrays.
+    """
+    n1, n2 = len(g1), len(g2)
+    n = n1 + n2 + 1  # electron last
+    gens = []
+    for coeffs, off in ((g1, 0), (g2, n1)):
+        H = sum(
+            c * (site_op(s / 2, off + i, n) @ site_op(s / 2, n - 1, n))
+            for i, c in enumerate(coeffs)
+            for s in (SX, SY, SZ)
+        )
+        gens.append(H.toarray())
+    U = sla.expm(-1j * theta2 * gens[1]) @ sla.expm(-1j * theta1 * gens[0])
+    U = U.reshape(2 ** (n - 1), 2, 2 ** (n - 1), 2)
+    return [U[:, s, :, spin_in] for s in (0, 1)]
+
+
+def sector_indices(n: int):
+    """Flat indices (row-major vec) of the q = 0 sector of rho on n qubits."""
+    q = n_up(n)
+    a, b = np.nonzero(q[:, None] == q[None, :])
+    return a * 2**n + b
+
+
+def cycle_map_sector(g1, g2, mu, nu, k):
+    """Exact one-cycle superoperator (Eq. 2, Table I) restricted to the q = 0 sector.
+
+    Returns (M, idx): vec_sector(rho_{n+1}) = M @ vec_sector(rho_n), vec row-major.
+    """
+    n = len(g1) + len(g2)
+    idx = sector_indices(n)
+
+    def superop(kraus):
+        S = sum(np.kron(K, K.conj()) for K in kraus)
+        return S[np.ix_(idx, idx)]
+
+    d = (mu - nu) / k
+    steps = [
+        superop(step_kraus(g1, g2, mu, nu, 0)),
+        superop(step_kraus(g1, g2, nu, mu, 1)),
+        np.linalg.matrix_power(superop(step_kraus(g1, g2, d, 0.0, 1)), k),
+        np.linalg.matrix_power(superop(step_kraus(g1, g2, 0.0, d, 0)), k),
+    ]
+    return steps[3] @ steps[2] @ steps[1] @ steps[0], idx
+
+
+def me_generator_sector(g1, g2, mu, nu, k):
+    """Second-order generator L of Eq. (3) (dense, q = 0 sector): Delta rho = L rho per cycle."""
+    n = len(g1) + len(g2)
+    idx = sector_indices(n)
+    raising, lowering = jump_vectors(g1, g2, mu, nu, k)
+    eye = np.eye(2**n)
+    L = 0
+    for vecs, op in ((raising, SP), (lowering, SM)):
+        for u in vecs:
+            X = collective(op, u, n).toarray()
+            XdX = X.T @ X
+            L = L + np.kron(X, X) - 0.5 * (np.kron(XdX, eye) + np.kron(eye, XdX.T))
+    return L[np.ix_(idx, idx)], idx
+
+
+def evolve_powers(M, x0, cycles):
+    """x_n = M^n x0 at the (non-decreasing integer) cycles, by binary powers of M."""
+    cycles = np.asarray(cycles, dtype=np.int64)
+    if np.any(np.diff(cycles) < 0) or cycles[0] < 0:
+        raise ValueError("cycles must be non-decreasing and >= 0")
+    top = max(int(cycles[-1]).bit_length(), 1)
+    powers = [M]
+    for _ in range(top):
+        powers.append(powers[-1] @ powers[-1])
+    out = np.empty((len(cycles),) + x0.shape, dtype=np.result_type(M, x0))
+    x, n_now = x0.copy(), 0
+    for i, n in enumerate(cycles):
+        step, bit = int(n) - n_now, 0
+        while step:
+            if step & 1:
+                x = powers[bit] @ x
+            step >>= 1
+            bit += 1
+        n_now = int(n)
+        out[i] = x
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# observables of full density matrices
+# ---------------------------------------------------------------------------------------------
+def observables_full(rho, g1, g2):
+    """Delta, Delta_EPR ingredients and polarizations of full density matrices (..., d, d)."""
+    n1, n2 = len(g1), len(g2)
+    n = n1 + n2
+    ones1, ones2 = np.ones(n1), np.ones(n2)
+    z1, z2 = np.zeros(n1), np.zeros(n2)
+    out = {}
+    for name, c1, c2 in (("A", g1, g2), ("J", ones1, ones2)):
+        Ax = collective(SX / 2, np.concatenate([c1, c2]), n).toarray()
+        Ay = collective(SY / 2, np.concatenate([c1, c2]), n).toarray()
+        var = 0
+        for X in (Ax, Ay):
+            m1 = np.einsum("ij,...ji->...", X, rho)
+            m2 = np.einsum("ij,...ji->...", X @ X, rho)
+            var = var + np.real(m2 - m1 * np.conj(m1))
+        out[f"var_{name}"] = var
+    for j, (ca, cb) in enumerate(((g1**2, z2), (z1, g2**2)), start=1):
+        op = collective(SZ / 2, np.concatenate([ca, cb]), n).diagonal()
+        out[f"Az2_{j}"] = np.real(np.einsum("i,...ii->...", op, rho))
+    for j, (ca, cb) in enumerate(((ones1, z2), (z1, ones2)), start=1):
+        op = collective(SZ / 2, np.concatenate([ca, cb]), n).diagonal()
+        out[f"Jz_{j}"] = np.real(np.einsum("i,...ii->...", op, rho))
+    out["delta"] = out["var_A"] / (np.abs(out["Az2_1"]) + np.abs(out["Az2_2"]))
+    out["delta_epr"] = out["var_J"] / (np.abs(out["Jz_1"]) + np.abs(out["Jz_2"]))
+    return out
+
+
+def min_pt_eigenvalue(rho, dims):
+    """Lowest eigenvalue of the partial transpose on the second subsystem."""
+    try:
+        from ...quantum.measures import min_pt_eigenvalue as core
+    except ImportError:  # pragma: no cover
+        core = None
+    if core is not None:
+        return core(rho, dims, 1)
+    da, db = dims
+    t = np.swapaxes(rho.reshape(rho.shape[:-2] + (da, db, da, db)), -3, -1).reshape(rho.shape)
+    return np.linalg.eigvalsh(0.5 * (t + np.conj(np.swapaxes(t, -1, -2))))[..., 0]
+
+
+# ---------------------------------------------------------------------------------------------
+# sparse block master equation (weak U(1) symmetry)
+# ---------------------------------------------------------------------------------------------
+class BlockME:
+    """Eq. (3) on block-diagonal real density matrices, blocks labelled by the number of up spins.
+
+    ``rho[m]`` has shape (C_m, S, C_m): S density matrices (a batch of initial states) stored
+    with the batch index in the middle so that sparse products act on all of them at once.
+    """
+
+    def __init__(self, charges: np.ndarray, jumps: list[tuple[sp.spmatrix, int]]):
+        self.charges = np.asarray(charges)
+        self.levels = np.unique(self.charges)
+        self.index = {m: np.nonzero(self.charges == m)[0] for m in self.levels}
+        self.moves = []  # (m_from, m_to, X block)
+        K = sp.csr_matrix((len(charges), len(charges)))
+        for X, dq in jumps:
+            X = sp.csr_matrix(X)
+            K = K + (X.T @ X)
+            for m in self.levels:
+                if m + dq in self.index:
+                    blk = X[self.index[m + dq]][:, self.index[m]]
+                    if blk.nnz:
+                        self.moves.append((m, m + dq, sp.csr_matrix(blk)))
+        self.K = {m: sp.csr_matrix(K[self.index[m]][:, self.index[m]]) for m in self.levels}
+
+    def blocks(self, rhos: np.ndarray) -> dict:
+        """Split full density matrices (S, d, d) (real, q = 0 sector assumed) into blocks."""
+        return {
+            m: np.ascontiguousarray(rhos[:, i][:, :, i].transpose(1, 0, 2))
+            for m, i in self.index.items()
+        }
+
+    @staticmethod
+    def _sandwich(X, R):
+        c, s, _ = R.shape
+        Y = X @ R.reshape(c, -1)  # (c', s c)
+        c2 = Y.shape[0]
+        Y = np.ascontiguousarray(Y.reshape(c2, s, c).transpose(2, 1, 0)).reshape(c, -1)
+        return (X @ Y).reshape(c2, s, c2).transpose(2, 1, 0)  # [k, s, i] = (X R_s X^T)[i, k]^T
+
+    def apply(self, rho: dict) -> dict:
+        out = {}
+        for m, R in rho.items():
+            c, s, _ = R.shape
+            KR = (self.K[m] @ R.reshape(c, -1)).reshape(c, s, c)
+            Rt = np.ascontiguousarray(R.transpose(2, 1, 0)).reshape(c, -1)
+            RK = (self.K[m] @ Rt).reshape(c, s, c).transpose(2, 1, 0)  # (K R^T)^T = R K
+            out[m] = -0.5 * (KR + RK)
+        for m_from, m_to, X in self.moves:
+            out[m_to] += self._sandwich(X, rho[m_from])
+        return out
+
+    def expect_diag(self, rho: dict, values: dict) -> np.ndarray:
+        """sum over blocks of diag(rho_m) @ values[m] -> (S, ...)."""
+        return sum(np.einsum("isi,i...->s...", rho[m], values[m]) for m in rho)
+
+    def expect(self, rho: dict, ops: dict) -> np.ndarray:
+        """<O> for a block-diagonal sparse operator given as {m: coo block} -> (S,)."""
+        return sum(_gather(rho[m], O) for m, O in ops.items())
+
+
+def _gather(R, O):
+    """sum_k O.data[k] R[O.col[k], :, O.row[k]] -> (S,)."""
+    return np.einsum("k,ks->s", O.data, R[O.col, :, O.row])
+
+
+def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, rtol=1e-7, atol=1e-10):
+    """Iterate Eq. (3) from z-product states; observables at the requested cycles.
+
+    Exact difference equation up to ``n_switch`` (default: all cycles), then the slow tail as
+    d rho/dn = L rho with an adaptive Runge-Kutta (see the notes).
+
+    Returns a dict of arrays with shape (len(cycles), S, ...).
+    """
+    g1, g2 = np.asarray(g1, float), np.asarray(g2, float)
+    n1, n2 = len(g1), len(g2)
+    n = n1 + n2
+    raising, lowering = jump_vectors(g1, g2, mu, nu, k)
+    jumps = [(collective(SP, u, n), +1) for u in raising] + [
+        (collective(SM, v, n), -1) for v in lowering
+    ]
+    charges = n_up(n)
+    me = BlockME(charges, jumps)
+    # initial states
+    S = len(initial_states)
+    rho = {m: np.zeros((len(i), S, len(i))) for m, i in me.index.items()}
+    for s, label in enumerate(initial_states):
+        pos = product_state_index(initial_pattern(label, n1, n2))
+        m = charges[pos]
+        j = int(np.nonzero(me.index[m] == pos)[0][0])
+        rho[m][j, s, j] = 1.0
+    # observables: per-site sigma^z (diagonal) and the charge-conserving parts of (A^x)^2
+    zsite = site_sz(n)
+    zvals = {m: zsite[i] for m, i in me.index.items()}
+    ops = {}
+    for name, c in (("A", np.concatenate([g1, g2])), ("J", np.ones(n))):
+        Ap, Am = collective(SP, c, n), collective(SM, c, n)
+        # var(A^x) = <(A^+ A^- + A^- A^+)>/4 when <A^x> = <A^+A^+> = 0 (q = 0 sector)
+        O = sp.csr_matrix((Ap @ Am + Am @ Ap) / 4.0)
+        ops[name] = {m: sp.coo_matrix(O[i][:, i]) for m, i in me.index.items()}
+    cycles = np.asarray(cycles, dtype=np.int64)
+    n_max = int(cycles[-1])
+    n_switch = n_max if n_switch is None else min(int(n_switch), n_max)
+    sz = np.full((len(cycles), S, n), np.nan)
+    var = {name: np.full((len(cycles), S), np.nan) for name in ops}
+
+    def record(i, r):
+        sz[i] = me.expect_diag(r, zvals)
+        for name in ops:
+            var[name][i] = me.expect(r, ops[name])
+
+    n_now, c_i = 0, 0
+    while True:
+        while c_i < len(cycles) and cycles[c_i] == n_now:
+            record(c_i, rho)
+            c_i += 1
+        if n_now >= n_switch:
+            break
+        change = me.apply(rho)
+        for m in rho:
+            rho[m] += change[m]
+        n_now += 1
+    status = 0
+    if c_i < len(cycles):
+        keys = list(rho)
+        shapes = [rho[m].shape for m in keys]
+        sizes = [rho[m].size for m in keys]
+
+        def unpack(y):
+            parts = np.split(y, np.cumsum(sizes)[:-1])
+            return {m: p.reshape(shp) for m, p, shp in zip(keys, parts, shapes, strict=True)}
+
+        def f(_t, y):
+            d = me.apply(unpack(y))
+            return np.concatenate([d[m].ravel() for m in keys])
+
+        y0 = np.concatenate([rho[m].ravel() for m in keys])
+        sol = solve_ivp(
+            f,
+            (n_now, n_max),
+            y0,
+            method="RK45",
+            t_eval=cycles[c_i:].astype(float),
+            rtol=rtol,
+            atol=atol,
+        )
+        status = int(sol.status)
+        if status == 0:
+            for i, y in enumerate(sol.y.T):
+                record(c_i + i, unpack(y))
+    return {"sz": sz, "var_A": var["A"], "var_J": var["J"], "ode_status": status}
+
+
+def derived_observables(sz, var_A, var_J, g1, g2):
+    """Polarizations, generalized polarizations, Delta and Delta_EPR from per-site <sigma^z>."""
+    n1 = len(g1)
+    out = {
+        "Jz_1": 0.5 * sz[..., :n1].sum(-1),
+        "Jz_2": 0.5 * sz[..., n1:].sum(-1),
+        "Az2_1": 0.5 * (sz[..., :n1] * np.asarray(g1) ** 2).sum(-1),
+        "Az2_2": 0.5 * (sz[..., n1:] * np.asarray(g2) ** 2).sum(-1),
+        "var_A": 2 * var_A,  # var(Ax1+Ax2) + var(Ay1+Ay2)
+        "var_J": 2 * var_J,
+    }
+    out["delta"] = out["var_A"] / (np.abs(out["Az2_1"]) + np.abs(out["Az2_2"]))
+    out["delta_epr"] = out["var_J"] / (np.abs(out["Jz_1"]) + np.abs(out["Jz_2"]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# couplings of the figures
+# ---------------------------------------------------------------------------------------------
+def spread_couplings(n: int, rel_std: float, reverse: bool = False) -> np.ndarray:
+    """n distinct couplings 1 + rel_std * z_i, z evenly spaced with zero mean and unit (population)
+    standard deviation, normalised to sum g^2 = 1: relative standard deviation exactly rel_std."""
+    z = np.linspace(-1.0, 1.0, n)
+    z = (z - z.mean()) / z.std()
+    g = 1.0 + rel_std * z
+    if np.any(g <= 0):
+        raise ParameterError("rel_std", f"{rel_std} gives non-positive couplings for n = {n}")
+    return normalise(g[::-1] if reverse else g)
+
+
+# ---------------------------------------------------------------------------------------------
+# figure solvers
+# ---------------------------------------------------------------------------------------------
+def _check_exact(*, g1, g2, mu, nu, k, cycles, **_):
+    for name, g in (("g1", g1), ("g2", g2)):
+        g = np.asarray(g, float)
+        if g.ndim != 1 or np.any(g <= 0) or len(g) > 4:
+            raise ParameterError(name, "list of 1 to 4 positive couplings")
+    if k < 1 or int(k) != k:
+        raise ParameterError("k", "integer >= 1")
+    if not 0 < nu < 1 or mu <= 0:
+        raise ParameterError("nu", "mu > 0 and 0 < nu/mu < 1")
+    if np.any(np.diff(np.asarray(cycles)) < 0) or np.asarray(cycles)[0] < 0:
+        raise ParameterError("cycles", "non-decreasing, >= 0")
+
+
+@validates(_check_exact)
+def exact_dynamics(*, inhomogeneous, g1, g2, mu, nu, k, cycles) -> xr.Dataset:
+    """Fig. 3: exact cycle map (Eq. 2) from |Psi_FP>: Delta, Delta_EPR and lambda_min(rho^T2).
+
+    ``inhomogeneous`` (grid, 0/1): 0 uses homogeneous couplings g = 1/sqrt(N_j), 1 the given
+    ``g1``, ``g2`` (normalised here). ``mu`` is g tau in units of 1/sqrt(N1); ``nu`` is nu/mu.
+    """
+    cycles = np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
+    out = {key: [] for key in ("delta", "delta_epr", "lambda_min", "Jz_1", "Jz_2", "trace")}
+    used_labels = []
+    labels = ["hom.", "inhom."]
+    for c in np.asarray(inhomogeneous, int):
+        G1, G2 = normalise(g1), normalise(g2)
+        if c == 0:
+            G1, G2 = normalise(np.ones(len(g1))), normalise(np.ones(len(g2)))
+        n1, n2 = len(G1), len(G2)
+        mu_abs = mu / np.sqrt(n1)
+        M, idx = cycle_map_sector(G1, G2, mu_abs, nu * mu_abs, int(k))
+        d = 2 ** (n1 + n2)
+        rho0 = np.zeros((d, d))
+        p = product_state_index("u" * n1 + "d" * n2)
+        rho0[p, p] = 1.0
+        xs = evolve_powers(M, rho0.reshape(-1)[idx].astype(complex), cycles)
+        rhos = np.zeros((len(cycles), d * d), complex)
+        rhos[:, idx] = xs
+        rhos = rhos.reshape(-1, d, d)
+        obs = observables_full(rhos, G1, G2)
+        out["delta"].append(obs["delta"])
+        out["delta_epr"].append(obs["delta_epr"])
+        out["Jz_1"].append(obs["Jz_1"] / (n1 / 2))
+        out["Jz_2"].append(obs["Jz_2"] / (n2 / 2))
+        out["lambda_min"].append(min_pt_eigenvalue(rhos, (2**n1, 2**n2)))
+        out["trace"].append(np.real(np.trace(rhos, axis1=1, axis2=2)))
+        used_labels.append(labels[c])
+    attrs = {
+        "delta": ("Delta, Eq. (6)", "1"),
+        "delta_epr": ("Delta_EPR, Eq. (5)", "1"),
+        "lambda_min": ("lowest eigenvalue of the partial transpose rho^T2", "1"),
+        "Jz_1": ("polarization <J^z_1>/(N1 I)", "1"),
+        "Jz_2": ("polarization <J^z_2>/(N2 I)", "1"),
+        "trace": ("trace of rho (numerical check)", "1"),
+    }
+    ds = xr.Dataset(
+        {
+            key: (("point", "n"), np.array(v), {"long_name": attrs[key][0], "units": attrs[key][1]})
+            for key, v in out.items()
+        },
+        coords={
+            "n": ("n", cycles, {"long_name": "number of cycles", "units": "cycles"}),
+            "label": (
+                "point",
+                np.array(used_labels, dtype=str),
+                {"long_name": "coupling set", "units": "1"},
+            ),
+        },
+    )
+    return ds

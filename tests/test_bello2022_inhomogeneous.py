@@ -1,0 +1,200 @@
+"""Bello et al. (2022), inhomogeneous part: full-space map/ME, covariance EoMs, shell grouping."""
+
+import numpy as np
+import pytest
+
+from dissent.models.bello2022 import eom
+from dissent.models.bello2022 import inhomogeneous as inh
+
+G1 = inh.normalise([0.9, 0.5, 0.3])
+G2 = inh.normalise([0.7, 0.4])
+ENS = [0, 0, 0, 1, 1]
+
+
+def _state_after(g1, g2, mu, nu, k, cycles, pattern):
+    L, idx = inh.me_generator_sector(g1, g2, mu, nu, k)
+    n = len(g1) + len(g2)
+    d = 2**n
+    rho0 = np.zeros((d, d))
+    p = inh.product_state_index(pattern)
+    rho0[p, p] = 1
+    x = inh.evolve_powers(np.eye(len(idx)) + L, rho0.reshape(-1)[idx], [cycles])[0]
+
+    def full(v):
+        r = np.zeros(d * d)
+        r[idx] = v
+        return r.reshape(d, d)
+
+    return full(x), full(L @ x)
+
+
+def test_exact_map_one_cycle_matches_qutip_n1_n2_1():
+    qt = pytest.importorskip("qutip")
+    mu, nu, k = 0.3, 0.24, 2
+    g1, g2 = np.array([1.0]), np.array([1.0])
+    M, idx = inh.cycle_map_sector(g1, g2, mu, nu, k)
+    # brute force: nuclei (1, 2) x electron, I = sigma/2, S = sigma/2, A_j = I_j (g = 1)
+    ops = {"x": qt.sigmax() / 2, "y": qt.sigmay() / 2, "z": qt.sigmaz() / 2}
+    eye = qt.qeye(2)
+
+    def AdotS(j):
+        return sum(
+            qt.tensor(*[ops[a] if s == j else (ops[a] if s == 2 else eye) for s in range(3)])
+            for a in "xyz"
+        )
+
+    def step(rho, th1, th2, spin):
+        U = (-1j * th2 * AdotS(1)).expm() * (-1j * th1 * AdotS(0)).expm()
+        chi = qt.tensor(rho, qt.basis(2, spin).proj())
+        return (U * chi * U.dag()).ptrace([0, 1])
+
+    rho = qt.tensor(qt.basis(2, 0).proj(), qt.basis(2, 1).proj())
+    rho = 0.7 * rho + 0.3 * qt.tensor(qt.basis(2, 1).proj(), qt.basis(2, 0).proj())
+    x0 = rho.full().reshape(-1)[idx]
+    rho = step(rho, mu, nu, 0)
+    rho = step(rho, nu, mu, 1)
+    for _ in range(k):
+        rho = step(rho, (mu - nu) / k, 0.0, 1)
+    for _ in range(k):
+        rho = step(rho, 0.0, (mu - nu) / k, 0)
+    assert np.allclose(M @ x0, rho.full().reshape(-1)[idx], atol=1e-12)
+
+
+def test_exact_map_minus_second_order_me_is_third_order():
+    errs = []
+    for scale in (0.1, 0.05):
+        M, _ = inh.cycle_map_sector(G1[:2] / np.linalg.norm(G1[:2]), G2, scale, 0.8 * scale, 3)
+        L, _ = inh.me_generator_sector(G1[:2] / np.linalg.norm(G1[:2]), G2, scale, 0.8 * scale, 3)
+        errs.append(np.abs(M - np.eye(len(M)) - L).max())
+    # third order: halving mu divides the difference by ~8 (second-order part exact)
+    assert 6.0 < errs[0] / errs[1] < 10.0
+
+
+def test_block_me_matches_dense_generator():
+    cyc = np.array([0, 7, 40])
+    L, idx = inh.me_generator_sector(G1, G2, 0.4, 0.32, 2)
+    d = 32
+    rho0 = np.zeros((d, d))
+    p = inh.product_state_index("uuudd")
+    rho0[p, p] = 1
+    xs = inh.evolve_powers(np.eye(len(idx)) + L, rho0.reshape(-1)[idx], cyc)
+    rhos = np.zeros((len(cyc), d * d))
+    rhos[:, idx] = xs
+    ref = inh.observables_full(rhos.reshape(-1, d, d), G1, G2)
+    r = inh.full_space_me(G1, G2, 0.4, 0.32, 2, ["ud"], cyc)
+    got = inh.derived_observables(r["sz"][:, 0], r["var_A"][:, 0], r["var_J"][:, 0], G1, G2)
+    for key in ("delta", "delta_epr", "Jz_1", "Jz_2", "Az2_1", "var_A"):
+        assert np.allclose(got[key], ref[key], atol=1e-12), key
+
+
+def test_eom_with_exact_three_point_functions_equals_master_equation():
+    """The derived EoMs (D8)-(D10), (D20)-(D21) are exact before closure: check with exact T."""
+    mu, nu, k = 0.4, 0.32, 2
+    rho, drho = _state_after(G1, G2, mu, nu, k, 30, "uuudd")
+    n = 5
+    sp_ = [inh.site_op(inh.SP, a, n).toarray() for a in range(n)]
+    sz = [inh.site_op(inh.SZ, a, n).toarray() for a in range(n)]
+
+    def ev(O, r):
+        return np.trace(O @ r)
+
+    G = np.array([[ev(sp_[a] @ sp_[b].T, rho) for b in range(n)] for a in range(n)])
+    dGe = np.array([[ev(sp_[a] @ sp_[b].T, drho) for b in range(n)] for a in range(n)])
+    Lam = np.array([[ev(sz[a] @ sz[b], rho) if a != b else 1 for b in range(n)] for a in range(n)])
+    dLe = np.array([[ev(sz[a] @ sz[b], drho) if a != b else 0 for b in range(n)] for a in range(n)])
+    T = np.zeros((n, n, n))
+    for a in range(n):
+        for b in range(n):
+            for c in range(n):
+                if len({a, b, c}) == 3:
+                    T[a, b, c] = ev(sp_[a] @ sz[b] @ sp_[c].T, rho)
+    P, Q = inh.rate_matrices(G1, G2, mu, nu, k)
+    dG, dL = eom.reference_rhs(G, Lam, T, P, Q)
+    assert np.abs(dGe).max() > 1e-3
+    assert np.allclose(dG, dGe, atol=1e-14)
+    assert np.allclose(dL, dLe, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "scheme", ["hartree", "wick", "spin", "hartree_cross", "half_hartree", "majority", "z_rules"]
+)
+@pytest.mark.parametrize("zz", [True, False])
+def test_vectorised_closure_equals_reference(scheme, zz):
+    rng = np.random.default_rng(1)
+    n = 5
+    A = rng.uniform(0.05, 0.3, (n, n))
+    G = A + A.T
+    np.fill_diagonal(G, rng.uniform(0, 1, n))
+    B = rng.uniform(-1, 1, (n, n))
+    Lam = B + B.T
+    np.fill_diagonal(Lam, 1)
+    mu, nu, k = 0.4, 0.32, 2
+    E = eom.CovarianceEoM(eom.Shells(G1, G2, group=False), mu, nu, k, scheme, zz)
+    out = E.rhs({"x": np.diag(G).copy(), "Gb": G - np.diag(np.diag(G)), "Lb": Lam - np.eye(n)})
+    if not zz:
+        s = 2 * np.diag(G) - 1
+        Lam = np.outer(s, s) + 4 * E.lam_sign * G**2
+    P, Q = inh.rate_matrices(G1, G2, mu, nu, k)
+    dG, dL = eom.reference_rhs(G, Lam, eom.closure_tensor(G, scheme, ENS), P, Q)
+    assert np.allclose(out["Gb"] + np.diag(out["x"]), dG, atol=1e-15)
+    if zz:
+        assert np.allclose(out["Lb"], dL, atol=1e-15)
+
+
+def test_shell_grouping_equals_full_eom_for_degenerate_couplings():
+    g1 = inh.normalise([0.9, 0.9, 0.5, 0.5, 0.5, 0.3])
+    g2 = inh.normalise([0.7, 0.4, 0.4, 0.4])
+    mu = 0.5 / np.sqrt(6)
+    res = []
+    for group in (False, True):
+        sh = eom.Shells(g1, g2, group=group)
+        E = eom.CovarianceEoM(sh, mu, 0.8 * mu, 1, "z_rules", True)
+        obs, _, _ = eom.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), [0, 300, 900])
+        res.append([eom.stack(obs, key) for key in ("delta", "Jz_1", "Az2_2", "var_J")])
+    assert sh.S == 5
+    assert np.allclose(res[0], res[1], rtol=1e-11, atol=1e-13)
+
+
+def test_z_rules_eom_close_to_master_equation_small_inhomogeneous():
+    """Fig. D4 setting (N1 = N2 = 5): Z-rules EoMs vs the full-space ME over 200 cycles."""
+    g1 = inh.spread_couplings(5, 0.32)
+    g2 = inh.spread_couplings(5, 0.51, reverse=True)
+    mu = 0.5 / np.sqrt(5)
+    cyc = np.array([0, 100, 200])
+    r = inh.full_space_me(g1, g2, mu, 0.8 * mu, 1, ["ud"], cyc)
+    me = inh.derived_observables(r["sz"][:, 0], r["var_A"][:, 0], r["var_J"][:, 0], g1, g2)
+    sh = eom.Shells(g1, g2)
+    E = eom.CovarianceEoM(sh, mu, 0.8 * mu, 1, "z_rules", True)
+    obs, _, _ = eom.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), cyc)
+    # polarizations to 0.3 % of N I, variance to 2 % (the paper: variances "a bit underestimated")
+    assert np.allclose(eom.stack(obs, "Jz_1"), me["Jz_1"], atol=0.003 * 2.5)
+    assert np.allclose(eom.stack(obs, "Jz_2"), me["Jz_2"], atol=0.003 * 2.5)
+    assert np.allclose(eom.stack(obs, "var_J"), me["var_J"], rtol=0.02)
+
+
+def test_difference_equation_ode_continuation_agrees():
+    g1 = inh.normalise([0.9, 0.5, 0.3])
+    g2 = inh.normalise([0.7, 0.4])
+    sh = eom.Shells(g1, g2)
+    E = eom.CovarianceEoM(sh, 0.3, 0.24, 1, "z_rules", True)
+    st = E.initial(np.where(sh.ens == 0, 1.0, -1.0))
+    cyc = [0, 1000, 5000]
+    a, _, _ = eom.iterate(E, st, cyc)
+    b, _, info = eom.iterate(E, st, cyc, n_switch=1000)
+    assert info["ode_status"] == 0
+    assert np.allclose(eom.stack(a, "delta"), eom.stack(b, "delta"), rtol=1e-3)
+
+
+def test_fig3_inhomogeneous_steady_state_entangled_but_delta_above_one():
+    ds = inh.exact_dynamics(
+        inhomogeneous=np.array([0.0, 1.0]),
+        g1=[0.714, 0.7],
+        g2=[0.725, 0.689],
+        mu=0.1,
+        nu=0.8,
+        k=5,
+        cycles=np.array([0, 1e8]),
+    )
+    hom, inhom = ds.isel(point=0, n=-1), ds.isel(point=1, n=-1)
+    assert float(hom.delta) < 1 and float(hom.lambda_min) < 0
+    assert float(inhom.delta) > 1 and float(inhom.lambda_min) < 0  # caption of Fig. 3
