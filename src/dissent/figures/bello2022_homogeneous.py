@@ -7,6 +7,7 @@ import io as _io
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
+from matplotlib.ticker import NullFormatter
 
 from ..style import WIDTHS, figure, panel_label
 
@@ -91,6 +92,7 @@ def fig2(ds: xr.Dataset):
         label=r"HP, $J\to\infty$",
     )
     ax.set(xlabel=r"$N$", ylabel=r"$\Delta_{\rm EPR}$", yscale="log")
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.legend(fontsize=6)
     # (c) mixed initial states
     ax = axes["c"]
