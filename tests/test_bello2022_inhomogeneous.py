@@ -198,3 +198,27 @@ def test_fig3_inhomogeneous_steady_state_entangled_but_delta_above_one():
     hom, inhom = ds.isel(point=0, n=-1), ds.isel(point=1, n=-1)
     assert float(hom.delta) < 1 and float(hom.lambda_min) < 0
     assert float(inhom.delta) > 1 and float(inhom.lambda_min) < 0  # caption of Fig. 3
+
+
+def test_figD2_best_schemes_spin_for_qd1_wick_for_qd2():
+    """Sec. D.1: with zz equations Spin is best for QD1 and Wick for QD2 (vs the 2nd-order ME)."""
+    cyc = np.array([0, 2000, 20000])
+    me = eom.dicke_polarization_me(n_nuclei=20, mu=0.5, nu=0.8, k=1, cycles=cyc)
+    err = {}
+    for idx, name in ((2, "hartree"), (3, "wick"), (4, "spin")):
+        ds = eom.polarization_dynamics(
+            scheme=np.array([idx]),
+            n_nuclei=20,
+            mu=0.5,
+            nu=0.8,
+            k=1,
+            zz=1,
+            cycles=cyc,
+            n_switch=20000,
+        )
+        err[name] = [
+            float(abs(ds[f"polarization_{j}"] - me[f"me_polarization_{j}"]).max()) for j in (1, 2)
+        ]
+    assert err["spin"][0] < min(err["wick"][0], err["hartree"][0])
+    assert err["wick"][1] < min(err["spin"][1], err["hartree"][1])
+    assert err["spin"][0] < 0.01 and err["wick"][1] < 0.01

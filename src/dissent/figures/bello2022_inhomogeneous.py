@@ -36,3 +36,49 @@ def fig3(ds: xr.Dataset):
     ax2.set_xlabel("cycles $n$")
     ax1.legend(frameon=False)
     return fig
+
+
+SCHEME_LABELS = ("Spin temp.", "Boson", "Hartree", "Wick", "Spin")
+MARKERS = ("o", "s", "^", "v", "D")
+
+
+def _scheme_curves(ax, ds, var, markevery=8):
+    for i in range(ds.sizes["scheme"]):
+        sel = ds[var].isel(scheme=i)
+        ax.plot(
+            ds["n"],
+            sel,
+            marker=MARKERS[i],
+            ms=3,
+            markevery=markevery,
+            lw=0.9,
+            label=SCHEME_LABELS[int(ds["scheme"][i])],
+        )
+
+
+def figD1(ds: xr.Dataset):
+    """Polarization of ensemble 1 vs cycles for the schemes 1-5 (left), zoom (right)."""
+    fig, (a, b) = _fig("double", 1, 2, height=2.8, layout="constrained")
+    _scheme_curves(a, ds, "polarization_1")
+    a.set_xscale("log")
+    zoom = ds.where(ds["n"] <= 5000, drop=True)
+    _scheme_curves(b, zoom, "polarization_1", markevery=4)
+    for ax in (a, b):
+        ax.set_xlabel("cycles $n$")
+        ax.set_ylabel(r"$\langle J^z_1\rangle/(N_1 I)$")
+    a.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def figD2(ds: xr.Dataset):
+    """Polarizations of both ensembles: schemes 1-5 (with zz EoMs) and the 2nd-order ME (dashed)."""
+    fig, axes = _fig("double", 1, 2, height=2.8, layout="constrained")
+    for j, ax in zip((1, 2), axes, strict=True):
+        _scheme_curves(ax, ds, f"polarization_{j}")
+        me = ds[f"me_polarization_{j}"].squeeze()
+        ax.plot(ds["n"], me, "k--", lw=1.2, label="2nd-order ME")
+        ax.set_xscale("log")
+        ax.set_xlabel("cycles $n$")
+        ax.set_ylabel(rf"$\langle J^z_{j}\rangle/(N_{j} I)$")
+    axes[0].legend(frameon=False, fontsize="small")
+    return fig
