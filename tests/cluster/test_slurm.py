@@ -1,4 +1,4 @@
-"""The SLURM drill: the quick workflow through `--profile profiles/slurm` on a real one-node cluster.
+"""SLURM drill: the quick workflow through `--profile profiles/slurm` on a real one-node cluster.
 
 tests/cluster/run-slurm.sh does the work (install SLURM from the Debian packages, start munge,
 slurmctld and slurmd on 127.0.0.1, run `snakemake --profile profiles/slurm check` in a scratch copy,
@@ -35,10 +35,16 @@ def test_quick_workflow_on_real_slurm():
     env = {**os.environ, "PYTHON": sys.executable}
     env.pop("PYTHONPATH", None)  # the script points PYTHONPATH at its scratch copy
     # `timeout -s INT`: Snakemake ignores SIGTERM while jobs run; the script's trap stops daemons.
-    run = subprocess.run(["timeout", "-s", "INT", "-k", "60", str(LIMIT), "bash", str(SCRIPT)],
-                         env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        ["timeout", "-s", "INT", "-k", "60", str(LIMIT), "bash", str(SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     output = run.stdout + run.stderr
-    assert run.returncode != 124, f"the SLURM drill hit the time limit of {LIMIT}s:\n{output[-6000:]}"
+    assert run.returncode != 124, (
+        f"the SLURM drill hit the time limit of {LIMIT}s:\n{output[-6000:]}"
+    )
     assert run.returncode == 0, output[-8000:]
     assert "Figure check:" in run.stdout and " 0 failed" in run.stdout, output[-4000:]
     assert "phase 2 passed" in output
