@@ -2,7 +2,7 @@
 
 from .evolve import evolve
 from .measures import concurrence, fidelity, min_pt_eigenvalue, partial_transpose, purity
-from .steady import fixed_point, steady_state
+from .steady import fixed_point, kernel_dimension, steady_state
 from .superop import liouvillian
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "evolve",
     "fidelity",
     "fixed_point",
+    "kernel_dimension",
     "liouvillian",
     "min_pt_eigenvalue",
     "partial_transpose",
