@@ -22,11 +22,15 @@ with io.logged(sm.log[0]):
     figures, jobs = [], []
     for nc in sm.input.nc:
         attrs = io.read_netcdf(nc).attrs
-        panels = sorted(k[len("panel_"):-len("_solve_seconds")] for k in attrs
-                        if k.startswith("panel_") and k.endswith("_solve_seconds"))
+        panels = sorted(
+            k[len("panel_") : -len("_solve_seconds")]
+            for k in attrs
+            if k.startswith("panel_") and k.endswith("_solve_seconds")
+        )
         solve = ", ".join(f"{p}: {attrs[f'panel_{p}_solve_seconds']} s" for p in panels)
-        figures.append([f"{attrs['paper']}.{attrs['figure']}", nc, *(attrs.get(k, "") for k in KEYS),
-                        solve])
+        figures.append(
+            [f"{attrs['paper']}.{attrs['figure']}", nc, *(attrs.get(k, "") for k in KEYS), solve]
+        )
     for bench in sm.params.benchmarks:
         path = Path(bench)
         if not path.exists():  # e.g. a chunk computed before benchmarks were kept
