@@ -475,3 +475,165 @@ def dicke_polarization_me(*, n_nuclei, mu, nu, k, cycles):
 
 polarization_dynamics = _attach = polarization_dynamics
 polarization_dynamics.validate = _check_pol
+
+
+# ---------------------------------------------------------------------------------------------
+# Fig. D3: transverse variance, schemes 2-6 vs the 2nd-order ME in the Dicke basis
+# ---------------------------------------------------------------------------------------------
+def _dicke(J):
+    m = np.arange(J, -J - 1, -1)  # index a = J - m
+    jp = np.zeros((len(m), len(m)))
+    for a in range(1, len(m)):
+        jp[a - 1, a] = np.sqrt(J * (J + 1) - m[a] * (m[a] + 1))
+    return m, jp
+
+
+def dicke_me_variance(*, n_nuclei, mu, nu, k, cycles, n_switch):
+    """var(J^x_1 + J^x_2) and polarizations from the 2nd-order ME, Eq. (3), for two identical
+    homogeneous ensembles (J1 = J2 = N/2, from |Psi_FP>), block-sparse in M = m1 + m2."""
+    import scipy.sparse as sps
+    import xarray as xr
+
+    from .inhomogeneous import BlockME
+
+    cycles = _cycles(cycles)
+    res_var, res_p1, res_p2, status = [], [], [], []
+    for N in np.atleast_1d(n_nuclei).astype(int):
+        J = N / 2
+        m, jp = _dicke(J)
+        d = len(m)
+        eye = np.eye(d)
+        Jp = [np.kron(jp, eye) / np.sqrt(N), np.kron(eye, jp) / np.sqrt(N)]  # A^+_j
+        mu_a = mu / np.sqrt(N)
+        nu_a = nu * mu_a
+        loc = abs(mu_a - nu_a) / (2 * np.sqrt(k))
+        jumps = [
+            (sps.csr_matrix((mu_a * Jp[0] + nu_a * Jp[1]) / 2), +1),
+            (sps.csr_matrix(loc * Jp[1]), +1),
+            (sps.csr_matrix((nu_a * Jp[0].T + mu_a * Jp[1].T) / 2), -1),
+            (sps.csr_matrix(loc * Jp[0].T), -1),
+        ]
+        charges = np.round(np.add.outer(m, m).ravel()).astype(int)
+        me = BlockME(charges, jumps)
+        rho = {c: np.zeros((len(i), 1, len(i))) for c, i in me.index.items()}
+        start = 0 * d + (d - 1)  # |J, J>_1 |J, -J>_2
+        c0 = charges[start]
+        j0 = int(np.nonzero(me.index[c0] == start)[0][0])
+        rho[c0][j0, 0, j0] = 1.0
+        Jtot = np.sqrt(N) * (Jp[0] + Jp[1])
+        Ovar = sps.csr_matrix((Jtot @ Jtot.T + Jtot.T @ Jtot) / 4)
+        ops = {c: sps.coo_matrix(Ovar[i][:, i]) for c, i in me.index.items()}
+        z1 = {c: np.kron(m, np.ones(d))[i] / J for c, i in me.index.items()}
+        z2 = {c: np.kron(np.ones(d), m)[i] / J for c, i in me.index.items()}
+        out_v, out_1, out_2 = (np.full(len(cycles), np.nan) for _ in range(3))
+
+        def record(i, r, out_v=out_v, out_1=out_1, out_2=out_2, me=me, ops=ops, z1=z1, z2=z2):
+            out_v[i] = me.expect(r, ops)[0]
+            out_1[i] = me.expect_diag(r, z1)[0]
+            out_2[i] = me.expect_diag(r, z2)[0]
+
+        n_max = int(cycles[-1])
+        nsw = min(int(n_switch), n_max)
+        n, c_i = 0, 0
+        while True:
+            while c_i < len(cycles) and cycles[c_i] == n:
+                record(c_i, rho)
+                c_i += 1
+            if n >= nsw:
+                break
+            ch = me.apply(rho)
+            for c in rho:
+                rho[c] += ch[c]
+            n += 1
+        st = 0
+        if c_i < len(cycles):
+            keys = list(rho)
+            shapes = [rho[c].shape for c in keys]
+            sizes = [rho[c].size for c in keys]
+
+            def unpack(y, keys=keys, shapes=shapes, sizes=sizes):
+                parts = np.split(y, np.cumsum(sizes)[:-1])
+                return {c: p.reshape(s) for c, p, s in zip(keys, parts, shapes, strict=True)}
+
+            def f(_t, y, me=me, keys=keys, unpack=unpack):
+                dd = me.apply(unpack(y))
+                return np.concatenate([dd[c].ravel() for c in keys])
+
+            y0 = np.concatenate([rho[c].ravel() for c in keys])
+            sol = solve_ivp(
+                f,
+                (n, n_max),
+                y0,
+                method="RK45",
+                t_eval=cycles[c_i:].astype(float),
+                rtol=1e-7,
+                atol=1e-10,
+            )
+            st = int(sol.status)
+            if st == 0:
+                for i, y in enumerate(sol.y.T):
+                    record(c_i + i, unpack(y))
+        res_var.append(out_v)
+        res_p1.append(out_1)
+        res_p2.append(out_2)
+        status.append(st)
+    return xr.Dataset(
+        {
+            "me_variance": (
+                ("point", "n"),
+                np.array(res_var),
+                {"long_name": "var(J^x_1 + J^x_2), 2nd-order ME", "units": "1"},
+            ),
+            "me_polarization_1": (
+                ("point", "n"),
+                np.array(res_p1),
+                {"long_name": "<J^z_1>/(N1 I), 2nd-order ME", "units": "1"},
+            ),
+            "me_polarization_2": (
+                ("point", "n"),
+                np.array(res_p2),
+                {"long_name": "<J^z_2>/(N2 I), 2nd-order ME", "units": "1"},
+            ),
+            "me_ode_status": (
+                "point",
+                np.array(status),
+                {"long_name": "solve_ivp status of the slow tail", "units": "1"},
+            ),
+        },
+        coords={"n": ("n", cycles, {"long_name": "number of cycles", "units": "cycles"})},
+    )
+
+
+FIG_D3_SCHEMES = ("boson", "hartree_cross", "half_hartree", "majority", "z_rules")
+
+
+def variance_dynamics(*, n_nuclei, scheme, mu, nu, k, cycles, n_switch):
+    """Fig. D3: var(J^x_1 + J^x_2) for the variance schemes 2-6 (index into FIG_D3_SCHEMES),
+    homogeneous N1 = N2 = n_nuclei (one shell each), zz equations on, from |Psi_FP>."""
+    import xarray as xr
+
+    cycles = _cycles(cycles)
+    res, status = [], []
+    for N, idx in zip(np.asarray(n_nuclei, int), np.asarray(scheme, int), strict=True):
+        g = np.ones(N) / np.sqrt(N)
+        mu_a = mu / np.sqrt(N)
+        sh = Shells(g, g)
+        E = CovarianceEoM(sh, mu_a, nu * mu_a, int(k), FIG_D3_SCHEMES[idx], True)
+        obs, _, info = iterate(E, E.initial(np.array([1.0, -1.0])), cycles, n_switch=n_switch)
+        res.append(stack(obs, "var_J") / 2)
+        status.append(info["ode_status"])
+    return xr.Dataset(
+        {
+            "variance": (
+                ("point", "n"),
+                np.array(res),
+                {"long_name": "var(J^x_1 + J^x_2), covariance EoMs", "units": "1"},
+            ),
+            "ode_status": (
+                "point",
+                np.array(status),
+                {"long_name": "solve_ivp status of the slow tail", "units": "1"},
+            ),
+        },
+        coords={"n": ("n", cycles, {"long_name": "number of cycles", "units": "cycles"})},
+    )
