@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from scratch import copy_repository, env_for
 
 from dissent import io
 
@@ -27,24 +28,10 @@ DRILL_CONFIG = "papers: [zou2022]\n"
 
 
 def copy_repo(dest: Path) -> Path:
-    """The committed and untracked-but-not-ignored files of the repository, nothing built."""
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    for name in files:
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
+    """A scratch copy of the repository with the drill configuration beside it."""
+    copy_repository(dest)
     (dest / "drill.yaml").write_text(DRILL_CONFIG)
     return dest
-
-
-def env_for(cwd: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(Path(cwd) / "src")}
 
 
 def command(cwd, *args, configfiles=()) -> list[str]:

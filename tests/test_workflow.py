@@ -2,12 +2,12 @@
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from scratch import copy_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
@@ -39,20 +39,8 @@ def job_counts(output: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    """The committed and untracked-but-not-ignored files of the repository, nothing built."""
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    dest = tmp_path_factory.mktemp("repo")
-    for name in files:
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
-    return dest
+    """A scratch copy of the repository, nothing built."""
+    return copy_repository(tmp_path_factory.mktemp("repo"))
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +103,8 @@ def test_editing_a_render_function_reruns_rendering_only(checked, repo):
             "zou2022.fig2.panels.main.params.a",
         ),
         (
-            "figures: {zou2022: {figS5: {panels: {main: {grid: {A: {values: [2.0]}}}}}}}",
-            "zou2022.figS5.panels.main.grid",
+            "figures: {zou2022: {figS4: {panels: {b: {params: {A: 20.0}}}}}}",
+            "zou2022.figS4.panels.b.params.A",
         ),
         (
             "figures: {zou2022: {fig2: {panels: {main: {grid: {delta: {values: []}}}}}}}",
