@@ -18,14 +18,13 @@ def _colour(colours: dict, value: float, index: int) -> str:
     return colours.get(round(float(value), 6), f"C{index}")
 
 
-def fig2(ds: xr.Dataset):
-    fig, ax = figure("single")
+def _numerics_with_closed_form(ax, ds: xr.Dataset, colours: dict) -> None:
+    """C(t) per delta (solid) with its closed form on top (white dashes)."""
     for i, delta in enumerate(ds["delta"].values):
-        colour = _colour(FIG2_COLOURS, delta, i)
         ax.plot(
             ds["time"],
             ds["concurrence"].sel(delta=delta),
-            color=colour,
+            color=_colour(colours, delta, i),
             label=rf"$\delta={delta:g}$",
         )
         ax.plot(
@@ -35,6 +34,11 @@ def fig2(ds: xr.Dataset):
             lw=0.6,
             ls=(0, (2, 2)),
         )
+
+
+def fig2(ds: xr.Dataset):
+    fig, ax = figure("single")
+    _numerics_with_closed_form(ax, ds, FIG2_COLOURS)
     ax.plot([], [], color="0.6", ls=(0, (2, 2)), lw=0.8, label="closed form (white dashes)")
     ax.set(
         xlabel=r"time $at$",
@@ -50,21 +54,7 @@ def fig3(ds: xr.Dataset):
     fig, ax = figure("single")
     params = json.loads(ds.attrs["panel_main_params"])
     gamma = params["A"] + params.get("A_tilde", 0.0)
-    for i, delta in enumerate(ds["delta"].values):
-        colour = _colour(FIG3_COLOURS, delta, i)
-        ax.plot(
-            ds["time"],
-            ds["concurrence"].sel(delta=delta),
-            color=colour,
-            label=rf"$\delta={delta:g}$",
-        )
-        ax.plot(
-            ds["time"],
-            ds["concurrence_analytic"].sel(delta=delta),
-            color="white",
-            lw=0.6,
-            ls=(0, (2, 2)),
-        )
+    _numerics_with_closed_form(ax, ds, FIG3_COLOURS)
     ax.set(
         xlabel=r"time $t$",
         ylabel=r"concurrence $\mathcal{C}$",
