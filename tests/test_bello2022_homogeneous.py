@@ -351,3 +351,31 @@ def test_render_functions_draw(tmp_path):
     assert fig.table2_csv(ds).splitlines()[0].startswith("Material,N,")
     assert "| a |" in fig.table2_md(ds)
     fig.table2(ds).savefig(tmp_path / "t.png")
+
+
+def test_mirrored_sectors_equal_solved_sectors():
+    """Fig. 2(c) solves J1 <= J2 only; the swap + pi-rotation symmetry fills the rest."""
+    import xarray as xr
+
+    J = np.array([0.5, 1.5, 2.5])
+    J1, J2 = np.meshgrid(J, J, indexing="ij")
+    kw = dict(J1=J1.ravel(), J2=J2.ravel(), N=5, nu_over_mu=0.7, k=2)
+
+    def as_grid(ds):
+        return xr.Dataset(
+            {k: (("J1", "J2"), v.values.reshape(3, 3)) for k, v in ds.items()},
+            coords={"J1": J, "J2": J},
+        )
+
+    full = as_grid(solvers.sector_moments(**kw))
+    half = as_grid(solvers.sector_moments(**kw, mirror=1))
+    assert int(half["me_numerator"].isnull().sum()) == 3  # the J1 > J2 sectors were skipped
+    filled = solvers.mirror_sectors(half)
+    for name in ("me_numerator", "me_jz1", "me_jz2"):
+        np.testing.assert_allclose(filled[name], full[name], rtol=1e-9, atol=1e-12)
+    # and the companion applies it
+    out = solvers.mixed_state_companion(half, N=5, nu_over_mu=0.7, k=2, j_axis=J, mirror=1)
+    ref = solvers.mixed_state_companion(full, N=5, nu_over_mu=0.7, k=2, j_axis=J)
+    np.testing.assert_allclose(
+        out["delta_epr_me_gaussian"], ref["delta_epr_me_gaussian"], rtol=1e-9
+    )

@@ -218,8 +218,12 @@ def j_distribution(kind: str, j_values, n_nuclei, parameter, spin=0.5, width_sq=
     return w / total if total > 0 else w * np.nan
 
 
-def _check_sector(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0):
+def _check_sector(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0):
     _check_n(N, spin)
+    if mirror not in (0, 1):
+        raise ParameterError("mirror", "must be 0 or 1")
+    if mirror and not np.array_equal(np.unique(J1), np.unique(J2)):
+        raise ParameterError("mirror", "needs the same J values on the J1 and J2 axes")
     _check_ratio(nu_over_mu)
     _check_k(k)
     allowed = allowed_j(N, spin)
@@ -231,13 +235,16 @@ def _check_sector(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3
 
 
 @validates(_check_sector)
-def sector_moments(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0):
+def sector_moments(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0):
     """Per-(J1, J2) steady-state moments of the 2nd-order ME and of HP (N1 = N2 = N).
 
     The steady state of a mixed initial state sum p1(J1) p2(J2) rho(J1, J2) is the
     p-weighted mixture of these per-sector steady states (J1, J2 conserved); Delta_EPR's
     numerator and <Jz_j> are linear in rho, so the mixture needs only these moments
     (``j_axis`` and ``width_sq`` are used by :func:`mixed_state_companion`).
+    ``mirror=1``: the ME sectors with J1 > J2 are left NaN and filled by
+    :func:`mixed_state_companion` from (J2, J1) (the ME is invariant under swapping the
+    ensembles together with a pi rotation about x, see :func:`mirror_sectors`).
     """
     J1, J2 = np.asarray(J1, float), np.asarray(J2, float)
     c = float(hom.coupling_constant(N, spin))
@@ -248,6 +255,8 @@ def sector_moments(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=
         for q in ("numerator", "jz1", "jz2")
     }
     for i, (j1, j2) in enumerate(zip(J1, J2, strict=True)):
+        if mirror and j1 > j2:
+            continue
         sector = hom.Sector(j1, j2)
         m = hom.moments(
             sector, hom.MESolver(sector, hom.me_generator(sector, protocol, c, c)).steady_state()
@@ -274,13 +283,36 @@ def sector_moments(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=
     )
 
 
+def mirror_sectors(ds: xr.Dataset, method: str = "me") -> xr.Dataset:
+    """Fill the NaN sectors (J1, J2) of ``method`` from (J2, J1).
+
+    Eq. (3) is invariant under swapping the ensembles together with a pi rotation about x
+    (J+ <-> J-, Jz -> -Jz): D(A1-) + D(A2+) and D(mu A1+ + nu A2+) + D(nu A1- + mu A2-) map
+    onto themselves. Hence numerator(J1, J2) = numerator(J2, J1) and
+    <Jz1>(J1, J2) = -<Jz2>(J2, J1). (Not true of the exact map: QD1 is visited first.)
+    """
+    out = ds.copy()
+    swapped = {
+        "numerator": ds[f"{method}_numerator"],
+        "jz1": -ds[f"{method}_jz2"],
+        "jz2": -ds[f"{method}_jz1"],
+    }
+    for q, other in swapped.items():
+        name = f"{method}_{q}"
+        mirrored = other.rename({"J1": "J2", "J2": "J1"}).transpose(*ds[name].dims)
+        out[name] = ds[name].fillna(mirrored)
+    return out
+
+
 def mixed_state_companion(
-    ds: xr.Dataset, *, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0
+    ds: xr.Dataset, *, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0
 ) -> xr.Dataset:
     """Delta_EPR of the mixtures: equal-weight J >= J_min and Gaussian around J_mean."""
     J = ds["J1"].values
     if not np.allclose(J, ds["J2"].values):
         raise ValueError("sector grid must use the same J values for J1 and J2")
+    if mirror:
+        ds = mirror_sectors(ds)
     axis = np.asarray(j_axis if j_axis is not None else J, float)
     out = {}
     for kind, label in (("uniform", "J_min"), ("gaussian", "J_mean")):
