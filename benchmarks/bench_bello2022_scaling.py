@@ -1,11 +1,12 @@
 """Cost of the exact and 2nd-order steady states of bello2022 vs N (N1 = N2 = N, maximal J).
 
-    python benchmarks/bench_bello2022_scaling.py [--n 10 20 30 40 50 60] [--no-exact]
+    python benchmarks/bench_bello2022_scaling.py [--n 10 20 30 40 50 60] [--no-exact] [--single]
 
 Prints, per N: the size of the M-conserving sector, wall times of building the superoperators,
-of the 2nd-order ME steady state (one real nested-dissection LU of its symmetric part), and of the
-exact cycle-map steady state (ME-preconditioned GMRES, antisymmetric LU included), the LU fill
-and the peak resident memory so far; then power-law fits t ~ N^a and their extrapolation to
+of the 2nd-order ME steady state (one real nested-dissection LU of its transpose-symmetric,
+swap-even quarter), and of the exact cycle-map steady state (ME-preconditioned GMRES, the LUs
+of the three other symmetry blocks included), the LU fill of all blocks and the peak resident
+memory so far (run one N per process for per-N memory); then power-law fits t ~ N^a and their extrapolation to
 N = 100. One core (set OMP/MKL threads to 1 for a fair number).
 """
 
@@ -20,7 +21,7 @@ import numpy as np
 from dissent.models.bello2022 import homogeneous as hom
 
 
-def run(N: int, exact: bool, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1) -> dict:
+def run(N: int, exact: bool, single: bool = False, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1) -> dict:
     J = N / 2
     c = float(hom.coupling_constant(N))
     mu = mu_sqrt_n / np.sqrt(N)
@@ -30,7 +31,7 @@ def run(N: int, exact: bool, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1) -> dict:
     L = hom.me_generator(sector, protocol, c, c)
     factors = hom.cycle_factors(sector, protocol, c, c) if exact else None
     t1 = time.perf_counter()
-    me = hom.MESolver(sector, L)
+    me = hom.MESolver(sector, L, single=single)
     y = me.steady_state()
     t2 = time.perf_counter()
     out = {
@@ -38,7 +39,7 @@ def run(N: int, exact: bool, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1) -> dict:
         "size": sector.size,
         "build": t1 - t0,
         "me": t2 - t1,
-        "lu_nnz": me.lu_sym.nnz,
+        "lu_nnz": me.lu_nnz,
         "epr_me": hom.delta_epr(hom.moments(sector, y)),
     }
     if exact:
@@ -57,6 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, nargs="+", default=[10, 20, 30, 40, 50, 60])
     parser.add_argument("--no-exact", action="store_true")
+    parser.add_argument("--single", action="store_true", help="float32 LU factors (refined)")
     args = parser.parse_args()
     rows = []
     print(
@@ -65,7 +67,7 @@ def main() -> None:
         flush=True,
     )
     for N in args.n:
-        r = run(N, not args.no_exact)
+        r = run(N, not args.no_exact, args.single)
         rows.append(r)
         print(
             f"{N:4d} {r['size']:8d} {r['build']:8.2f} {r['me']:7.2f} "

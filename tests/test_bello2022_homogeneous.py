@@ -183,6 +183,37 @@ def test_iterative_exact_solver_equals_direct_lu():
     assert np.abs(x_direct - x_iter).max() < 1e-10
 
 
+def test_swap_symmetry_blocks_give_the_same_steady_states():
+    """J1 = J2: the ME solve uses the (transpose-symmetric, swap-even) quarter of the sector;
+    it must agree with a plain LU of the whole sector, also with float32 factors refined, and
+    the block preconditioner must give the direct exact-map steady state."""
+    N = 10
+    c = hom.coupling_constant(N)
+    protocol = hom.Protocol.ideal(0.4 / np.sqrt(N), 0.3 / np.sqrt(N), k=2, p=0.03)
+    sector = hom.Sector(N / 2, N / 2)
+    L = hom.me_generator(sector, protocol, c, c)
+    plain = hom.steady_state(sector, L)
+    for single in (False, True):
+        me = hom.MESolver(sector, L, single=single)
+        assert me.red.steady_key == ("sym", "even")
+        assert me.red.blocks[me.red.steady_key]["reps"].size < 0.33 * sector.size  # 1/4 + fixed pts
+        assert np.abs(me.steady_state() - plain).max() < 1e-11
+    x_iter, _, _ = hom.exact_steady_state_iterative(
+        sector, hom.cycle_factors(sector, protocol, c, c), hom.MESolver(sector, L)
+    )
+    _, x_direct = hom.exact_steady_state(N / 2, N / 2, protocol, c, c, direct_max=10**9)
+    assert np.abs(x_direct - x_iter).max() < 1e-10
+    # the block dimensions add up to the sector
+    blocks = hom.MESolver(sector, L).red.blocks.values()
+    assert sum(b["reps"].size for b in blocks) == sector.size
+    # an asymmetric protocol breaks the swap symmetry: only the transpose is used
+    skew = hom.Protocol(0.4 / np.sqrt(N), 0.3 / np.sqrt(N), 0.35 / np.sqrt(N), 0.3 / np.sqrt(N))
+    L_skew = hom.me_generator(sector, skew, c, c)
+    me = hom.MESolver(sector, L_skew)
+    assert me.red.steady_key == ("sym",)
+    assert np.abs(me.steady_state() - hom.steady_state(sector, L_skew)).max() < 1e-11
+
+
 def test_steady_state_unique_in_every_small_sector():
     protocol = hom.Protocol.ideal(0.3, 0.24, k=1)
     c = hom.coupling_constant(4)

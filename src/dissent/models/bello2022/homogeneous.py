@@ -437,12 +437,18 @@ def nested_dissection(coords: np.ndarray, leaf: int = 64) -> np.ndarray:
 
 
 class _LU:
-    """Sparse LU of ``M`` in a given fill-reducing ordering; call it to solve."""
+    """Sparse LU of ``M`` in a given fill-reducing ordering; call it to solve.
 
-    def __init__(self, M: sp.spmatrix, perm: np.ndarray | None):
+    ``single``: factor in float32 (half the memory of the factors); the solutions are then
+    accurate to ~1e-6 relative and are used as a preconditioner or refined by the caller.
+    """
+
+    def __init__(self, M: sp.spmatrix, perm: np.ndarray | None, single: bool = False):
         M = sp.csr_matrix(M)
         self.perm = np.arange(M.shape[0]) if perm is None else perm
         Mp = M[self.perm][:, self.perm].tocsc()
+        if single:
+            Mp = Mp.astype(np.float32)
         try:
             if perm is None:  # no geometric ordering known: SuperLU's COLAMD
                 self.lu = spla.splu(Mp, permc_spec="COLAMD")
@@ -460,8 +466,8 @@ class _LU:
         return int(self.lu.L.nnz + self.lu.U.nnz)
 
     def __call__(self, b: np.ndarray) -> np.ndarray:
-        x = np.empty_like(b)
-        x[self.perm] = self.lu.solve(b[self.perm])
+        x = np.empty(b.shape, np.result_type(b.dtype, np.float64))
+        x[self.perm] = self.lu.solve(b[self.perm].astype(self.lu.L.dtype))
         return x
 
 
@@ -473,49 +479,97 @@ def _bordered(G: sp.spmatrix, trace_row: sp.spmatrix) -> sp.csr_matrix:
     return (sp.diags(keep) @ G + trace_row).tocsr()
 
 
-class Reduction:
-    """Real symmetric / antisymmetric parts of sector vectors (rho = rho^T resp. -rho^T).
+def sector_coords(sector: Sector) -> np.ndarray:
+    """Grid coordinates (s, a1, b1) of the sector elements: every ME term moves each by <= 1."""
+    a1, a2 = np.divmod(sector.ket, sector.d2)
+    b1, _ = np.divmod(sector.bra, sector.d2)
+    return np.stack([a1 + a2, a1, b1], axis=1)
 
-    A real generator that commutes with the transpose (every master equation here: real
-    operators and rates) maps each part to itself; its unique steady state is real symmetric.
+
+def swap_permutation(sector: Sector) -> np.ndarray | None:
+    """Sector permutation of rho -> U rho U^dag, U = ensemble swap x pi rotation about x.
+
+    |a1, a2> -> |d - 1 - a2, d - 1 - a1> (a = J - m; the rotation's phase is global). Defined
+    for J1 = J2 only (None otherwise). Eq. (3) commutes with it: D(A1-) + D(A2+) and
+    D(mu A1+ + nu A2+) + D(nu A1- + mu A2-) are mapped onto themselves.
+    """
+    if sector.d1 != sector.d2:
+        return None
+    d = sector.d1
+
+    def flip(i):
+        a1, a2 = np.divmod(i, d)
+        return (d - 1 - a2) * d + (d - 1 - a1)
+
+    return sector.locate(flip(sector.ket), flip(sector.bra))
+
+
+class Reduction:
+    """Symmetry blocks of sector vectors under the transpose and, optionally, the swap.
+
+    A real generator that commutes with the transpose rho -> rho^T (every master equation
+    here: real operators and rates) maps its symmetric and antisymmetric parts to themselves;
+    one that also commutes with :func:`swap_permutation` splits again into even/odd parts.
+    The unique steady state lies in the block ("sym", "even"). Each block is spanned by
+    orbit vectors sum_g chi(g) e_{g(rep)}; ``restrict(G, block)`` is G on that basis (values
+    at the orbit representatives, the smallest index of each orbit).
     """
 
-    def __init__(self, sector: Sector):
-        a1, a2 = np.divmod(sector.ket, sector.d2)
-        b1, _ = np.divmod(sector.bra, sector.d2)
-        self.coords_full = np.stack([a1 + a2, a1, b1], axis=1)
-        partner = sector.locate(sector.bra, sector.ket)
+    def __init__(self, sector: Sector, swap: np.ndarray | None = None):
+        self.coords_full = sector_coords(sector)
         n = sector.size
-        sym = np.flatnonzero(a1 <= b1)
-        anti = np.flatnonzero(a1 < b1)
-        pos_sym = np.full(n, -1)
-        pos_sym[sym] = np.arange(sym.size)
-        pos_anti = np.full(n, -1)
-        pos_anti[anti] = np.arange(anti.size)
-        rep_sym = np.where(pos_sym >= 0, pos_sym, pos_sym[partner])
-        self.expand_sym = sp.csr_matrix((np.ones(n), (np.arange(n), rep_sym)), shape=(n, sym.size))
-        off = a1 != b1
-        rep_anti = np.where(pos_anti >= 0, pos_anti, pos_anti[partner])[off]
-        sign = np.where(a1 < b1, 1.0, -1.0)[off]
-        self.expand_anti = sp.csr_matrix(
-            (sign, (np.flatnonzero(off), rep_anti)), shape=(n, anti.size)
-        )
-        self.sym, self.anti = sym, anti
-        self.coords_sym = self.coords_full[sym]
-        self.coords_anti = self.coords_full[anti]
-        self.trace_sym = sp.csr_matrix(
-            (
-                np.ones(sector.diagonal.size),
-                (np.zeros(sector.diagonal.size, int), pos_sym[sector.diagonal]),
-            ),
-            shape=(sym.size, sym.size),
-        )
+        transpose = sector.locate(sector.bra, sector.ket)
+        gens = [transpose] if swap is None else [transpose, swap]
+        # group elements as (permutation, generator exponents)
+        elements = [(np.arange(n), (0,) * len(gens))]
+        for j, g in enumerate(gens):
+            elements += [
+                (g[perm], tuple(e ^ (i == j) for i, e in enumerate(exp))) for perm, exp in elements
+            ]
+        rep = np.min([perm for perm, _ in elements], axis=0)
+        self.blocks: dict[tuple[str, ...], dict] = {}
+        names = (("sym", "anti"), ("even", "odd"))
+        for signs in np.ndindex(*(2,) * len(gens)):
+            key = tuple(names[i][b] for i, b in enumerate(signs))
+            reps = np.flatnonzero(rep == np.arange(n))
+            rows, cols, vals, killed = [], [], [], np.zeros(reps.size, bool)
+            for perm, exp in elements:
+                chi = (-1.0) ** sum(b * e for b, e in zip(signs, exp, strict=True))
+                image = perm[reps]
+                rows.append(image)
+                cols.append(np.arange(reps.size))
+                vals.append(np.full(reps.size, chi))
+            rows, cols, vals = map(np.concatenate, (rows, cols, vals))
+            # an orbit element reached twice with opposite characters kills the orbit
+            order = np.lexsort((vals, rows))
+            rows, cols, vals = rows[order], cols[order], vals[order]
+            first = np.r_[True, rows[1:] != rows[:-1]]
+            last = np.r_[rows[1:] != rows[:-1], True]
+            conflict = vals[first] != vals[last]
+            killed[cols[first][conflict]] = True
+            keep_cols = np.flatnonzero(~killed)
+            new_col = np.full(reps.size, -1)
+            new_col[keep_cols] = np.arange(keep_cols.size)
+            sel = first & ~killed[cols]
+            E = sp.csr_matrix(
+                (vals[sel], (rows[sel], new_col[cols[sel]])), shape=(n, keep_cols.size)
+            )
+            self.blocks[key] = {
+                "reps": reps[keep_cols],
+                "expand": E,
+                "orbit": np.diff(E.tocsc().indptr).astype(float),
+                "coords": self.coords_full[reps[keep_cols]],
+            }
+        self.steady_key = ("sym",) if swap is None else ("sym", "even")
+        steady = self.blocks[self.steady_key]
+        trace = sp.csr_matrix(sector.trace_row()) @ steady["expand"]
+        self.trace_steady = sp.vstack(
+            [trace, sp.csr_matrix((steady["reps"].size - 1, steady["reps"].size))]
+        ).tocsr()
 
-    def restrict(self, G: sp.spmatrix, part: str) -> sp.csr_matrix:
-        G = sp.csr_matrix(G)
-        if part == "sym":
-            return (G[self.sym] @ self.expand_sym).tocsr()
-        return (G[self.anti] @ self.expand_anti).tocsr()
+    def restrict(self, G: sp.spmatrix, key) -> sp.csr_matrix:
+        block = self.blocks[key]
+        return (sp.csr_matrix(G)[block["reps"]] @ block["expand"]).tocsr()
 
 
 def _real(G: sp.spmatrix) -> sp.csr_matrix:
@@ -550,7 +604,7 @@ def steady_state(
     """
     G = sp.csr_matrix(generator, dtype=complex)
     M = _bordered(G, sp.csr_matrix(sector.trace_row(sector.size), dtype=complex))
-    perm = nested_dissection(Reduction(sector).coords_full) if nearest_neighbour else None
+    perm = nested_dissection(sector_coords(sector)) if nearest_neighbour else None
     rhs = np.zeros(sector.size, complex)
     rhs[0] = 1.0
     x = _LU(M, perm)(rhs)
@@ -558,48 +612,79 @@ def steady_state(
     return (x, residual) if return_residual else x
 
 
-class MESolver:
-    """Steady state of a real master-equation generator via its symmetric part (one real LU).
+def _commutes(L: sp.csr_matrix, perm: np.ndarray | None) -> bool:
+    if perm is None or np.any(perm < 0):
+        return False
+    diff = abs(L[perm][:, perm] - L)
+    return diff.nnz == 0 or diff.max() <= 1e-12 * abs(L).max()
 
-    ``precondition(q)`` applies the inverse of the bordered generator to any complex vector
-    (symmetric and antisymmetric LUs), the preconditioner of the exact-map solve.
+
+class MESolver:
+    """Steady state of a real master-equation generator from its symmetry blocks.
+
+    The steady state is real symmetric and, when the generator commutes with the ensemble
+    swap (J1 = J2 and a symmetric protocol, checked), swap-even: one real LU of that block,
+    a quarter of the sector. ``precondition(q)`` applies the inverse of the bordered
+    generator to any complex vector (LUs of every block, built on first use), the
+    preconditioner of the exact-map solve. ``single``: float32 factors (half the memory),
+    the steady state then refined by iteration against the float64 generator.
     """
 
-    def __init__(self, sector: Sector, L: sp.spmatrix):
+    def __init__(self, sector: Sector, L: sp.spmatrix, single: bool = False):
         self.sector = sector
         self.L = _real(L)
-        self.red = Reduction(sector)
-        Ls = self.red.restrict(self.L, "sym")
-        self.lu_sym = _LU(_bordered(Ls, self.red.trace_sym), nested_dissection(self.red.coords_sym))
-        self._lu_anti = None
-        self._counts = np.asarray(self.red.expand_sym.sum(axis=0)).ravel()
+        self.single = single
+        swap = swap_permutation(sector)
+        self.red = Reduction(sector, swap if _commutes(self.L, swap) else None)
+        key = self.red.steady_key
+        self.steady_block = _bordered(self.red.restrict(self.L, key), self.red.trace_steady)
+        self.lu = {key: self._factor(self.steady_block, key)}
+
+    def _factor(self, M, key) -> _LU:
+        return _LU(M, nested_dissection(self.red.blocks[key]["coords"]), self.single)
+
+    @property
+    def lu_nnz(self) -> int:
+        return sum(lu.nnz for lu in self.lu.values())
+
+    def _block_lu(self, key) -> _LU:
+        if key not in self.lu:
+            self.lu[key] = self._factor(self.red.restrict(self.L, key), key)
+        return self.lu[key]
 
     def steady_state(self, tol: float = 1e-9) -> np.ndarray:
-        rhs = np.zeros(self.red.sym.size)
+        key = self.red.steady_key
+        rhs = np.zeros(self.steady_block.shape[0])
         rhs[0] = 1.0
-        x = self.red.expand_sym @ self.lu_sym(rhs)
+        y = self.lu[key](rhs)
+        for _ in range(20 if self.single else 0):  # iterative refinement of float32 factors
+            r = rhs - self.steady_block @ y
+            if np.abs(r).max() < 1e-15:
+                break
+            y = y + self.lu[key](r)
+        x = self.red.blocks[key]["expand"] @ y
         _check_residual(lambda v: self.L @ v, x, abs(self.L).sum(axis=0).max(), tol)
         return x.astype(complex)
 
-    @property
-    def lu_anti(self):
-        if self._lu_anti is None and self.red.anti.size:
-            La = self.red.restrict(self.L, "anti")
-            self._lu_anti = _LU(La, nested_dissection(self.red.coords_anti))
-        return self._lu_anti
-
     def precondition(self, q: np.ndarray) -> np.ndarray:
-        """Solve (bordered L) y = q for complex q, row 0 of q being the trace equation."""
-        red = self.red
+        """Approximately solve (bordered L) y = q, row 0 of q being the trace equation.
+
+        Exact when element 0 is its own orbit (transpose only); with the swap, the L row of
+        element 0's partner is traded for the trace (a rank-one difference for GMRES).
+        """
+        q = np.array(q, complex)
+        trace_rhs = q[0]
+        q[0] = 0.0
         out = np.zeros(q.shape, complex)
-        for part, unit in ((q.real, 1.0), (q.imag, 1j)):
-            # symmetric part: averaged over transposed pairs; antisymmetric: the remainder
-            ys = self.lu_sym((red.expand_sym.T @ part) / self._counts)
-            y = red.expand_sym @ ys
-            if red.anti.size:
-                qa = red.expand_anti.T @ part / 2.0
-                y = y + red.expand_anti @ self.lu_anti(qa)
-            out = out + unit * y
+        for key, block in self.red.blocks.items():
+            if block["reps"].size == 0:
+                continue
+            E = block["expand"]
+            rhs = (E.T @ q) / block["orbit"]
+            if key == self.red.steady_key:
+                rhs[0] = trace_rhs
+            y = self._block_lu(key)(rhs.real) + 1j * self._block_lu(key)(rhs.imag)
+            out += E @ y
         return out
 
 
