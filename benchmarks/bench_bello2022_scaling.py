@@ -6,8 +6,8 @@ Prints, per N: the size of the M-conserving sector, wall times of building the s
 of the 2nd-order ME steady state (one real nested-dissection LU of its transpose-symmetric,
 swap-even quarter), and of the exact cycle-map steady state (ME-preconditioned GMRES, the LUs
 of the three other symmetry blocks included), the LU fill of all blocks and the peak resident
-memory so far (run one N per process for per-N memory); then power-law fits t ~ N^a and their extrapolation to
-N = 100. One core (set OMP/MKL threads to 1 for a fair number).
+memory so far (run one N per process for per-N memory); then power-law fits t ~ N^a and
+their extrapolation to N = 100. One core (set OMP/MKL threads to 1 for a fair number).
 """
 
 from __future__ import annotations
