@@ -61,6 +61,29 @@ def test_rerun_does_nothing(checked, repo):
     assert "Nothing to be done" in run.stdout + run.stderr
 
 
+def test_update_baselines_replaces_only_changed_figures(checked, repo):
+    import xarray as xr
+
+    base = repo / "tests/baselines"
+    before = {p: p.read_bytes() for p in base.rglob("*") if p.is_file()}
+    changed = base / "zou2022/fig2.nc"
+    with xr.open_dataset(changed) as ds:
+        edited = ds.load()
+    name = next(v for v in edited.data_vars if edited[v].dtype.kind == "f")
+    edited[name] = edited[name] + 1.0  # a baseline that no longer matches
+    edited.to_netcdf(changed)
+    stale = changed.read_bytes()
+    run = snakemake(repo, "--cores", "2", "update_baselines")
+    log = run.stdout + run.stderr
+    assert "unchanged" in log
+    after = {p: p.read_bytes() for p in base.rglob("*") if p.is_file()}
+    assert after.keys() == before.keys()
+    rewritten = {p for p in after if after[p] != (stale if p == changed else before[p])}
+    assert rewritten == {changed}, rewritten  # only the stale baseline, its PNG was identical
+    with xr.open_dataset(changed) as ds:
+        assert float(abs(ds[name] - edited[name] + 1.0).max()) < 1e-9  # back to the real data
+
+
 def test_one_figure_target_builds_only_what_it_needs(repo):
     run = snakemake(repo, "-n", "figures/zou2022/figS4.pdf")
     counts = job_counts(run.stdout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,16 @@ def check_figure(
         verdict["diff_image"] = str(diff_png)
     verdict["passed"] = not verdict["data"] and verdict["image"] is None
     return verdict
+
+
+def baseline_is_current(
+    nc: Path, png: Path, base_nc: Path, base_png: Path, rtol: float, atol: float, rms: float
+) -> bool:
+    """True when the figure passes against its baseline (so replacing it would only churn
+    provenance attributes and timings)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        diff = Path(tmp) / "diff.png"
+        return check_figure(nc, png, base_nc, base_png, rtol, atol, rms, diff)["passed"]
 
 
 def summary(verdicts: list[dict]) -> str:

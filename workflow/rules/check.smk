@@ -50,5 +50,6 @@ rule update_baselines:
     localrule: True
     params:
         baselines=config["baselines"],
+        tolerances=config["check"],
     script:
         "../scripts/update_baselines.py"

@@ -51,9 +51,13 @@ def variant_benchmarks(w):
     out = []
     for p in SELECTED:
         for f in PAPERS[p]:
-            for chunk in chunk_files(SimpleNamespace(variant=w.variant, paper=p, figure=f)):
+            for chunk in chunk_files(
+                SimpleNamespace(variant=w.variant, paper=p, figure=f)
+            ):
                 panel_dir, name = chunk.rsplit("/chunks/", 1)
-                out.append(f"{panel_dir.replace('results/', 'logs/', 1)}/solve-{name[:-3]}.benchmark.tsv")
+                out.append(
+                    f"{panel_dir.replace('results/', 'logs/', 1)}/solve-{name[:-3]}.benchmark.tsv"
+                )
     return out
 
 
