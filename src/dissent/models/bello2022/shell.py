@@ -1,0 +1,541 @@
+"""Shell model of Bello et al. (2022), supplement Sec. E, Eqs. (E1)-(E8), and Figs. 4, E1, E2.
+
+Nuclei of QD j with equal coupling g_alpha,j form a shell of N^j_alpha nuclei. With the Z-rules
+closure (Eq. 14) and the initial state |Psi_FP> = |up..>_1 |down..>_2 the covariances are equal
+for all nuclei of a shell, and the covariance EoMs reduce to (E1)-(E5) for
+
+  x^j_alpha      = gamma^jj_ii   (i in shell alpha; up population, <sz> = 2x - 1)
+  y^jj'_alphabeta = gamma^jj'_ii' (i in alpha, i' in beta, distinct nuclei)
+  z^jj'_alphabeta = lambda^jj'_ii' = <sz_i sz_i'>
+
+(y^jj_alphaalpha, z^jj_alphaalpha exist only for N^j_alpha > 1.) Stored as x (S,), Y (S, S) and
+Z (S, S) over the S = S1 + S2 shells (QD1 first), Y and Z symmetric; the QD1-QD2 blocks are y12
+and z12. (E1)-(E5) are transcribed literally (vectorised over shells); ``tests`` compare them
+with the independently derived covariance EoMs of :mod:`eom` (Z-rules).
+
+kappa, eta: the k = 1 forms of the paper are kappa = (mu nu - nu^2)/4, eta = mu^2/4 - kappa.
+For general k the diagonal rates of Eq. (3) give P_11 = eta + kappa, Q_11 = eta - kappa with
+kappa = [mu^2 - nu^2 - (mu - nu)^2/k]/8, eta = [mu^2 + nu^2 + (mu - nu)^2/k]/8 (same for k = 1),
+and the cross rate P_12 = Q_12 = mu nu / 4 (the mu nu/4 of E4).
+
+Dynamics: the cycle map is the difference equation s_{n+1} = s_n + Delta s_n (Delta = the
+right-hand sides E1-E5), iterated exactly up to ``n_switch`` cycles; later cycles, where only
+slow modes (rates << 1 per cycle) are left, continue with ds/dn = Delta s (BDF with a finite-difference Jacobian; the two differ
+by O(rate^2) per cycle). Steady state: (E7)-(E8) per shell, z^jj_alphaalpha from (E6),
+y^jj_alphabeta = 0 and z^jj_alphabeta = s_alpha s_beta for alpha != beta, then (E4) = (E5) = 0
+for y12, z12 by Levenberg-Marquardt (scipy.optimize.least_squares(method="lm")).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from scipy import sparse
+from scipy.integrate import solve_ivp
+from scipy.optimize import least_squares
+
+from ...registry import ParameterError, validates
+
+
+# ---------------------------------------------------------------------------------------------
+# couplings: Gaussian on a square lattice, grouping into shells
+# ---------------------------------------------------------------------------------------------
+def lattice(r_max: float) -> np.ndarray:
+    """Points r of Z^2 with |r| < r_max, shape (N, 2) (r_max 2.5 -> 21 points, 3 -> 25)."""
+    m = int(np.ceil(r_max))
+    ax = np.arange(-m, m + 1)
+    X, Y = np.meshgrid(ax, ax, indexing="ij")
+    pts = np.stack([X.ravel(), Y.ravel()], axis=1).astype(float)
+    return pts[np.hypot(pts[:, 0], pts[:, 1]) < r_max - 1e-12]
+
+
+def gaussian_couplings(r_max: float, c: float, r0=(0.0, 0.0)) -> np.ndarray:
+    """g_i proportional to exp(-|r_i - r0|^2 / c) on ``lattice(r_max)``, sum g^2 = 1."""
+    pts = lattice(r_max)
+    g = np.exp(-np.sum((pts - np.asarray(r0, float)) ** 2, axis=1) / c)
+    return g / np.sqrt(np.sum(g**2))
+
+
+def group(g, rtol: float = 1e-9):
+    """Distinct coupling values (descending) and their multiplicities (vectorised)."""
+    g = np.sort(np.asarray(g, float))[::-1]
+    new = np.ones(len(g), bool)
+    new[1:] = np.abs(np.diff(g)) > rtol * np.abs(g[:-1])
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, len(g)))
+    return g[starts], counts.astype(float)
+
+
+def min_difference(g, rtol: float = 1e-9) -> float:
+    """Smallest non-zero difference between the couplings of one QD (inf if all equal)."""
+    vals, _ = group(g, rtol)
+    return float(np.min(-np.diff(vals))) if len(vals) > 1 else np.inf
+
+
+def kappa_eta(mu, nu, k=1):
+    """kappa, eta of Sec. D for k >= 1 (k = 1: (mu nu - nu^2)/4 and mu^2/4 - kappa)."""
+    loc = (mu - nu) ** 2 / k
+    return (mu**2 - nu**2 - loc) / 8.0, (mu**2 + nu**2 + loc) / 8.0
+
+
+# ---------------------------------------------------------------------------------------------
+# the shell model
+# ---------------------------------------------------------------------------------------------
+class ShellModel:
+    """Right-hand sides (E1)-(E5), observables and the steady state (E6)-(E8) + LM."""
+
+    def __init__(self, g1, g2, mu, nu, k=1, rtol=1e-9, grouped=True):
+        if grouped:
+            (g1s, w1), (g2s, w2) = group(g1, rtol), group(g2, rtol)
+        else:  # every nucleus its own shell: the full covariance EoM
+            g1s, g2s = np.asarray(g1, float), np.asarray(g2, float)
+            w1, w2 = np.ones(len(g1s)), np.ones(len(g2s))
+        self.g = (g1s, g2s)
+        self.w = (w1, w2)
+        self.S1, self.S2 = len(g1s), len(g2s)
+        self.S = self.S1 + self.S2
+        self.mu, self.nu, self.k = float(mu), float(nu), int(k)
+        self.kappa, self.eta = kappa_eta(self.mu, self.nu, self.k)
+        self.cross = self.mu * self.nu / 4.0
+        self.masks = tuple(np.where(np.eye(len(w)) > 0, (w > 1)[:, None], True) for w in self.w)
+        self.gall = np.concatenate(self.g)
+        self.wall = np.concatenate(self.w)
+        self.ens = np.concatenate([np.zeros(self.S1, int), np.ones(self.S2, int)])
+        m = np.ones((self.S, self.S))
+        m[np.diag_indices(self.S)] = (self.wall > 1).astype(float)
+        self.mask = m
+        self.size = self.S + 2 * self.S * self.S
+
+    # -- state vector ---------------------------------------------------------------------------
+    def pack(self, x, Y, Z):
+        return np.concatenate([x, Y.ravel(), Z.ravel()])
+
+    def unpack(self, v):
+        S = self.S
+        return v[:S], v[S : S + S * S].reshape(S, S), v[S + S * S :].reshape(S, S)
+
+    def initial(self):
+        """|Psi_FP>: x = 1 (QD1), 0 (QD2); y = 0; z = +1 within, -1 across the QDs."""
+        x = np.where(self.ens == 0, 1.0, 0.0)
+        s = 2 * x - 1
+        return self.pack(x, np.zeros((self.S, self.S)), np.outer(s, s) * self.mask)
+
+    # -- (E1)-(E3): one QD ----------------------------------------------------------------------
+    def _intra(self, j, x, Y, Z):
+        g, w = self.g[j], self.w[j]
+        kap, eta = self.kappa, self.eta
+        sg = -1.0 if j == 0 else 1.0  # (-1)^j with j = 1, 2
+        s = 2 * x - 1
+        Sa = Y @ (g * w) - g * np.diag(Y)  # S^j_alpha
+        Sab = Sa[:, None] - g[None, :] * Y  # S^j_alphabeta
+        Sba = Sab.T
+        ga, gb = g[:, None], g[None, :]
+        gg = ga * gb
+        g2 = ga**2 + gb**2
+        dx = -sg * kap * g * (2 * Sa + g) - eta * g**2 * s  # (E1)
+        dY = (
+            sg * kap * (gb * s[None, :] * Sab + ga * s[:, None] * Sba + gg * (x[:, None] + x - 1))
+            + 2 * kap * (ga * Sab + gb * Sba) * Y
+            - eta * g2 * Y
+            + eta * gg * Z
+        )  # (E2)
+        dZ = (
+            -sg * 2 * kap * (ga * s[None, :] * (2 * Sab + ga) + gb * s[:, None] * (2 * Sba + gb))
+            - 8 * kap * (gb * Sab + ga * Sba) * Y
+            + 8 * eta * gg * Y
+            - 2 * eta * g2 * Z
+        )  # (E3)
+        mk = self.masks[j]
+        return dx, dY * mk, dZ * mk, Sa
+
+    # -- (E4)-(E5): across the QDs ----------------------------------------------------------------
+    def _cross(self, x1, x2, S1a, S2b, y12, z12, quad=1.0):
+        (g1, g2), (w1, w2) = self.g, self.w
+        kap, eta, cr = self.kappa, self.eta, self.cross
+        s1, s2 = (2 * x1 - 1)[:, None], (2 * x2 - 1)[None, :]
+        ga, gb = g1[:, None], g2[None, :]
+        A = ((g1 * w1) @ y12)[None, :] - ga * y12
+        B = (y12 @ (g2 * w2))[:, None] - gb * y12
+        Sa, Sb = S1a[:, None], S2b[None, :]
+        g2s = ga**2 + gb**2
+        dy = (
+            -kap * ga * (s1 * A - 2 * y12 * Sa)
+            + kap * gb * (s2 * B + 2 * y12 * Sb)
+            - eta * g2s * y12
+            + cr * ga * gb * z12
+        )  # (E4)
+        dz = (
+            4 * kap * ga * (s2 * Sa + 2 * quad * y12 * A)
+            - 4 * kap * gb * (s1 * Sb - 2 * quad * y12 * B)
+            - 2 * eta * g2s * z12
+            + 8 * cr * ga * gb * y12
+            - 2 * kap * (gb**2 * s1 - ga**2 * s2)
+        )  # (E5)
+        return dy, dz
+
+    def rhs(self, v):
+        """Delta of the state vector per cycle, Eqs. (E1)-(E5)."""
+        x, Y, Z = self.unpack(v)
+        a, b = slice(0, self.S1), slice(self.S1, self.S)
+        dx1, dY1, dZ1, S1a = self._intra(0, x[a], Y[a, a], Z[a, a])
+        dx2, dY2, dZ2, S2b = self._intra(1, x[b], Y[b, b], Z[b, b])
+        dy, dz = self._cross(x[a], x[b], S1a, S2b, Y[a, b], Z[a, b])
+        dY = np.block([[dY1, dy], [dy.T, dY2]])
+        dZ = np.block([[dZ1, dz], [dz.T, dZ2]])
+        return self.pack(np.concatenate([dx1, dx2]), dY, dZ)
+
+    # -- observables -------------------------------------------------------------------------------
+    def observables(self, V):
+        """Observables of states V (..., size): polarizations, generalized polarizations,
+        transverse variances (sum of x and y), Delta, Delta_EPR."""
+        V = np.atleast_2d(V)
+        S, g, w = self.S, self.gall, self.wall
+        x = V[:, :S]
+        Y = V[:, S : S + S * S].reshape(-1, S, S)
+        s = 2 * x - 1
+        pair = w[:, None] * (w[None, :] - np.eye(S))
+        out = {}
+        for name, c in (("A", g), ("J", np.ones(S))):
+            # var(Ax1 + Ax2) + var(Ay1 + Ay2) = sum_i c_i^2 / 2 + sum_{i != i'} c_i c_i' gamma_ii'
+            out[f"var_{name}"] = 0.5 * np.sum(w * c**2) + np.einsum(
+                "ab,nab->n", pair * np.outer(c, c), Y
+            )
+        for j in (0, 1):
+            sel = self.ens == j
+            out[f"Jz_{j + 1}"] = 0.5 * (s[:, sel] @ w[sel])
+            out[f"Az2_{j + 1}"] = 0.5 * (s[:, sel] @ (w * g**2)[sel])
+        out["delta"] = out["var_A"] / (np.abs(out["Az2_1"]) + np.abs(out["Az2_2"]))
+        out["delta_epr"] = out["var_J"] / (np.abs(out["Jz_1"]) + np.abs(out["Jz_2"]))
+        return out
+
+    # -- dynamics ----------------------------------------------------------------------------------
+    def jacobian(self, v, h=1e-7):
+        """d Delta / d v by forward differences, as a sparse matrix (BDF then uses SuperLU,
+        single-threaded: dense LAPACK LU was 15x slower under thread contention)."""
+        f0 = self.rhs(v)
+        J = np.empty((self.size, self.size))
+        for i in range(self.size):
+            e = v.copy()
+            e[i] += h
+            J[:, i] = (self.rhs(e) - f0) / h
+        J[np.abs(J) < 1e-13] = 0.0
+        return sparse.csc_matrix(J)
+
+    def evolve(self, cycles, n_switch=2000, v0=None, rtol=1e-7, atol=1e-10):
+        """States at the integer ``cycles`` (sorted): exact map to ``n_switch``, then
+        ds/dn = Delta s with BDF (stiff: rates 1e-6..3e-3 per cycle).
+
+        Returns (states (len(cycles), size), solve_ivp status or 0)."""
+        cycles = np.asarray(cycles, np.int64)
+        v = self.initial() if v0 is None else np.array(v0, float)
+        out = np.empty((len(cycles), self.size))
+        n_sw = min(int(n_switch), int(cycles[-1]))
+        i = 0
+        for n in range(n_sw + 1):
+            while i < len(cycles) and cycles[i] == n:
+                out[i] = v
+                i += 1
+            if n < n_sw:
+                v = v + self.rhs(v)
+        status = 0
+        if i < len(cycles):
+            sol = solve_ivp(
+                lambda _t, y: self.rhs(y),
+                (n_sw, float(cycles[-1])),
+                v,
+                method="BDF",
+                jac=lambda _t, y: self.jacobian(y),
+                t_eval=cycles[i:].astype(float),
+                rtol=rtol,
+                atol=atol,
+            )
+            status = int(sol.status)
+            if status == 0:
+                out[i:] = sol.y.T
+            else:
+                out[i:] = np.nan
+        return out, status
+
+    # -- steady state ------------------------------------------------------------------------------
+    def shell_steady(self, N):
+        """(x, y_alphaalpha) of a shell of N nuclei in QD1 and QD2 from (E7)-(E8)."""
+        kap, eta = self.kappa, self.eta
+        N = np.asarray(N, float)
+        a = 4 * kap * (N - 2) * (kap * (N - 1) - eta)
+        b = 2 * kap**2 * (2 * N - 3) + 6 * eta**2
+        c = kap**2 - eta**2
+        # root continuously connected to y = -c/b at a = 0 (the small-|y| root)
+        disc = np.sqrt(np.maximum(b**2 - 4 * a * c, 0.0))
+        y = np.where(N > 1, -2 * c / (b + disc), 0.0)
+        u = 2 * (N - 1) * y + 1
+        x1 = (1 + kap / eta * u) / 2  # (E7), j = 1
+        x2 = (1 - kap / eta * u) / 2  # j = 2
+        return x1, x2, y
+
+    def steady_state(self, max_starts=12, seed=0):
+        """Steady state vector from (E6)-(E8) and LM for y12, z12; returns (v, info).
+
+        (E4) = (E5) = 0 is quadratic in y12 and has several roots; LM from y12 = 0 can land on
+        an unphysical, unstable one (|y12| > sqrt(x1 x2), seen for c/r_max = 1). The starts are
+        y12 = 0, y12 = -sqrt(x1 x2)/2, then seeded random points inside the Cauchy-Schwarz
+        bound; the first root that is physical and linearly stable is kept."""
+        S1, S = self.S1, self.S
+        a, b = slice(0, S1), slice(S1, S)
+        x1, _, y1 = self.shell_steady(self.w[0])
+        _, x2, y2 = self.shell_steady(self.w[1])
+        x = np.concatenate([x1, x2])
+        s = 2 * x - 1
+        Y = np.zeros((S, S))
+        Z = np.outer(s, s)  # z^jj_alphabeta = s_alpha s_beta (alpha != beta), see notes
+        Y[a, a] = np.diag(y1)
+        Y[b, b] = np.diag(y2)
+        yd = np.concatenate([y1, y2])
+        Z[np.diag_indices(S)] = 1.0 - 4.0 * yd  # (E6): z(0) = 1, y(0) = 0
+        Z *= self.mask
+        _, _, _, S1a = self._intra(0, x[a], Y[a, a], Z[a, a])
+        _, _, _, S2b = self._intra(1, x[b], Y[b, b], Z[b, b])
+        n = S1 * (S - S1)
+
+        def resid(p):
+            dy, dz = self._cross(x[a], x[b], S1a, S2b, p[:n].reshape(S1, -1), p[n:].reshape(S1, -1))
+            return np.concatenate([dy.ravel(), dz.ravel()])
+
+        bound = np.sqrt(np.outer(x[a], x[b])).ravel()  # |gamma_ii'|^2 <= x_i x_i'
+        rng = np.random.default_rng(seed)
+        starts = [
+            np.concatenate([np.zeros(n), np.outer(s[a], s[b]).ravel()]),
+            np.concatenate([-0.5 * bound, np.outer(s[a], s[b]).ravel()]),
+        ]
+        starts += [
+            np.concatenate([rng.uniform(-1, 0.2, n) * bound, rng.uniform(-1, 1, n)])
+            for _ in range(max_starts - 2)
+        ]
+        best, best_key = None, None
+        for tries, p0 in enumerate(starts, 1):
+            sol = least_squares(resid, p0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15)
+            physical = bool(
+                np.all(np.abs(sol.x[:n]) <= bound * (1 + 1e-9)) and np.all(np.abs(sol.x[n:]) <= 1)
+            )
+            # stability of the y12, z12 block (E1-E3 do not depend on it): Re eig(d resid/dp) < 0
+            stable = bool(np.max(np.linalg.eigvals(sol.jac).real) < 0)
+            key = (physical and stable, physical, -np.max(np.abs(sol.fun)))
+            if best_key is None or key > best_key:
+                best, best_key = (sol, physical, stable, tries), key
+            if physical and stable:
+                break
+        sol, physical, stable, tries = best
+        Y[a, b] = sol.x[:n].reshape(S1, -1)
+        Y[b, a] = Y[a, b].T
+        Z[a, b] = sol.x[n:].reshape(S1, -1)
+        Z[b, a] = Z[a, b].T
+        v = self.pack(x, Y, Z)
+        info = {
+            "lm_status": int(sol.status),
+            "residual": float(np.max(np.abs(self.rhs(v)))),
+            "physical": physical,
+            "stable": stable,
+            "starts": tries,
+        }
+        return v, info
+
+
+def stabilization_time(n, a, a_inf, tol=1e-3):
+    """First cycle after which |a(n) - a_inf| <= tol |a_inf| for good (log-log interpolation
+    between the grid points; NaN if never reached on the grid)."""
+    n = np.asarray(n, float)
+    dev = np.abs(np.asarray(a, float) - a_inf)
+    thr = tol * abs(a_inf)
+    above = np.flatnonzero(dev > thr)
+    if len(above) == 0:
+        return float(n[0])
+    i = above[-1]
+    if i == len(n) - 1 or not np.isfinite(dev[i]):
+        return np.nan
+    d0, d1 = dev[i], max(dev[i + 1], 1e-300)
+    n0, n1 = max(n[i], 1.0), n[i + 1]
+    t = (np.log(d0) - np.log(thr)) / (np.log(d0) - np.log(d1))
+    return float(np.exp(np.log(n0) + t * (np.log(n1) - np.log(n0))))
+
+
+# ---------------------------------------------------------------------------------------------
+# figure solver (Figs. 4, E1, E2)
+# ---------------------------------------------------------------------------------------------
+def _check(*, c, r_max1, r_max2, mu, nu, k, cycles, n_switch, width="ratio", shift1=(0, 0), **_):
+    if np.any(~(np.asarray(c, float) > 0)):
+        raise ParameterError("c", "Gaussian width (c/r_max or c) > 0; inf: homogeneous")
+    if width not in ("ratio", "absolute"):
+        raise ParameterError("width", "'ratio' (c_j = c r_max_j) or 'absolute' (c_j = c)")
+    for key, r in (("r_max1", r_max1), ("r_max2", r_max2)):
+        if not 1.0 < float(r) <= 10.0:
+            raise ParameterError(key, "lattice radius in (1, 10]")
+    if not float(mu) > 0:
+        raise ParameterError("mu", "mu (in units of 1/sqrt(N1)) > 0")
+    if not 0 < float(nu) < 1:
+        raise ParameterError("nu", "nu/mu in (0, 1)")
+    if int(k) < 1 or float(k) != int(k):
+        raise ParameterError("k", "integer >= 1")
+    cyc = np.asarray(cycles, float)
+    if cyc.ndim != 1 or np.any(np.diff(np.round(cyc)) < 0) or np.any(cyc < 0):
+        raise ParameterError("cycles", "non-decreasing, >= 0")
+    if int(n_switch) < 0:
+        raise ParameterError("n_switch", ">= 0")
+    if len(np.atleast_1d(shift1)) != 2:
+        raise ParameterError("shift1", "centre of the Gaussian of QD1 as [x, y]")
+
+
+def _var(values, long_name, units="1", dims=("point",)):
+    return (dims, np.asarray(values, float), {"long_name": long_name, "units": units})
+
+
+OBS = {
+    "delta": ("Delta, Eq. (6)", "1"),
+    "delta_epr": ("Delta_EPR, Eq. (5)", "1"),
+    "pol_1": ("polarization <J^z_1>/(N1 I)", "1"),
+    "pol_2": ("polarization <J^z_2>/(N2 I)", "1"),
+    "az2_1": ("generalized polarization <A^(z,2)_1>", "1"),
+    "az2_2": ("generalized polarization <A^(z,2)_2>", "1"),
+    "var_J": ("var(J^x_1+J^x_2) + var(J^y_1+J^y_2)", "1"),
+    "var_A": ("var(A^x_1+A^x_2) + var(A^y_1+A^y_2)", "1"),
+}
+
+
+def _observe(model, V, n1, n2):
+    o = model.observables(V)
+    return {
+        "delta": o["delta"],
+        "delta_epr": o["delta_epr"],
+        "pol_1": o["Jz_1"] / (n1 / 2),
+        "pol_2": o["Jz_2"] / (n2 / 2),
+        "az2_1": o["Az2_1"],
+        "az2_2": o["Az2_2"],
+        "var_J": o["var_J"],
+        "var_A": o["var_A"],
+    }
+
+
+@validates(_check)
+def gaussian_dynamics(
+    *,
+    c,
+    r_max1,
+    r_max2,
+    mu,
+    nu,
+    k,
+    cycles,
+    n_switch,
+    width: str = "ratio",
+    shifted=0.0,
+    shift1=(0.2, 0.1),
+    tstab_tol=1e-3,
+) -> xr.Dataset:
+    """Shell-model dynamics for Gaussian couplings g ~ exp(-|r - r0|^2 / c_j) on the square
+    lattice |r| < r_max_j, c_j = c * r_max_j (width 'ratio') or c (width 'absolute'); c = inf:
+    homogeneous. r0 of QD1 = shifted * shift1 (QD2 centred). From |Psi_FP>.
+
+    mu in units of 1/sqrt(N1), nu as nu/mu. Per point: time series of the observables, the
+    steady state (E7)-(E8) + LM, the stabilization time of <A^(z,2)_1> (text: deviation
+    10^-3 of the steady value), the smallest coupling difference in QD1 and the equivalent
+    homogeneous system (same N1, N2, g = 1/sqrt(N_j))."""
+    ratios = np.atleast_1d(np.asarray(c, float))
+    shifts = np.broadcast_to(np.asarray(shifted, float), ratios.shape)
+    cyc = np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
+    n1, n2 = len(lattice(r_max1)), len(lattice(r_max2))
+    mu_a = float(mu) / np.sqrt(n1)
+    nu_a = float(nu) * mu_a
+    series = {key: [] for key in OBS}
+    steady = {key: [] for key in OBS}
+    extra = {
+        k_: [] for k_ in ("t_stab", "min_dg", "n_shells_1", "n_shells_2", "ode", "lm", "res", "ok")
+    }
+
+    def couplings(ratio, shift=0.0):
+        if np.isinf(ratio):
+            return np.ones(n1) / np.sqrt(n1), np.ones(n2) / np.sqrt(n2)
+        f1, f2 = (r_max1, r_max2) if width == "ratio" else (1.0, 1.0)
+        g1 = gaussian_couplings(r_max1, ratio * f1, shift * np.asarray(shift1, float))
+        g2 = gaussian_couplings(r_max2, ratio * f2)
+        return g1, g2
+
+    runs = [(r, *couplings(r, sh)) for r, sh in zip(ratios, shifts, strict=True)]
+    hom = ShellModel(*couplings(np.inf), mu_a, nu_a, k)
+    hom_series = _observe(hom, hom.evolve(cyc, n_switch)[0], n1, n2)
+    for _ratio, g1, g2 in runs:
+        m = ShellModel(g1, g2, mu_a, nu_a, k)
+        V, status = m.evolve(cyc, n_switch)
+        vs, info = m.steady_state()
+        o, oi = _observe(m, V, n1, n2), _observe(m, vs, n1, n2)
+        for key in OBS:
+            series[key].append(o[key])
+            steady[key].append(oi[key][0])
+        extra["t_stab"].append(stabilization_time(cyc, o["az2_1"], oi["az2_1"][0], tstab_tol))
+        extra["min_dg"].append(min_difference(g1))
+        extra["n_shells_1"].append(m.S1)
+        extra["n_shells_2"].append(m.S2)
+        extra["ode"].append(status)
+        extra["lm"].append(info["lm_status"])
+        extra["res"].append(info["residual"])
+        extra["ok"].append(float(info["physical"] and info["stable"]))
+    data = {}
+    for key, (ln, u) in OBS.items():
+        data[key] = _var(series[key], ln + ", shell model", u, ("point", "n"))
+        data[f"{key}_steady"] = _var(steady[key], ln + ", steady state (E7)-(E8) + LM", u)
+        data[f"{key}_hom"] = _var(
+            np.tile(hom_series[key], (len(ratios), 1)),
+            ln + ", equivalent homogeneous system",
+            u,
+            ("point", "n"),
+        )
+    data["t_stab"] = _var(extra["t_stab"], "stabilization time of <A^(z,2)_1>", "cycles")
+    data["min_dg"] = _var(extra["min_dg"], "smallest non-zero coupling difference in QD1", "1")
+    data["n_shells_1"] = _var(extra["n_shells_1"], "number of shells in QD1")
+    data["n_shells_2"] = _var(extra["n_shells_2"], "number of shells in QD2")
+    data["ode_status"] = _var(extra["ode"], "solve_ivp status of the slow tail (0 = ok)")
+    data["lm_status"] = _var(extra["lm"], "least_squares(method='lm') status (>0 = converged)")
+    data["steady_ok"] = _var(extra["ok"], "LM root physical and linearly stable (1) or not (0)")
+    data["steady_residual"] = _var(extra["res"], "max |Delta| at the computed steady state")
+    ds = xr.Dataset(
+        data, coords={"n": ("n", cyc, {"long_name": "number of cycles", "units": "cycles"})}
+    )
+    npt = len(ratios)
+    kap, _ = kappa_eta(mu_a, nu_a, int(k))
+    ds["mu_abs"] = _var(np.full(npt, mu_a), "mu (absolute, coupling normalisation sum g^2 = 1)")
+    ds["kappa"] = _var(np.full(npt, kap), "kappa of Sec. D")
+    ds["n_nuclei_1"] = _var(np.full(npt, n1), "N1")
+    ds["n_nuclei_2"] = _var(np.full(npt, n2), "N2")
+    return ds
+
+
+def _check_map(*, r_max1, r_max2, c, **_):
+    if not float(c) > 0:
+        raise ParameterError("c", "Gaussian width c > 0")
+    for key, r in (("r_max1", r_max1), ("r_max2", r_max2)):
+        if not 1.0 < float(r) <= 10.0:
+            raise ParameterError(key, "lattice radius in (1, 10]")
+
+
+@validates(_check_map)
+def coupling_map(*, r_max1, r_max2, c, extent, resolution) -> xr.Dataset:
+    """Fig. E1(a): lattice sites of both QDs and the Gaussian exp(-|r|^2/c) on a square grid
+    (centred case); the dataset has the single point of an empty grid."""
+    ax = np.linspace(-float(extent), float(extent), int(resolution))
+    X, Y = np.meshgrid(ax, ax, indexing="xy")
+    gauss = np.exp(-(X**2 + Y**2) / float(c))
+    data = {"gaussian": _var(gauss[None], "exp(-|r|^2/c)", "1", ("point", "ry", "rx"))}
+    for j, r in ((1, r_max1), (2, r_max2)):
+        pts = lattice(float(r))
+        pad = np.full((int(np.ceil(2 * r + 1) ** 2), 2), np.nan)
+        pad[: len(pts)] = pts
+        data[f"site_x_{j}"] = _var(
+            pad[None, :, 0], f"lattice site x, QD{j}", "1", ("point", f"site_{j}")
+        )
+        data[f"site_y_{j}"] = _var(
+            pad[None, :, 1], f"lattice site y, QD{j}", "1", ("point", f"site_{j}")
+        )
+    return xr.Dataset(
+        data,
+        coords={
+            "rx": ("rx", ax, {"long_name": "x", "units": "lattice constant"}),
+            "ry": ("ry", ax, {"long_name": "y", "units": "lattice constant"}),
+        },
+    )
