@@ -41,7 +41,7 @@ def fig4(ds: xr.Dataset):
     ax1.set_xlim(1, n[-1] * 3)
     ax1.set_xlabel("cycles $n$")
     ax1.set_ylabel(r"$\Delta$")
-    ax1.legend(title="$c/r_{\\max}$", frameon=False, fontsize="x-small", ncol=2)
+    ax1.legend(title="$c/r_{\\max}$", frameon=False, fontsize="x-small", ncol=2, loc="center left")
     panel_label(ax1, "a")
     x = ds["min_dg"].values ** -2.0
     for i, col in enumerate(cols):

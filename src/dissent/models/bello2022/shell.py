@@ -22,7 +22,7 @@ Dynamics: the cycle map is the difference equation s_{n+1} = s_n + Delta s_n (De
 right-hand sides E1-E5), iterated exactly up to ``n_switch`` cycles; later cycles, where only
 slow modes (rates << 1 per cycle) are left, continue with ds/dn = Delta s (BDF with a finite-difference Jacobian; the two differ
 by O(rate^2) per cycle). Steady state: (E7)-(E8) per shell, z^jj_alphaalpha from (E6),
-y^jj_alphabeta = 0 and z^jj_alphabeta = s_alpha s_beta for alpha != beta, then (E4) = (E5) = 0
+y^jj_alphabeta = 0, z^jj_alphabeta = s_alpha s_beta (alpha != beta), then (E4) = (E5) = 0
 for y12, z12 by Levenberg-Marquardt (scipy.optimize.least_squares(method="lm")).
 """
 
@@ -311,7 +311,7 @@ class ShellModel:
             for _ in range(max_starts - 2)
         ]
         best, best_key = None, None
-        for tries, p0 in enumerate(starts, 1):
+        for tries, p0 in enumerate(starts[: max(1, max_starts)], 1):
             sol = least_squares(resid, p0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15)
             physical = bool(
                 np.all(np.abs(sol.x[:n]) <= bound * (1 + 1e-9)) and np.all(np.abs(sol.x[n:]) <= 1)
@@ -437,8 +437,9 @@ def gaussian_dynamics(
     steady state (E7)-(E8) + LM, the stabilization time of <A^(z,2)_1> (text: deviation
     10^-3 of the steady value), the smallest coupling difference in QD1 and the equivalent
     homogeneous system (same N1, N2, g = 1/sqrt(N_j))."""
-    ratios = np.atleast_1d(np.asarray(c, float))
-    shifts = np.broadcast_to(np.asarray(shifted, float), ratios.shape)
+    ratios, shifts = np.broadcast_arrays(
+        np.atleast_1d(np.asarray(c, float)), np.atleast_1d(np.asarray(shifted, float))
+    )
     cyc = np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
     n1, n2 = len(lattice(r_max1)), len(lattice(r_max2))
     mu_a = float(mu) / np.sqrt(n1)
