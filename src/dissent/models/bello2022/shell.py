@@ -20,10 +20,11 @@ and the cross rate P_12 = Q_12 = mu nu / 4 (the mu nu/4 of E4).
 
 Dynamics: the cycle map is the difference equation s_{n+1} = s_n + Delta s_n (Delta = the
 right-hand sides E1-E5), iterated exactly up to ``n_switch`` cycles; later cycles, where only
-slow modes (rates << 1 per cycle) are left, continue with ds/dn = Delta s (BDF with a finite-difference Jacobian; the two differ
-by O(rate^2) per cycle). Steady state: (E7)-(E8) per shell, z^jj_alphaalpha from (E6),
-y^jj_alphabeta = 0, z^jj_alphabeta = s_alpha s_beta (alpha != beta), then (E4) = (E5) = 0
-for y12, z12 by Levenberg-Marquardt (scipy.optimize.least_squares(method="lm")).
+slow modes (rates << 1 per cycle) are left, continue with ds/dn = Delta s (BDF with a
+finite-difference Jacobian; the two differ by O(rate^2) per cycle).
+Steady state: (E7)-(E8) per shell, z^jj_alphaalpha from (E6), y^jj_alphabeta = 0 and
+z^jj_alphabeta = s_alpha s_beta (alpha != beta), then (E4) = (E5) = 0 for y12, z12
+by Levenberg-Marquardt (scipy.optimize.least_squares(method="lm")).
 """
 
 from __future__ import annotations
