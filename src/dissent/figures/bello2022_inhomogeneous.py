@@ -82,3 +82,75 @@ def figD2(ds: xr.Dataset):
         ax.set_ylabel(rf"$\langle J^z_{j}\rangle/(N_{j} I)$")
     axes[0].legend(frameon=False, fontsize="small")
     return fig
+
+
+D3_LABELS = ("2 Boson", "3 Hartree", "4 Half-Hartree", "5 Majority", "6 Z-rules")
+
+
+def figD3(ds: xr.Dataset):
+    """var(J^x_1 + J^x_2) vs cycles, N = 5 (left) and N = 50 (right): schemes 2-6 (markers) and
+    the 2nd-order ME (dashed)."""
+    fig, axes = _fig("double", 1, ds.sizes["n_nuclei"], height=2.8, layout="constrained")
+    for i, ax in enumerate(axes):
+        sel = ds.isel(n_nuclei=i)
+        N = int(sel["n_nuclei"])
+        for j in range(ds.sizes["scheme"]):
+            ax.plot(
+                ds["n"],
+                sel["variance"].isel(scheme=j),
+                marker=MARKERS[j],
+                ms=3,
+                markevery=6,
+                lw=0.9,
+                label=D3_LABELS[int(ds["scheme"][j])],
+            )
+        ax.plot(ds["n"], sel["me_variance"], "k--", lw=1.2, label="2nd-order ME")
+        ax.axhline(0.0, color="0.6", lw=0.6)
+        ax.set_xscale("log")
+        ax.set_ylim(-0.35 * N, 0.55 * N)
+        ax.set_xlabel("cycles $n$")
+        ax.set_ylabel(r"var$(J^x_1 + J^x_2)$")
+        ax.set_title(f"$N_1 = N_2 = {N}$", fontsize="medium")
+    axes[0].legend(frameon=False, fontsize="x-small", loc="lower left")
+    return fig
+
+
+D4_TITLES = {
+    "ud": r"$|\uparrow\cdots\rangle|\downarrow\cdots\rangle$ ($\Psi_{FP}$)",
+    "du": r"$|\downarrow\cdots\rangle|\uparrow\cdots\rangle$",
+    "uu": r"$|\uparrow\cdots\rangle|\uparrow\cdots\rangle$",
+}
+
+
+def figD4(ds: xr.Dataset):
+    """Columns: initial states. Top: polarizations of QD1 (blue) and QD2 (orange); bottom:
+    var(J^x_1 + J^x_2). Solid: 2nd-order ME; dashed: Z-rules EoMs."""
+    ncol = ds.sizes["initial"]
+    fig, axes = _fig("double", 2, ncol, height=4.2, sharex=True, layout="constrained")
+    for c in range(ncol):
+        sel = ds.isel(initial=c)
+        top, bot = axes[0, c], axes[1, c]
+        for j, color in ((1, "C0"), (2, "C1")):
+            top.plot(ds["n"], sel[f"me_polarization_{j}"], color=color, lw=1.2, label=f"QD{j} ME")
+            top.plot(
+                ds["n"],
+                sel[f"eom_polarization_{j}"],
+                color=color,
+                ls="--",
+                lw=1.2,
+                label=f"QD{j} EoM",
+            )
+        bot.plot(ds["n"], sel["me_variance"], color="C2", lw=1.2, label="ME")
+        bot.plot(ds["n"], sel["eom_variance"], color="C2", ls="--", lw=1.2, label="EoM (Z-rules)")
+        top.axhline(0.0, color="0.6", lw=0.6)
+        top.set_ylim(-1.05, 1.05)
+        bot.set_ylim(0.0, 3.2)
+        top.set_xscale("log")
+        bot.set_xlabel("cycles $n$")
+        state = str(sel["me_state"].values) if "me_state" in sel else str(c)
+        top.set_title(D4_TITLES.get(state, state), fontsize="medium")
+    axes[0, 0].set_ylabel(r"$\langle J^z_j\rangle/(N_j I)$")
+    axes[1, 0].set_ylabel(r"var$(J^x_1 + J^x_2)$")
+    axes[0, 0].legend(frameon=False, fontsize="x-small")
+    axes[1, 0].legend(frameon=False, fontsize="x-small")
+    return fig

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from ...registry import validates
 from .inhomogeneous import jump_vectors
 
 SCHEMES = (
@@ -269,7 +270,14 @@ def iterate(eom: CovarianceEoM, state: dict, cycles, n_switch=None, rtol=1e-8, a
         for key in st:
             st[key] = st[key] + d[key]
         n += 1
+        if n % 64 == 0 and not all(np.all(np.abs(v) < 1e12) for v in st.values()):
+            break  # diverged (closure unstable): NaN from here on
     info = {"ode_status": 0, "ode_nfev": 0}
+    if c_i < len(cycles) and not all(np.all(np.abs(v) < 1e12) for v in st.values()):
+        nan = {k: np.nan * np.asarray(v, float) for k, v in eom.observables(st).items()}
+        for i in range(c_i, len(cycles)):
+            obs[i] = nan
+        return obs, st, {"ode_status": -2, "ode_nfev": 0, "diverged_at": n}
     if c_i < len(cycles):
         keys = list(st)
         shapes = [st[k].shape for k in keys]
@@ -480,133 +488,156 @@ polarization_dynamics.validate = _check_pol
 # ---------------------------------------------------------------------------------------------
 # Fig. D3: transverse variance, schemes 2-6 vs the 2nd-order ME in the Dicke basis
 # ---------------------------------------------------------------------------------------------
-def _dicke(J):
-    m = np.arange(J, -J - 1, -1)  # index a = J - m
-    jp = np.zeros((len(m), len(m)))
-    for a in range(1, len(m)):
-        jp[a - 1, a] = np.sqrt(J * (J + 1) - m[a] * (m[a] + 1))
-    return m, jp
+def dicke_functionals(sector):
+    """Rows (trace, <J^z_1>, <J^z_2>, var(J^x_1 + J^x_2)) as linear functionals of a real sector
+    vector (Dicke basis, q = 0 sector): var = <J^2 - J_z^2>/2 as in homogeneous.moments."""
+    d = sector.diagonal
+    m1, m2 = sector.m1[sector.ket[d]], sector.m2[sector.ket[d]]
+    a1, a2 = np.divmod(sector.ket, sector.d2)
+    b1, b2 = np.divmod(sector.bra, sector.d2)
+    sel = np.flatnonzero((b1 == a1 - 1) & (b2 == a2 + 1))
+    mi1, mi2 = sector.J1 - a1[sel], sector.J2 - a2[sel]
+    J1, J2 = sector.J1, sector.J2
+    amp = np.sqrt(np.clip(J1 * (J1 + 1) - mi1 * (mi1 + 1), 0, None)) * np.sqrt(
+        np.clip(J2 * (J2 + 1) - mi2 * (mi2 - 1), 0, None)
+    )
+    F = np.zeros((4, sector.size))
+    F[0, d] = 1.0
+    F[1, d] = m1
+    F[2, d] = m2
+    F[3, d] = (J1 * (J1 + 1) + J2 * (J2 + 1) - m1**2 - m2**2) / 2
+    F[3, sel] += amp  # 2 Re<J1+ J2-> / 2
+    return F
 
 
-def dicke_me_variance(*, n_nuclei, mu, nu, k, cycles, n_switch):
-    """var(J^x_1 + J^x_2) and polarizations from the 2nd-order ME, Eq. (3), for two identical
-    homogeneous ensembles (J1 = J2 = N/2, from |Psi_FP>), block-sparse in M = m1 + m2."""
+def dicke_me_generator(N, mu, nu, k):
+    """Real sparse generator L (Delta rho = L rho per cycle) of Eq. (3) for J1 = J2 = N/2 on the
+    q = 0 sector, and the sector; mu in units of 1/sqrt(N), nu = nu/mu (via me_generator)."""
     import scipy.sparse as sps
+
+    from .homogeneous import Protocol, Sector, me_generator
+
+    sec = Sector(N / 2, N / 2)
+    mu_a = mu / np.sqrt(N)
+    c = np.sqrt(N)  # c_j = sqrt(2 I N_j)
+    L = me_generator(sec, Protocol.ideal(mu_a, nu * mu_a, int(k)), c, c)
+    if L.nnz and abs(L.imag).max() > 1e-14:
+        raise ValueError("ideal protocol generator should be real")
+    return sps.csr_matrix(L.real), sec
+
+
+def linear_dynamics(L, X0, F, cycles, n_switch, tol=1e-9, m_max=200):
+    """Functionals F (rows) of x_n = (1 + L)^n x_0 for S start vectors X0 (S, n) at the sorted
+    integer ``cycles``: the exact difference equation up to ``n_switch``, then the block Krylov
+    projection of the same map (:func:`inhomogeneous.krylov_map_powers`).
+
+    ``L`` is a sparse matrix or a callable on (S, n) row blocks. Returns (values (T, S, F), info).
+    """
+    from .inhomogeneous import krylov_map_powers
+
+    apply = L if callable(L) else (lambda Y: (L @ Y.T).T)
+    cycles = np.asarray(cycles, dtype=np.int64)
+    X = np.array(X0, dtype=float, copy=True)
+    values = np.full((len(cycles), X.shape[0], len(F)), np.nan)
+    nsw = min(int(n_switch), int(cycles[-1]))
+    n, c_i = 0, 0
+    while True:
+        while c_i < len(cycles) and cycles[c_i] == n:
+            values[c_i] = X @ F.T
+            c_i += 1
+        if n >= nsw:
+            break
+        X += apply(X)
+        n += 1
+    info = {"dims": [], "restarts": 0, "err": 0.0}
+    if c_i < len(cycles):
+        values[c_i:], info = krylov_map_powers(apply, X, cycles[c_i:] - n, F, tol=tol, m_max=m_max)
+    return values, info
+
+
+def _check_d3(*, n_nuclei, mu, nu, k, cycles, n_switch, **kw):
+    from ...registry import ParameterError
+
+    if np.any(np.asarray(n_nuclei) < 1) or np.any(np.asarray(n_nuclei) > 80):
+        raise ParameterError("n_nuclei", "1 <= N <= 80 (Dicke sector grows as N^3)")
+    if mu <= 0 or not 0 < nu < 1 or k < 1:
+        raise ParameterError("nu", "mu > 0 (units of 1/sqrt(N)), 0 < nu/mu < 1, k >= 1")
+    c = np.asarray(cycles, float)
+    if np.any(c < 0) or np.any(np.diff(c) < 0):
+        raise ParameterError("cycles", "non-negative and sorted")
+    if n_switch < 0:
+        raise ParameterError("n_switch", ">= 0")
+    if "scheme" in kw and np.any(
+        (np.asarray(kw["scheme"]) < 0) | (np.asarray(kw["scheme"]) >= len(FIG_D3_SCHEMES))
+    ):
+        raise ParameterError("scheme", f"index 0..{len(FIG_D3_SCHEMES) - 1} of {FIG_D3_SCHEMES}")
+
+
+@validates(_check_d3)
+def dicke_me_variance(*, n_nuclei, mu, nu, k, cycles, n_switch, tol=1e-9):
+    """Fig. D3 reference: var(J^x_1 + J^x_2) and polarizations from the 2nd-order ME, Eq. (3), for
+    two identical homogeneous ensembles (J1 = J2 = N/2, from |Psi_FP>) in the Dicke basis.
+
+    Exact difference equation to ``n_switch`` cycles, then the block Krylov projection of the
+    same map (error estimate ``me_krylov_err``, relative to the functional's initial scale)."""
     import xarray as xr
 
-    from .inhomogeneous import BlockME
-
     cycles = _cycles(cycles)
-    res_var, res_p1, res_p2, status = [], [], [], []
+    res = {key: [] for key in ("var", "p1", "p2", "trace", "err", "dim")}
     for N in np.atleast_1d(n_nuclei).astype(int):
-        J = N / 2
-        m, jp = _dicke(J)
-        d = len(m)
-        eye = np.eye(d)
-        Jp = [np.kron(jp, eye) / np.sqrt(N), np.kron(eye, jp) / np.sqrt(N)]  # A^+_j
-        mu_a = mu / np.sqrt(N)
-        nu_a = nu * mu_a
-        loc = abs(mu_a - nu_a) / (2 * np.sqrt(k))
-        jumps = [
-            (sps.csr_matrix((mu_a * Jp[0] + nu_a * Jp[1]) / 2), +1),
-            (sps.csr_matrix(loc * Jp[1]), +1),
-            (sps.csr_matrix((nu_a * Jp[0].T + mu_a * Jp[1].T) / 2), -1),
-            (sps.csr_matrix(loc * Jp[0].T), -1),
-        ]
-        charges = np.round(np.add.outer(m, m).ravel()).astype(int)
-        me = BlockME(charges, jumps)
-        rho = {c: np.zeros((len(i), 1, len(i))) for c, i in me.index.items()}
-        start = 0 * d + (d - 1)  # |J, J>_1 |J, -J>_2
-        c0 = charges[start]
-        j0 = int(np.nonzero(me.index[c0] == start)[0][0])
-        rho[c0][j0, 0, j0] = 1.0
-        Jtot = np.sqrt(N) * (Jp[0] + Jp[1])
-        Ovar = sps.csr_matrix((Jtot @ Jtot.T + Jtot.T @ Jtot) / 4)
-        ops = {c: sps.coo_matrix(Ovar[i][:, i]) for c, i in me.index.items()}
-        z1 = {c: np.kron(m, np.ones(d))[i] / J for c, i in me.index.items()}
-        z2 = {c: np.kron(np.ones(d), m)[i] / J for c, i in me.index.items()}
-        out_v, out_1, out_2 = (np.full(len(cycles), np.nan) for _ in range(3))
-
-        def record(i, r, out_v=out_v, out_1=out_1, out_2=out_2, me=me, ops=ops, z1=z1, z2=z2):
-            out_v[i] = me.expect(r, ops)[0]
-            out_1[i] = me.expect_diag(r, z1)[0]
-            out_2[i] = me.expect_diag(r, z2)[0]
-
-        n_max = int(cycles[-1])
-        nsw = min(int(n_switch), n_max)
-        n, c_i = 0, 0
-        while True:
-            while c_i < len(cycles) and cycles[c_i] == n:
-                record(c_i, rho)
-                c_i += 1
-            if n >= nsw:
-                break
-            ch = me.apply(rho)
-            for c in rho:
-                rho[c] += ch[c]
-            n += 1
-        st = 0
-        if c_i < len(cycles):
-            keys = list(rho)
-            shapes = [rho[c].shape for c in keys]
-            sizes = [rho[c].size for c in keys]
-
-            def unpack(y, keys=keys, shapes=shapes, sizes=sizes):
-                parts = np.split(y, np.cumsum(sizes)[:-1])
-                return {c: p.reshape(s) for c, p, s in zip(keys, parts, shapes, strict=True)}
-
-            def f(_t, y, me=me, keys=keys, unpack=unpack):
-                dd = me.apply(unpack(y))
-                return np.concatenate([dd[c].ravel() for c in keys])
-
-            y0 = np.concatenate([rho[c].ravel() for c in keys])
-            sol = solve_ivp(
-                f,
-                (n, n_max),
-                y0,
-                method="RK45",
-                t_eval=cycles[c_i:].astype(float),
-                rtol=1e-7,
-                atol=1e-10,
-            )
-            st = int(sol.status)
-            if st == 0:
-                for i, y in enumerate(sol.y.T):
-                    record(c_i + i, unpack(y))
-        res_var.append(out_v)
-        res_p1.append(out_1)
-        res_p2.append(out_2)
-        status.append(st)
+        L, sec = dicke_me_generator(N, mu, nu, k)
+        F = dicke_functionals(sec)
+        x0 = np.real(sec.fully_polarized())[None, :]
+        vals, info = linear_dynamics(L, x0, F, cycles, n_switch, tol=tol)
+        vals = vals[:, 0]
+        res["trace"].append(vals[:, 0])
+        res["p1"].append(vals[:, 1] / (N / 2))
+        res["p2"].append(vals[:, 2] / (N / 2))
+        res["var"].append(vals[:, 3])
+        res["err"].append(info["err"])
+        res["dim"].append(max(info["dims"], default=0))
+    n_attr = {"long_name": "number of cycles", "units": "cycles"}
     return xr.Dataset(
         {
             "me_variance": (
                 ("point", "n"),
-                np.array(res_var),
+                np.array(res["var"]),
                 {"long_name": "var(J^x_1 + J^x_2), 2nd-order ME", "units": "1"},
             ),
             "me_polarization_1": (
                 ("point", "n"),
-                np.array(res_p1),
+                np.array(res["p1"]),
                 {"long_name": "<J^z_1>/(N1 I), 2nd-order ME", "units": "1"},
             ),
             "me_polarization_2": (
                 ("point", "n"),
-                np.array(res_p2),
+                np.array(res["p2"]),
                 {"long_name": "<J^z_2>/(N2 I), 2nd-order ME", "units": "1"},
             ),
-            "me_ode_status": (
+            "me_trace": (
+                ("point", "n"),
+                np.array(res["trace"]),
+                {"long_name": "trace of rho, 2nd-order ME (check)", "units": "1"},
+            ),
+            "me_krylov_err": (
                 "point",
-                np.array(status),
-                {"long_name": "solve_ivp status of the slow tail", "units": "1"},
+                np.array(res["err"]),
+                {"long_name": "Krylov continuation error estimate (relative)", "units": "1"},
+            ),
+            "me_krylov_dim": (
+                "point",
+                np.array(res["dim"]),
+                {"long_name": "largest Krylov dimension used", "units": "1"},
             ),
         },
-        coords={"n": ("n", cycles, {"long_name": "number of cycles", "units": "cycles"})},
+        coords={"n": ("n", cycles, n_attr)},
     )
 
 
 FIG_D3_SCHEMES = ("boson", "hartree_cross", "half_hartree", "majority", "z_rules")
 
 
+@validates(_check_d3)
 def variance_dynamics(*, n_nuclei, scheme, mu, nu, k, cycles, n_switch):
     """Fig. D3: var(J^x_1 + J^x_2) for the variance schemes 2-6 (index into FIG_D3_SCHEMES),
     homogeneous N1 = N2 = n_nuclei (one shell each), zz equations on, from |Psi_FP>."""
@@ -632,8 +663,137 @@ def variance_dynamics(*, n_nuclei, scheme, mu, nu, k, cycles, n_switch):
             "ode_status": (
                 "point",
                 np.array(status),
-                {"long_name": "solve_ivp status of the slow tail", "units": "1"},
+                {
+                    "long_name": "tail status (0 ok, -2 closure diverged: NaN afterwards)",
+                    "units": "1",
+                },
             ),
         },
         coords={"n": ("n", cycles, {"long_name": "number of cycles", "units": "cycles"})},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Fig. D4: inhomogeneous N1 = N2 = 5, Z-rules EoMs (the ME reference is in inhomogeneous.py)
+# ---------------------------------------------------------------------------------------------
+FIG_D4_STATES = ("ud", "du", "uu")
+
+
+def _check_d4(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, **_):
+    from ...registry import ParameterError
+
+    if np.any((np.asarray(initial) < 0) | (np.asarray(initial) >= len(FIG_D4_STATES))):
+        raise ParameterError("initial", f"index 0..{len(FIG_D4_STATES) - 1} of {FIG_D4_STATES}")
+    if not (1 <= n1 <= 6 and 1 <= n2 <= 6):
+        raise ParameterError("n1", "1..6 nuclei per ensemble (full Hilbert space)")
+    for key, r, m in (("rel_std1", rel_std1, n1), ("rel_std2", rel_std2, n2)):
+        if r < 0 or (m > 1 and 1 - r * np.sqrt(3 * (m - 1) / (m + 1)) <= 0):
+            raise ParameterError(key, "relative std >= 0 with all couplings positive")
+    if mu <= 0 or not 0 < nu < 1 or k < 1:
+        raise ParameterError("nu", "mu > 0 (units of 1/sqrt(N1)), 0 < nu/mu < 1, k >= 1")
+    c = np.asarray(cycles, float)
+    if np.any(c < 0) or np.any(np.diff(c) < 0) or n_switch < 0:
+        raise ParameterError("cycles", "non-negative and sorted; n_switch >= 0")
+
+
+def d4_couplings(n1, n2, rel_std1, rel_std2):
+    """Fig. D4 couplings (not given in the paper): evenly spaced, relative std as stated,
+    QD2 in reversed order (see inhomogeneous.spread_couplings)."""
+    from .inhomogeneous import spread_couplings
+
+    return spread_couplings(int(n1), rel_std1), spread_couplings(int(n2), rel_std2, reverse=True)
+
+
+def _d4_dataset(initial, cycles, p1, p2, var, prefix, what, extra):
+    import xarray as xr
+
+    data = {
+        f"{prefix}polarization_1": (p1, f"<J^z_1>/(N1 I), {what}"),
+        f"{prefix}polarization_2": (p2, f"<J^z_2>/(N2 I), {what}"),
+        f"{prefix}variance": (var, f"var(J^x_1 + J^x_2), {what}"),
+    }
+    ds = xr.Dataset(
+        {
+            key: (("point", "n"), np.asarray(v), {"long_name": ln, "units": "1"})
+            for key, (v, ln) in data.items()
+        },
+        coords={
+            "n": ("n", cycles, {"long_name": "number of cycles", "units": "cycles"}),
+            f"{prefix}state": (
+                "point",
+                np.array([FIG_D4_STATES[int(i)] for i in np.asarray(initial)], dtype=str),
+                {"long_name": "initial z-product state (QD1, QD2: u = up, d = down)", "units": "1"},
+            ),
+        },
+    )
+    for key, (dims, v, ln) in extra.items():
+        ds[key] = (dims, np.asarray(v), {"long_name": ln, "units": "1"})
+    return ds
+
+
+@validates(_check_d4)
+def d4_eom(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, scheme="z_rules"):
+    """Fig. D4, dashed: covariance EoMs (Eqs. 12-14, Z-rules, zz equations on) for inhomogeneous
+    N1, N2 from the z-product states FIG_D4_STATES[initial]; mu in units of 1/sqrt(N1), nu = nu/mu.
+    A run whose closure diverges is NaN from the divergence on (``status`` -2)."""
+    cycles = _cycles(cycles)
+    g1, g2 = d4_couplings(n1, n2, rel_std1, rel_std2)
+    mu_a = mu / np.sqrt(n1)
+    sh = Shells(g1, g2, group=False)
+    p1, p2, var, status = [], [], [], []
+    for i in np.asarray(initial, int):
+        lab = FIG_D4_STATES[i]
+        s0 = np.where(sh.ens == 0, 1.0 if lab[0] == "u" else -1.0, 1.0 if lab[1] == "u" else -1.0)
+        E = CovarianceEoM(sh, mu_a, nu * mu_a, int(k), scheme, True)
+        obs, _, info = iterate(E, E.initial(s0), cycles, n_switch=n_switch)
+        p1.append(stack(obs, "Jz_1") / (n1 / 2))
+        p2.append(stack(obs, "Jz_2") / (n2 / 2))
+        var.append(stack(obs, "var_J") / 2)
+        status.append(info["ode_status"])
+    extra = {
+        "eom_status": (
+            "point",
+            status,
+            "EoM tail status (0 ok, -2 closure diverged: NaN afterwards, 1 ODE failed)",
+        )
+    }
+    return _d4_dataset(initial, cycles, p1, p2, var, "eom_", "Z-rules EoMs", extra)
+
+
+@validates(_check_d4)
+def d4_me(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, tol=1e-7, m_max=100):
+    """Fig. D4, solid: the 2nd-order ME, Eq. (3), in the full 2^(N1+N2) space (q = 0 sector,
+    blocks by up-spin number) for all initial states of the chunk at once: exact difference
+    equation to ``n_switch``, then the block Krylov projection of the same map."""
+    from .inhomogeneous import derived_observables, full_space_me
+
+    cycles = _cycles(cycles)
+    g1, g2 = d4_couplings(n1, n2, rel_std1, rel_std2)
+    mu_a = mu / np.sqrt(n1)
+    labels = [FIG_D4_STATES[int(i)] for i in np.asarray(initial)]
+    r = full_space_me(g1, g2, mu_a, nu * mu_a, int(k), labels, cycles, n_switch, tol, m_max)
+    o = derived_observables(r["sz"], r["var_A"], r["var_J"], g1, g2)
+    npt = len(labels)
+    extra = {
+        "me_trace": (("point", "n"), r["trace"].T, "trace of rho, 2nd-order ME (check)"),
+        "me_krylov_err": (
+            "point",
+            np.full(npt, r["krylov_err"]),
+            "Krylov continuation error estimate (relative)",
+        ),
+        "me_krylov_dim": (
+            "point",
+            np.full(npt, max(r["krylov_dims"], default=0)),
+            "largest Krylov dimension used",
+        ),
+    }
+    return _d4_dataset(
+        initial,
+        cycles,
+        o["Jz_1"].T / (n1 / 2),
+        o["Jz_2"].T / (n2 / 2),
+        o["var_J"].T / 2,
+        "me_",
+        "2nd-order ME",
+        extra,
     )

@@ -25,7 +25,6 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 import xarray as xr
-from scipy.integrate import solve_ivp
 
 from ...registry import ParameterError, validates
 
@@ -257,6 +256,125 @@ def min_pt_eigenvalue(rho, dims):
 
 
 # ---------------------------------------------------------------------------------------------
+# continuation of a linear difference equation: block Krylov projection of (1 + L)^n
+# ---------------------------------------------------------------------------------------------
+def _binary_powers_apply(M, Y0, offsets):
+    """M^d Y0 for the sorted non-negative integer offsets d (binary powers of the small M)."""
+    out = np.empty((len(offsets),) + Y0.shape)
+    top = max(int(offsets[-1]).bit_length(), 1) if len(offsets) else 1
+    powers = [M]
+    for _ in range(top):
+        powers.append(powers[-1] @ powers[-1])
+    Y, now = Y0.copy(), 0
+    for i, d in enumerate(offsets):
+        step, bit = int(d) - now, 0
+        while step:
+            if step & 1:
+                Y = powers[bit] @ Y
+            step >>= 1
+            bit += 1
+        now = int(d)
+        out[i] = Y
+    return out
+
+
+def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max_restarts=50):
+    """Functionals of x_d = (1 + L)^d x_0 at the integer offsets ``steps`` (sorted, >= 0).
+
+    The exact difference equation is projected on the block Krylov space
+    span{X0, L X0, ..., L^(m-1) X0} (orthonormal rows V, classical Gram-Schmidt with DGKS
+    re-orthogonalisation) with H = V L V^T, and x_d ~ V^T (1 + H)^d V x_0 with (1 + H)^d by
+    binary powers: the map itself is
+    continued (no flow approximation); for d < m the projection reproduces the map exactly.
+    The dimension grows (geometrically spaced checks) until the predicted functionals change by
+    less than ``tol`` times their scale between two checks; if ``m_max`` blocks do not suffice, the
+    converged prefix of ``steps`` (at least m_max - 1 cycles, exact) is accepted and the
+    projection restarted from the state there.
+
+    apply: (S, n) -> (S, n), rows mapped by L. X0: (S, n). functionals: (F, n).
+    Returns values (len(steps), S, F) and an info dict (dims, restarts, err).
+    """
+    X = np.array(X0, dtype=float, copy=True)
+    S, n = X.shape
+    steps = np.asarray(steps, dtype=np.int64)
+    Fn = np.asarray(functionals, dtype=float)
+    values = np.full((len(steps), S, len(Fn)), np.nan)
+    scale = np.maximum(np.abs(X @ Fn.T).max(axis=0), 1e-300)  # (F,)
+    info = {"dims": [], "restarts": 0, "err": 0.0}
+    start, todo = 0, 0  # offset of X, first step index not yet done
+    m_max = max(int(m_max), 2)
+    V = np.empty((S * m_max, n))
+    while todo < len(steps):
+        if info["restarts"] > max_restarts:
+            break
+        offs = steps[todo:] - start
+        Q, R0 = np.linalg.qr(X.T)
+        V[:S] = Q.T
+        H = np.zeros((S * m_max, S * m_max))
+        FV = np.zeros((len(Fn), S * m_max))
+        FV[:, :S] = Fn @ V[:S].T
+        k, prev, next_check, accepted = S, None, 8, None
+        while True:
+            j0 = k - S
+            W = apply(V[j0:k])
+            w_norm = np.linalg.norm(W)
+            for _ in range(2):  # classical Gram-Schmidt, second pass only if needed (DGKS)
+                C = W @ V[:k].T
+                H[:k, j0:k] += C.T
+                W -= C @ V[:k]
+                if np.linalg.norm(W) > 0.5 * w_norm:
+                    break
+                w_norm = np.linalg.norm(W)
+            blocks = k // S
+            invariant = np.linalg.norm(W) <= 1e-12 * max(w_norm, 1e-300)
+            if blocks >= next_check or blocks >= m_max or invariant:
+                Y0 = np.zeros((k, S))
+                Y0[:S] = R0
+                Y = _binary_powers_apply(np.eye(k) + H[:k, :k], Y0, offs)  # (T, k, S)
+                pred = np.einsum("fk,tks->tsf", FV[:, :k], Y)
+                if invariant:
+                    accepted, err = len(offs), 0.0
+                elif prev is not None:
+                    dev = np.abs(pred - prev).max(axis=1) / scale  # (T, F)
+                    ok = dev.max(axis=1) <= tol
+                    accepted = len(offs) if ok.all() else int(np.argmin(ok))
+                    err = float(dev[:accepted].max()) if accepted else np.inf
+                prev = pred
+                next_check = max(blocks + 4, int(1.3 * blocks))
+                if accepted == len(offs) or blocks >= m_max:
+                    break
+            if blocks >= m_max:
+                break
+            Qn, Rn = np.linalg.qr(W.T)
+            V[k : k + S] = Qn.T
+            H[k : k + S, j0:k] = Rn
+            FV[:, k : k + S] = Fn @ V[k : k + S].T
+            k += S
+        info["dims"].append(k)
+        accepted = accepted or 0
+        if accepted:
+            values[todo : todo + accepted] = pred[:accepted]
+            info["err"] = max(info["err"], err)
+        if todo + accepted >= len(steps):
+            break
+        # restart: from the last accepted step, or exactly m_max - 1 cycles on
+        d_new = int(offs[accepted - 1]) if accepted else 0
+        d_exact = blocks - 1
+        if d_new < d_exact:
+            Yr = _binary_powers_apply(np.eye(k) + H[:k, :k], Y0, np.array([d_exact]))[0]
+            d_new = d_exact
+            accepted = int(np.searchsorted(offs, d_exact, side="right"))
+            values[todo : todo + accepted] = pred[:accepted]
+        else:
+            Yr = Y[accepted - 1]
+        X = (V[:k].T @ Yr).T
+        start += d_new
+        todo += accepted
+        info["restarts"] += 1
+    return values, info
+
+
+# ---------------------------------------------------------------------------------------------
 # sparse block master equation (weak U(1) symmetry)
 # ---------------------------------------------------------------------------------------------
 class BlockME:
@@ -281,6 +399,48 @@ class BlockME:
                     if blk.nnz:
                         self.moves.append((m, m + dq, sp.csr_matrix(blk)))
         self.K = {m: sp.csr_matrix(K[self.index[m]][:, self.index[m]]) for m in self.levels}
+
+    @property
+    def offsets(self) -> dict:
+        sizes = [len(self.index[m]) ** 2 for m in self.levels]
+        offs = np.concatenate([[0], np.cumsum(sizes)])
+        return {m: (int(offs[i]), int(offs[i + 1])) for i, m in enumerate(self.levels)}
+
+    def to_rows(self, rho: dict) -> np.ndarray:
+        """Blocks (C_m, S, C_m) -> rows (S, sum C_m^2), block m flattened row-major."""
+        return np.concatenate(
+            [rho[m].transpose(1, 0, 2).reshape(rho[m].shape[1], -1) for m in self.levels], axis=1
+        )
+
+    def from_rows(self, X: np.ndarray) -> dict:
+        S = X.shape[0]
+        out = {}
+        for m, (a, b) in self.offsets.items():
+            c = len(self.index[m])
+            out[m] = np.ascontiguousarray(X[:, a:b].reshape(S, c, c).transpose(1, 0, 2))
+        return out
+
+    def apply_rows(self, X: np.ndarray) -> np.ndarray:
+        """L on row-stacked states (S, n) (for the Krylov continuation)."""
+        return self.to_rows(self.apply(self.from_rows(X)))
+
+    def diag_functional(self, values: dict) -> np.ndarray:
+        """Rows F (k, n) with F @ x = sum_m diag(rho_m) @ values[m] (values[m]: (C_m, k))."""
+        k = next(iter(values.values())).shape[1]
+        F = np.zeros((k, sum(b - a for a, b in self.offsets.values())))
+        for m, (a, _b) in self.offsets.items():
+            c = len(self.index[m])
+            F[:, a + np.arange(c) * (c + 1)] = values[m].T
+        return F
+
+    def op_functional(self, ops: dict) -> np.ndarray:
+        """Row f with f @ x = <O> for a block-diagonal operator {m: coo block} (see expect)."""
+        f = np.zeros(sum(b - a for a, b in self.offsets.values()))
+        for m, O in ops.items():
+            a, _b = self.offsets[m]
+            c = len(self.index[m])
+            np.add.at(f, a + O.col * c + O.row, O.data)
+        return f
 
     def blocks(self, rhos: np.ndarray) -> dict:
         """Split full density matrices (S, d, d) (real, q = 0 sector assumed) into blocks."""
@@ -323,11 +483,11 @@ def _gather(R, O):
     return np.einsum("k,ks->s", O.data, R[O.col, :, O.row])
 
 
-def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, rtol=1e-7, atol=1e-10):
+def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, tol=1e-7, m_max=120):
     """Iterate Eq. (3) from z-product states; observables at the requested cycles.
 
-    Exact difference equation up to ``n_switch`` (default: all cycles), then the slow tail as
-    d rho/dn = L rho with an adaptive Runge-Kutta (see the notes).
+    Exact difference equation up to ``n_switch`` (default: all cycles), then the block Krylov
+    projection of the same map, all initial states in one block (:func:`krylov_map_powers`).
 
     Returns a dict of arrays with shape (len(cycles), S, ...).
     """
@@ -360,54 +520,31 @@ def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, rtol
     cycles = np.asarray(cycles, dtype=np.int64)
     n_max = int(cycles[-1])
     n_switch = n_max if n_switch is None else min(int(n_switch), n_max)
-    sz = np.full((len(cycles), S, n), np.nan)
-    var = {name: np.full((len(cycles), S), np.nan) for name in ops}
+    F = np.vstack(
+        [
+            me.diag_functional(zvals),
+            me.op_functional(ops["A"])[None],
+            me.op_functional(ops["J"])[None],
+            me.diag_functional({m: np.ones((len(i), 1)) for m, i in me.index.items()}),
+        ]
+    )
+    from .eom import linear_dynamics
 
-    def record(i, r):
-        sz[i] = me.expect_diag(r, zvals)
-        for name in ops:
-            var[name][i] = me.expect(r, ops[name])
-
-    n_now, c_i = 0, 0
-    while True:
-        while c_i < len(cycles) and cycles[c_i] == n_now:
-            record(c_i, rho)
-            c_i += 1
-        if n_now >= n_switch:
-            break
-        change = me.apply(rho)
-        for m in rho:
-            rho[m] += change[m]
-        n_now += 1
-    status = 0
-    if c_i < len(cycles):
-        keys = list(rho)
-        shapes = [rho[m].shape for m in keys]
-        sizes = [rho[m].size for m in keys]
-
-        def unpack(y):
-            parts = np.split(y, np.cumsum(sizes)[:-1])
-            return {m: p.reshape(shp) for m, p, shp in zip(keys, parts, shapes, strict=True)}
-
-        def f(_t, y):
-            d = me.apply(unpack(y))
-            return np.concatenate([d[m].ravel() for m in keys])
-
-        y0 = np.concatenate([rho[m].ravel() for m in keys])
-        sol = solve_ivp(
-            f,
-            (n_now, n_max),
-            y0,
-            method="RK45",
-            t_eval=cycles[c_i:].astype(float),
-            rtol=rtol,
-            atol=atol,
-        )
-        status = int(sol.status)
-        if status == 0:
-            for i, y in enumerate(sol.y.T):
-                record(c_i + i, unpack(y))
-    return {"sz": sz, "var_A": var["A"], "var_J": var["J"], "ode_status": status}
+    vals, info = linear_dynamics(
+        me.apply_rows, me.to_rows(rho), F, cycles, n_switch, tol=tol, m_max=m_max
+    )
+    sz = vals[..., :n]
+    var = {"A": vals[..., n], "J": vals[..., n + 1]}
+    status = 0 if np.all(np.isfinite(vals)) else 1
+    return {
+        "sz": sz,
+        "var_A": var["A"],
+        "var_J": var["J"],
+        "trace": vals[..., n + 2],
+        "ode_status": status,
+        "krylov_err": info["err"],
+        "krylov_dims": info["dims"],
+    }
 
 
 def derived_observables(sz, var_A, var_J, g1, g2):
