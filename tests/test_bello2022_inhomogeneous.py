@@ -222,3 +222,100 @@ def test_figD2_best_schemes_spin_for_qd1_wick_for_qd2():
     assert err["spin"][0] < min(err["wick"][0], err["hartree"][0])
     assert err["wick"][1] < min(err["spin"][1], err["hartree"][1])
     assert err["spin"][0] < 0.01 and err["wick"][1] < 0.01
+
+
+# ---------------------------------------------------------------------------------------------
+# Figs. D3, D4: Krylov continuation of the ME map, Dicke vs full space, closures vs ME
+# ---------------------------------------------------------------------------------------------
+def test_krylov_continuation_equals_exact_difference_equation():
+    """Block Krylov projection of (1 + L)^n (2 start vectors) vs 3000 exact cycles, rel. 1e-7."""
+    L, sec = eom.dicke_me_generator(8, 0.5, 0.8, 1)
+    F = eom.dicke_functionals(sec)
+    X0 = np.vstack([np.real(sec.fully_polarized()), np.real(sec.product_state(4, 4))])
+    cyc = np.array([0, 3, 40, 170, 800, 3000])
+    got, info = eom.linear_dynamics(L, X0, F, cyc, n_switch=20, tol=1e-10, m_max=60)
+    ref = eom.linear_dynamics(L, X0, F, cyc, n_switch=3000)[0]
+    assert info["restarts"] >= 0 and max(info["dims"]) <= 120
+    scale = np.abs(ref).max(axis=(0, 1))
+    assert np.all(np.abs(got - ref).max(axis=(0, 1)) <= 1e-7 * scale)
+    # the restarted variant (tiny m_max) agrees too
+    got2, info2 = eom.linear_dynamics(L, X0, F, cyc, n_switch=20, tol=1e-10, m_max=25)
+    assert info2["restarts"] > 0
+    assert np.all(np.abs(got2 - ref).max(axis=(0, 1)) <= 1e-7 * scale)
+
+
+def test_full_space_me_one_spin_each_equals_dicke_code():
+    """N1 = N2 = 1: the full-space block ME equals the Dicke-basis generator of homogeneous.py."""
+    cyc = np.array([0, 5, 50, 500, 5000])
+    r = inh.full_space_me([1.0], [1.0], 0.5, 0.4, 1, ["ud"], cyc, n_switch=10)
+    ds = eom.dicke_me_variance(n_nuclei=np.array([1]), mu=0.5, nu=0.8, k=1, cycles=cyc, n_switch=10)
+    assert np.allclose(r["sz"][:, 0, 0], ds.me_polarization_1[0], atol=1e-10)
+    assert np.allclose(r["sz"][:, 0, 1], ds.me_polarization_2[0], atol=1e-10)
+    assert np.allclose(r["var_J"][:, 0], ds.me_variance[0], atol=1e-10)
+    assert abs(float(ds.me_polarization_1[0, -1]) - float(ds.me_polarization_1[0, 0])) > 0.1
+
+
+def test_dicke_functionals_equal_moments():
+    from dissent.models.bello2022 import homogeneous as hom
+
+    L, sec = eom.dicke_me_generator(6, 0.5, 0.8, 1)
+    x = np.real(sec.fully_polarized())
+    for _ in range(37):
+        x = x + L @ x
+    m = hom.moments(sec, x)
+    got = eom.dicke_functionals(sec) @ x
+    assert np.allclose(got, [m["trace"], m["jz1"], m["jz2"], m["epr_numerator"] / 2], atol=1e-13)
+
+
+@pytest.fixture(scope="module")
+def d3_runs():
+    cyc = np.array([0, 100, 300, 1000, 3000, 10000, 30000, 100000])
+    out = {}
+    for N in (5, 20):
+        me = eom.dicke_me_variance(
+            n_nuclei=np.array([N]), mu=0.5, nu=0.8, k=1, cycles=cyc, n_switch=500, tol=1e-7
+        )
+        ds = eom.variance_dynamics(
+            n_nuclei=np.full(5, N),
+            scheme=np.arange(5),
+            mu=0.5,
+            nu=0.8,
+            k=1,
+            cycles=cyc,
+            n_switch=3000,
+        )
+        out[N] = (me.me_variance.values[0], ds.variance.values)
+    return out
+
+
+def test_figD3_z_rules_closest_and_better_for_larger_system(d3_runs):
+    """Sec. D.2: Z-rules is the closest scheme to the ME; the approximations improve with N."""
+    rel_end = {}
+    for N, (me, var) in d3_runs.items():
+        err = np.nanmax(np.abs(var - me), axis=1) / (N / 2)
+        err[~np.isfinite(var).all(axis=1)] = np.inf
+        assert np.argmin(err) == 4, (N, err)  # index 4 = z_rules
+        rel_end[N] = abs(var[4, -1] - me[-1]) / me[-1]
+    assert rel_end[20] < rel_end[5]
+    assert rel_end[20] < 0.05
+
+
+def test_figD3_boson_negative_half_hartree_majority_diverge_for_n5(d3_runs):
+    me, var = d3_runs[5]
+    assert var[0, -1] < 0  # Boson: negative variance (unphysical)
+    for idx in (2, 3):  # Half-Hartree, Majority: diverge (NaN) before 1e4 cycles
+        assert np.isnan(var[idx, -1])
+    assert np.all(np.isfinite(var[[1, 4]])) and np.all(var[[1, 4]] > 0)
+    assert me.min() > 0
+
+
+def test_figD4_like_me_states_converge_to_one_steady_state():
+    """Sec. D.2: all initial states converge to the same steady state (smaller system N = 3 + 3)."""
+    g1, g2 = inh.spread_couplings(3, 0.32), inh.spread_couplings(3, 0.51, reverse=True)
+    mu = 0.5 / np.sqrt(3)
+    cyc = np.array([0, 1000, 10**6, 10**7])
+    r = inh.full_space_me(g1, g2, mu, 0.8 * mu, 1, ["ud", "du", "uu"], cyc, n_switch=100)
+    final = np.concatenate([r["sz"][-1], r["var_J"][-1][:, None]], axis=1)
+    assert np.abs(final - final[0]).max() < 1e-6
+    assert np.abs(r["sz"][1] - r["sz"][1][0]).max() > 0.05  # not trivially equal earlier
+    assert np.allclose(r["trace"], 1.0, atol=1e-9)

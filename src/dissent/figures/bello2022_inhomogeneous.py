@@ -115,6 +115,7 @@ def figD3(ds: xr.Dataset):
     return fig
 
 
+D4_STATES = ("ud", "du", "uu")  # eom.FIG_D4_STATES (index = grid value "initial")
 D4_TITLES = {
     "ud": r"$|\uparrow\cdots\rangle|\downarrow\cdots\rangle$ ($\Psi_{FP}$)",
     "du": r"$|\downarrow\cdots\rangle|\uparrow\cdots\rangle$",
@@ -144,10 +145,10 @@ def figD4(ds: xr.Dataset):
         bot.plot(ds["n"], sel["eom_variance"], color="C2", ls="--", lw=1.2, label="EoM (Z-rules)")
         top.axhline(0.0, color="0.6", lw=0.6)
         top.set_ylim(-1.05, 1.05)
-        bot.set_ylim(0.0, 3.2)
+        bot.set_ylim(0.0, None)
         top.set_xscale("log")
         bot.set_xlabel("cycles $n$")
-        state = str(sel["me_state"].values) if "me_state" in sel else str(c)
+        state = D4_STATES[int(sel["initial"])] if int(sel["initial"]) < 3 else str(c)
         top.set_title(D4_TITLES.get(state, state), fontsize="medium")
     axes[0, 0].set_ylabel(r"$\langle J^z_j\rangle/(N_j I)$")
     axes[1, 0].set_ylabel(r"var$(J^x_1 + J^x_2)$")

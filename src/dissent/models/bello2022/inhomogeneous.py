@@ -278,7 +278,7 @@ def _binary_powers_apply(M, Y0, offsets):
     return out
 
 
-def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max_restarts=50):
+def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max_restarts=10**6):
     """Functionals of x_d = (1 + L)^d x_0 at the integer offsets ``steps`` (sorted, >= 0).
 
     The exact difference equation is projected on the block Krylov space
@@ -327,6 +327,7 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
                 w_norm = np.linalg.norm(W)
             blocks = k // S
             invariant = np.linalg.norm(W) <= 1e-12 * max(w_norm, 1e-300)
+            invariant = invariant or k >= n  # the whole space is spanned
             if blocks >= next_check or blocks >= m_max or invariant:
                 Y0 = np.zeros((k, S))
                 Y0[:S] = R0
