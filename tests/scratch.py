@@ -12,7 +12,10 @@ def copy_repository(dest: Path) -> Path:
     """The committed and untracked-but-not-ignored files of the repository, nothing built."""
     files = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     for name in files:
         if (ROOT / name).is_file():

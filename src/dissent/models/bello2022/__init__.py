@@ -1,5 +1,7 @@
-"""Bello et al. (2022): nuclear spin ensembles in distant quantum dots entangled via an electron bus.
+"""Bello et al. (2022): nuclear spins in distant quantum dots entangled via an electron bus.
 
 Homogeneous part: :mod:`.homogeneous` (exact cycle map, master equation, steady states),
 :mod:`.hp` (Holstein-Primakoff), :mod:`.solvers` (figure solvers of the homogeneous figures).
+Inhomogeneous part: :mod:`.inhomogeneous` (full Hilbert space), :mod:`.eom` (covariance
+equations of motion, Figs. D1-D4), :mod:`.shell` (shell model, Figs. 4, E1, E2).
 """
