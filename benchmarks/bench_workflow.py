@@ -19,22 +19,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from scratch import copy_repository  # noqa: E402
 
 
 def scratch_copy() -> Path:
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    dest = Path(tempfile.mkdtemp(prefix="dissent-bench-"))
-    for name in files:
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
-    return dest
+    """A scratch copy of the repository (the same copy the end-to-end tests use)."""
+    return copy_repository(Path(tempfile.mkdtemp(prefix="dissent-bench-")))
 
 
 def snakemake(cwd: Path, *args: str) -> float:
