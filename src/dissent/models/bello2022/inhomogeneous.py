@@ -260,22 +260,9 @@ def min_pt_eigenvalue(rho, dims):
 # ---------------------------------------------------------------------------------------------
 def _binary_powers_apply(M, Y0, offsets):
     """M^d Y0 for the sorted non-negative integer offsets d (binary powers of the small M)."""
-    out = np.empty((len(offsets),) + Y0.shape)
-    top = max(int(offsets[-1]).bit_length(), 1) if len(offsets) else 1
-    powers = [M]
-    for _ in range(top):
-        powers.append(powers[-1] @ powers[-1])
-    Y, now = Y0.copy(), 0
-    for i, d in enumerate(offsets):
-        step, bit = int(d) - now, 0
-        while step:
-            if step & 1:
-                Y = powers[bit] @ Y
-            step >>= 1
-            bit += 1
-        now = int(d)
-        out[i] = Y
-    return out
+    if len(offsets) == 0:
+        return np.empty((0,) + Y0.shape)
+    return evolve_powers(M, Y0, offsets)
 
 
 def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max_restarts=10**6):
