@@ -13,6 +13,7 @@ rule check_figure:
     params:
         tolerances=config["check"],
         baselines=config["baselines"],
+        declared=lambda w: spec_of("quick/", w.paper, w.figure).get("check", {}),
     script:
         "../scripts/check.py"
 
@@ -51,5 +52,8 @@ rule update_baselines:
     params:
         baselines=config["baselines"],
         tolerances=config["check"],
+        declared={
+            f"{p}/{f}": spec_of("quick/", p, f).get("check", {}) for p, f in quick_figures()
+        },
     script:
         "../scripts/update_baselines.py"

@@ -17,5 +17,6 @@ with io.logged(sm.log[0]):
         atol=tol["atol"],
         rms=tol["image_rms"],
         diff_png=Path(sm.output[0]).with_name(f"{w.figure}-diff.png"),
+        declared=sm.params.declared,
     )
     check.write_json(verdict, Path(sm.output[0]))

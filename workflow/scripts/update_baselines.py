@@ -18,7 +18,14 @@ with io.logged(sm.log[0]):
         base = Path(sm.params.baselines) / nc.parent.name
         base_nc, base_png = base / nc.name, base / png.name
         if check.baseline_is_current(
-            nc, png, base_nc, base_png, tol["rtol"], tol["atol"], tol["image_rms"]
+            nc,
+            png,
+            base_nc,
+            base_png,
+            tol["rtol"],
+            tol["atol"],
+            tol["image_rms"],
+            sm.params.declared[f"{nc.parent.name}/{nc.stem}"],
         ):
             print(f"unchanged {base_nc.with_suffix('')}")
             continue
