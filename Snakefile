@@ -14,6 +14,7 @@ include: "workflow/rules/grid.smk"
 include: "workflow/rules/solve.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/render.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/check.smk"
 
 

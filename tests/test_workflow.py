@@ -61,6 +61,79 @@ def test_rerun_does_nothing(checked, repo):
     assert "Nothing to be done" in run.stdout + run.stderr
 
 
+def _quick_panels():
+    """(paper, figure, panel) -> solver module of every quick panel."""
+    from dissent import codedeps, config
+
+    papers = config.load_papers(config.paper_files(ROOT / "config/papers"))
+    out = {}
+    for paper, figures in papers.items():
+        for figure in figures:
+            spec = config.figure_spec(papers, paper, figure, "quick")
+            for panel, body in spec.get("panels", {}).items():
+                out[paper, figure, panel] = codedeps.function_module(
+                    body["solver"], "dissent.models"
+                )
+    return out
+
+
+def _solve_closure(module):
+    from dissent import codedeps
+
+    return codedeps.closure(module) | codedeps.closure("dissent.pipeline")
+
+
+PHYSICS_MODULES = sorted(
+    ".".join(p.relative_to(ROOT / "src").with_suffix("").parts).removesuffix(".__init__")
+    for sub in ("models", "quantum")
+    for p in (ROOT / "src/dissent" / sub).rglob("*.py")
+)
+
+
+@pytest.mark.parametrize("module", PHYSICS_MODULES)
+def test_editing_a_physics_module_reruns_exactly_the_solves_that_import_it(checked, repo, module):
+    """The cache is never stale and never reruns what cannot have changed."""
+    from dissent import codedeps
+
+    path = repo / codedeps.module_path(module).relative_to(ROOT)
+    original = path.read_text()
+    try:
+        path.write_text(original + "\n# an edit\n")
+        run = snakemake(repo, "-n", "results/checks/summary.md")
+    finally:
+        path.write_text(original)
+    scheduled = set(
+        re.findall(
+            r"rule solve:.*?wildcards: variant=quick/, paper=(\w+), figure=(\w+), panel=(\w+)",
+            run.stdout,
+            re.S,
+        )
+    )
+    expected = {key for key, solver in _quick_panels().items() if module in _solve_closure(solver)}
+    assert scheduled == expected
+
+
+def test_restoring_a_file_reruns_nothing(checked, repo):
+    """Content, not timestamps: a `git checkout` that restores a module forces no rerun."""
+    path = repo / "src/dissent/quantum/steady.py"
+    path.write_text(path.read_text())  # new mtime, same content
+    run = snakemake(repo, "-n", "results/checks/summary.md")
+    assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def test_every_module_a_solve_job_loaded_is_in_its_closure(checked, repo):
+    """Cross-check of the static closure against what the quick solve jobs really imported."""
+    from dissent import io
+
+    panels = _quick_panels()
+    chunks = sorted((repo / "results/quick").glob("*/*/*/chunks/*.nc"))
+    assert {c.parts[-5:-2] for c in chunks} == set(panels)
+    for chunk in chunks:
+        loaded = set(io.read_netcdf(chunk).attrs["modules_loaded"].split())
+        missing = loaded - _solve_closure(panels[chunk.parts[-5:-2]])
+        assert not missing, (chunk, missing)
+
+
 def test_update_baselines_replaces_only_changed_figures(checked, repo):
     import xarray as xr
 
