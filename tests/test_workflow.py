@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
 
 
-def snakemake(cwd, *args, check=True):
+def snakemake(cwd, *args, check=True, env=None):
     # The copy's own sources come first, so that edits made in the copy are what runs.
-    env = {**os.environ, "PYTHONPATH": str(Path(cwd) / "src")}
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(Path(cwd) / "src")}
     run = subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
         cwd=cwd,
@@ -43,11 +43,30 @@ def repo(tmp_path_factory):
     return copy_repository(tmp_path_factory.mktemp("repo"))
 
 
+# The baselines were made with OpenBLAS's default kernels for this CPU; the check must pass on any
+# CPU, so it runs here with the kernels of another one (results must not depend on the last bits).
+OTHER_CPU = {"OPENBLAS_CORETYPE": "Prescott"}
+
+
 @pytest.fixture(scope="module")
 def checked(repo):
-    """Run the figure-diff check once: quick variant of every selected paper vs tests/baselines."""
-    run = snakemake(repo, "--cores", "2", "check", check=False)
-    return run
+    """Run the figure-diff check once: quick variant of every selected paper vs tests/baselines,
+    built with the OpenBLAS kernels of another CPU."""
+    return snakemake(repo, "--cores", "2", "check", check=False, env=OTHER_CPU)
+
+
+def test_other_cpu_kernels_are_really_used():
+    """OPENBLAS_CORETYPE really switches the BLAS kernels (threadpoolctl reports them)."""
+    code = "import numpy, threadpoolctl; print(threadpoolctl.threadpool_info()[0]['architecture'])"
+
+    def kernels(extra):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"} | extra
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return run.stdout.strip()
+
+    assert kernels(OTHER_CPU) != kernels({})
 
 
 def test_figure_check_passes(checked, repo):

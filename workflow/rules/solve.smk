@@ -9,7 +9,7 @@ rule solve:
     benchmark:
         "logs/{variant}{paper}/{figure}/{panel}/solve-{chunk}-of-{n}.benchmark.tsv"
     conda:
-        "dissent"  # the environment of environment.yml, by name (used with --sdm conda only)
+        "../../environment.yml"  # used only with --sdm conda (untested here: pip is the route)
     resources:
         mem_mb=lambda w, attempt: solve_resources(w, attempt, "mem_mb"),
         runtime=lambda w, attempt: solve_resources(w, attempt, "runtime"),
