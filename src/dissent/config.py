@@ -14,7 +14,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import numpy as np
 import yaml
 
@@ -80,6 +79,8 @@ def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
 
     Raises ConfigError naming the dotted key of the first error (unknown keys, types, ranges).
     """
+    import jsonschema  # here, not at module level: solve jobs import this module and never validate
+
     validator = jsonschema.Draft202012Validator(schema or _schema())
     errors = sorted(validator.iter_errors(papers), key=lambda e: (len(e.path), list(e.path)))
     if errors:
@@ -88,7 +89,7 @@ def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
         raise ConfigError(f"{where}: {_schema_message(err)}")
 
 
-def _schema_message(err: jsonschema.ValidationError) -> str:
+def _schema_message(err) -> str:
     if err.validator == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(err.instance) - set(allowed))
