@@ -29,7 +29,7 @@ import xarray as xr
 from scipy.linalg import expm
 
 from ..quantum import concurrence as _concurrence_core
-from ..quantum import fixed_point, liouvillian
+from ..quantum import fixed_point, liouvillian, tangle
 from ..quantum.superop import sandwich
 from ..registry import ParameterError, validates
 
@@ -344,6 +344,11 @@ def concurrence(rho: np.ndarray) -> np.ndarray:
     return _concurrence_core(rho)
 
 
+# The paper's numbers (Eq. 23, C = 0.9972 at T = 0.9, Eq. B6) are the tangle C^2 of the states its
+# equations define; every steady-state solver stores both (docs/reproduction-notes.md).
+TANGLE_NAME = "tangle C^2 (squared Wootters concurrence; the paper's printed convention)"
+
+
 # ---------------------------------------------------------------------------------------------
 # Parameter checks
 # ---------------------------------------------------------------------------------------------
@@ -455,6 +460,7 @@ def _steady_vars(rho, kdim):
     pur = np.real(np.einsum("...ij,...ji->...", rho, rho))
     return {
         "concurrence": (("point",), concurrence(rho), "steady-state concurrence", "1"),
+        "tangle": (("point",), tangle(rho), f"steady-state {TANGLE_NAME}", "1"),
         "purity": (("point",), pur, "steady-state purity tr(rho^2)", "1"),
         "kernel_dim": (
             ("point",),
@@ -494,6 +500,12 @@ def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
         ("point",),
         data["concurrence_optimal"][1],
         "steady-state concurrence at phi = varphi(T)",
+        "1",
+    )
+    data["tangle_optimal"] = (
+        ("point",),
+        data.pop("tangle")[1],
+        f"{TANGLE_NAME} at phi = varphi(T)",
         "1",
     )
     data["concurrence_eq23"] = (("point",), concurrence_eq23(T), "4T/(1+T)^2, Eq. (23)", "1")
@@ -567,31 +579,38 @@ def _dynamics(T, n_max, interaction):
 
 @validates(_check_dyn)
 def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
-    """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1)."""
-    conc, rhos, _ = _dynamics(T, n_max, interaction)
+    """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1),
+    and the steady state (fixed point of the period map) the dynamics converge to."""
+    conc, rhos, M = _dynamics(T, n_max, interaction)
+    rho_inf, _ = steady_state(M)
     p_uu = np.real(rhos[..., 0, 0])
     n = np.arange(int(n_max) + 1)
+    pt = ("point",)
     return _dataset(
         {
             "concurrence_n": (("point", "n"), conc, "concurrence after n collisions", "1"),
+            "tangle_n": (("point", "n"), conc**2, f"{TANGLE_NAME} after n collisions", "1"),
             "p_upup_n": (("point", "n"), p_uu, "probability of |up up> after n collisions", "1"),
+            "concurrence_steady": (pt, concurrence(rho_inf), "steady-state concurrence", "1"),
+            "tangle_steady": (pt, tangle(rho_inf), f"steady-state {TANGLE_NAME}", "1"),
         },
         coords={"n": (("n",), n, "number of collisions", "1")},
     )
 
 
-def half_convergence(T, interaction="ferro", n_cap=10**6):
-    """First n with C_n >= C_inf / 2 (dynamics from 1/4 at phi = varphi), and C_inf.
+def half_convergence(T, interaction="ferro", n_cap=10**6, measure=concurrence):
+    """First n with E_n >= E_inf / 2 (dynamics from 1/4 at phi = varphi), and E_inf, for the
+    entanglement measure E = ``measure`` (default the concurrence; :func:`tangle` for the paper's).
 
     Uses exact powers of M by repeated squaring over a doubling search and then bisection, so that
-    T close to 1 (n ~ (1-T)^-2 large) stays cheap.  Note: C_n can oscillate for small T; this is the
-    first n of a monotone bracket found by bisection on [n_lo, n_hi] where C(n_lo) < C/2 <= C(n_hi),
-    checked by a linear scan where the bracket is short.
+    T close to 1 (n ~ (1-T)^-2 large) stays cheap: an exact linear scan up to n = 2000, then a
+    doubling search and bisection (exact as long as E_n does not decrease, which holds for every T
+    tested: only the step sizes alternate, see ``test_fig5c_no_concurrence_reduction``).
     """
     T = np.atleast_1d(np.asarray(T, float))
     M = period_map(T, T, *symmetric_fields(forward_phase(T, interaction)), interaction=interaction)
     rho_inf, _ = steady_state(M)
-    c_inf = concurrence(rho_inf)
+    c_inf = measure(rho_inf)
     v0 = MAX_MIXED.reshape(16)
     out = np.empty(T.shape, dtype=float)
     for i in range(T.size):
@@ -599,13 +618,12 @@ def half_convergence(T, interaction="ferro", n_cap=10**6):
 
         def c_at(n, i=i):
             v = np.linalg.matrix_power(M[i], int(n)) @ v0
-            return float(concurrence(v.reshape(4, 4)))
+            return float(measure(v.reshape(4, 4)))
 
-        # scan while short (captures early oscillations exactly)
         found = None
         v = v0.copy()
         for n in range(0, 2000):
-            if float(concurrence(v.reshape(4, 4))) >= target:
+            if float(measure(v.reshape(4, 4))) >= target:
                 found = n
                 break
             v = M[i] @ v
@@ -631,8 +649,10 @@ def _check_half(*, T, interaction="ferro"):
 
 @validates(_check_half)
 def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
-    """Collision number at which C first reaches half its converged value (Fig. 5c, text)."""
+    """Collision number at which C (and the tangle C^2) first reaches half its converged value
+    (Fig. 5c, text)."""
     n_half, c_inf = half_convergence(T, interaction)
+    n_half_tangle, _ = half_convergence(T, interaction, measure=tangle)
     T = np.asarray(T, float)
     return _dataset(
         {
@@ -642,11 +662,23 @@ def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
                 "collisions to reach half the steady-state concurrence",
                 "1",
             ),
+            "n_half_tangle": (
+                ("point",),
+                n_half_tangle,
+                f"collisions to reach half the steady-state {TANGLE_NAME}",
+                "1",
+            ),
             "n_scale": (("point",), (1 - T) ** -2.0, "(1 - T)^-2 time scale of the text", "1"),
             "concurrence_converged": (
                 ("point",),
                 c_inf,
                 "steady-state concurrence at phi = varphi",
+                "1",
+            ),
+            "tangle_converged": (
+                ("point",),
+                c_inf**2,
+                f"steady-state {TANGLE_NAME} at phi = varphi",
                 "1",
             ),
         }
