@@ -171,7 +171,8 @@ def render(ds: xr.Dataset, spec: Mapping, stem: str | Path) -> list[Path]:
     """Draw the figure from its dataset; write stem.pdf and stem.png."""
     from . import style
 
-    return style.save(registry.renderer(spec["render"])(ds), stem)
+    options = spec.get("render_options", {})
+    return style.save(registry.renderer(spec["render"])(ds, **options), stem)
 
 
 def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
