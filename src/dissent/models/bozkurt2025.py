@@ -391,6 +391,42 @@ def _dataset(data: dict, coords: dict | None = None) -> xr.Dataset:
 # Fig. 2: the three-particle scattering matrix
 # ---------------------------------------------------------------------------------------------
 J_LABELS = ["uu", "ud", "du", "dd"]
+# s_n of Eq. (1) (as corrected, see the module docstring) as a table of symbols, electron x qubit n
+_S_SYMBOLS = {(0, 0): "e", (3, 3): "e", (1, 1): "t", (2, 2): "t", (2, 1): "r", (1, 2): "r"}
+_SYMBOL_TEX = {"e": r"e^{i\varphi_{n}}", "t": "t_{n}", "r": "r_{n}"}
+
+
+def symbolic_three_particle_s() -> np.ndarray:
+    """The entries of S = s_2 s_1 as products of the amplitudes of Eq. (1), the paper's Fig. 2.
+
+    Returns an (8, 8) array of mathtext strings on electron x qubit1 x qubit2 ("" where S = 0),
+    e.g. "r_{1}e^{i\\varphi_{2}}"; each term lists qubit 1's amplitude first.  Built from the same
+    index structure as :func:`three_particle_s` (tested: substituting the numbers gives S).
+    """
+
+    def lifted(n):
+        out = {}
+        for (a, b), sym in _S_SYMBOLS.items():
+            ea, qa = divmod(a, 2)
+            eb, qb = divmod(b, 2)
+            for other in (0, 1):  # the untouched qubit
+                if n == 1:
+                    out[(4 * ea + 2 * qa + other, 4 * eb + 2 * qb + other)] = sym
+                else:
+                    out[(4 * ea + 2 * other + qa, 4 * eb + 2 * other + qb)] = sym
+        return out
+
+    s1, s2 = lifted(1), lifted(2)
+    table = np.full((8, 8), "", dtype=object)
+    for i in range(8):
+        for j in range(8):
+            terms = [
+                _SYMBOL_TEX[s1[k, j]].replace("n", "1") + _SYMBOL_TEX[s2[i, k]].replace("n", "2")
+                for k in range(8)
+                if (i, k) in s2 and (k, j) in s1
+            ]
+            table[i, j] = "+".join(terms)
+    return table.astype(str)
 
 
 def _check_fig2(*, T1, T2, interaction="ferro"):
@@ -407,12 +443,19 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
     )
     A = electron_blocks(S)[..., :, 1, :, :]  # sigma = down: (point, sigma', j', j)
     dims = ("point", "sigma_out", "j_out", "j_in")
+    symbols = electron_blocks(symbolic_three_particle_s())[:, 1]  # (sigma', j', j)
     unit = np.abs(np.einsum("...ij,...kj->...ik", S, np.conj(S)) - np.eye(8)).max(axis=(-1, -2))
     return _dataset(
         {
             "S_real": (dims, A.real, "Re <sigma' j'|S|down j>", "1"),
             "S_imag": (dims, A.imag, "Im <sigma' j'|S|down j>", "1"),
             "unitarity_error": (("point",), unit, "max |S S^+ - 1|", "1"),
+            "S_symbol": (
+                ("sigma_out", "j_out", "j_in"),
+                symbols,
+                "<sigma' j'|S|down j> in the amplitudes of Eq. (1) (mathtext), the paper's Fig. 2",
+                "1",
+            ),
         },
         coords={
             "sigma_out": (("sigma_out",), ["up", "down"], "final electron spin sigma'", "1"),
@@ -506,6 +549,12 @@ def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
         ("point",),
         data.pop("tangle")[1],
         f"{TANGLE_NAME} at phi = varphi(T)",
+        "1",
+    )
+    data["concurrence_eq22"] = (
+        ("point",),
+        2 * np.sqrt(T) / (1 + T),
+        "Wootters concurrence 2 sqrt(T)/(1+T) of the state of Eq. (22)",
         "1",
     )
     data["concurrence_eq23"] = (("point",), concurrence_eq23(T), "4T/(1+T)^2, Eq. (23)", "1")
