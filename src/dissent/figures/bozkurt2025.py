@@ -130,12 +130,12 @@ def fig3(ds: xr.Dataset, *, measure: str = "concurrence"):
     card.patch.set_alpha(0.95)
     ins = ax.inset_axes([x0, y0, w, h])
     if measure == "tangle":
-        ins.plot(T, ds["tangle_optimal"].values, color="k", lw=1.2, label="numerical")
+        ins.plot(T, ds["tangle_optimal"].values, color="k", lw=1.2, label="numerics")
         ins.plot(
             T, ds["concurrence_eq23"].values, ":", color="tab:orange", lw=1.4, label="Eq. (23)"
         )
     else:
-        ins.plot(T, ds["concurrence_optimal"].values, color="k", lw=1.2, label="numerical")
+        ins.plot(T, ds["concurrence_optimal"].values, color="k", lw=1.2, label="numerics")
         ins.plot(
             T, ds["concurrence_eq22"].values, ":", color="tab:orange", lw=1.4, label="Eq. (22)"
         )
@@ -143,12 +143,19 @@ def fig3(ds: xr.Dataset, *, measure: str = "concurrence"):
         ins.text(0.42, 0.5, "Eq. (23)\n$=C^2$", color="tab:red", fontsize=6.5, ha="left")
     ins.set_xlim(0, 1)
     ins.set_ylim(0, 1.05)
-    ins.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+    ins.set_xticks([0, 0.5, 1], ["", "0.5", "1"])  # "0" would collide with the y axis' 0
     ins.set_yticks([0, 0.5, 1], ["0", "0.5", "1"])
     ins.tick_params(labelsize=6.5, pad=1.5)
-    ins.set_xlabel("$T$", fontsize=7, labelpad=0)
+    ins.set_xlabel("$T$", fontsize=7, labelpad=1)
     ins.set_ylabel(rf"${c}$ at $\phi=\varphi$", fontsize=7, labelpad=1)
-    ins.legend(fontsize=6.5, loc="lower right", handlelength=1.6, borderaxespad=0.2)
+    ins.legend(
+        fontsize=6.5,
+        loc="lower right",
+        handlelength=1.1,
+        handletextpad=0.4,
+        labelspacing=0.2,
+        borderaxespad=0.1,
+    )
     ax = axes[1]
     m = ax.pcolormesh(
         T,
@@ -209,7 +216,7 @@ def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
             float(ds[_var("concurrence_steady", measure)].sel(T=T)), color=col, lw=0.6, ls=":"
         )
     ax.set_xscale("log")
-    ax.set_xlim(1, n.max())
+    ax.set_xlim(0.8, n.max())  # from n = 1; 0.8 keeps the 10^0 label clear of the y axis' 0
     ax.set_xlabel("number of collisions $n$")
     ax.set_ylabel(f"${c}$ after $n$ collisions")
     ax.set_ylim(0, 1.02)
