@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -136,6 +137,65 @@ def summary(verdicts: list[dict]) -> str:
         if v.get("image"):
             lines.append(f"    - image: {v['image']} (diff: {v.get('diff_image')})")
     return "\n".join(lines) + "\n"
+
+
+def check_job(input, baselines: Path, figure: str, tolerances, declared, output: str, log):
+    """The check job of one quick figure (Snakemake rule ``check_figure``)."""
+    with io.job_log(log):
+        base = Path(baselines)
+        verdict = check_figure(
+            Path(input.nc),
+            Path(input.png),
+            base / f"{figure}.nc",
+            base / f"{figure}.png",
+            rtol=tolerances["rtol"],
+            atol=tolerances["atol"],
+            rms=tolerances["image_rms"],
+            diff_png=Path(output).with_name(f"{figure}-diff.png"),
+            declared=declared,
+        )
+        write_json(verdict, Path(output))
+
+
+def summary_job(verdict_files, output: str, log: str) -> None:
+    """Write results/checks/summary.md from every verdict (Snakemake rule ``check_summary``)."""
+    with io.job_log(log):
+        text = summary([json.loads(Path(p).read_text()) for p in verdict_files])
+        with io.atomic_path(output, suffix=".tmp.md") as tmp:
+            tmp.write_text(text)
+
+
+def verdict_job(summary_file: str, log: str) -> None:
+    """Print the summary; fail when any figure differs (Snakemake target ``check``)."""
+    text = Path(summary_file).read_text()
+    Path(log).write_text(text)
+    print(text)
+    if " 0 failed" not in text.splitlines()[0]:
+        raise SystemExit(f"figure check failed: see {summary_file}")
+
+
+def update_baselines_job(figures, baselines: Path, tolerances, log: str) -> None:
+    """Copy the quick figures that no longer pass over their baselines (``update_baselines``).
+
+    ``figures``: (paper, figure, declared check) of every quick figure. A figure that still passes
+    is left alone: replacing it would only churn provenance attributes and timings.
+    """
+    with io.job_log(log) as fh:
+        for paper, figure, declared in figures:
+            nc = Path(f"results/quick/{paper}/{figure}.nc")
+            png = Path(f"figures/quick/{paper}/{figure}.png")
+            base_nc, base_png = (
+                Path(baselines) / paper / nc.name,
+                Path(baselines) / paper / png.name,
+            )
+            tol = (tolerances["rtol"], tolerances["atol"], tolerances["image_rms"])
+            if baseline_is_current(nc, png, base_nc, base_png, *tol, declared):
+                print(f"unchanged {base_nc.with_suffix('')}", file=fh)
+                continue
+            base_nc.parent.mkdir(parents=True, exist_ok=True)
+            for source, target in ((nc, base_nc), (png, base_png)):
+                shutil.copyfile(source, target)
+                print(f"baseline {target}", file=fh)
 
 
 def write_json(obj: dict, path: Path) -> None:

@@ -121,6 +121,7 @@ def figure_spec(papers: Mapping, paper: str, figure: str, variant: str = "full")
     quick = spec.pop("quick", {})
     if variant == "quick":
         spec = deep_merge(spec, quick)
+        spec["chunks"] = quick.get("chunks", 1)  # quick grids are small: one solve job per panel
     spec.setdefault("render", f"{paper}.{figure}")
     return spec
 
@@ -217,7 +218,7 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
             "is the figure key spelled right?"
         ) from None
     check_render_options(spec, where)
-    for panel_name, panel in spec["panels"].items():
+    for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
         for role, resolve in (("solver", registry.solver), ("companion", registry.solver)):
             if role in panel:
@@ -265,7 +266,13 @@ def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
     for paper in selected if selected is not None else papers:
         if paper not in papers:
             raise ConfigError(f"papers: unknown paper {paper!r}; configured: {sorted(papers)}")
-        for figure in papers[paper]:
+        for figure, body in papers[paper].items():
+            solved = sorted(f for f, b in papers[paper].items() if "panels" in b)
+            if "data" in body and body["data"] not in solved:
+                raise ConfigError(
+                    f"{paper}.{figure}.data: {body['data']!r} is not a figure of {paper} with "
+                    f"panels; choose one of {solved}"
+                )
             for variant in VARIANTS:
                 spec = figure_spec(papers, paper, figure, variant)
                 if variant == "quick":
