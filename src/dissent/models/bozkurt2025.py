@@ -6,8 +6,9 @@ Conventions
 -----------
 * Spin basis |up> = (1, 0), |down> = (0, 1); sigma_z |up> = +|up>.
 * Two-particle space (electron x qubit n), basis order (uu, ud, du, dd) with the electron first.
-  Eq. (1) as printed lists ``t_n |dd><dd|``, a typo: the amplitudes of Fig. 1(b)-(d) (and the
-  spin-flip symmetry stated below Fig. 1) give
+  Eq. (1) as printed has two typos, ``t_n |dd><dd|`` for ``t_n |du><du|`` (not unitary) and
+  ``r_n |uu><du|`` for ``r_n |ud><du|`` (breaks spin conservation): the amplitudes of
+  Fig. 1(b)-(d) (and the spin-flip symmetry stated below Fig. 1) give
   s_n = e^{i varphi} (|uu><uu| + |dd><dd|) + t (|ud><ud| + |du><du|) + r (|du><ud| + |ud><du|),
   with t = sqrt(T), r = -+ i sqrt(1-T) (Eq. 3) and varphi = -+ atan sqrt((1-T)/T) (Eq. 4);
   upper sign ferromagnetic, lower antiferromagnetic.  Eq. (4) is equivalent to t + r = e^{i varphi}
