@@ -281,3 +281,48 @@ def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
                     except ConfigError as exc:
                         raise ConfigError(f"{paper}.{figure}.quick: {exc}") from None
                 check_figure(paper, figure, spec, variant)
+
+
+def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:
+    """Every module a configuration names (solvers, companions, renderers), by name only."""
+    from . import codedeps
+
+    names = {"dissent.config", "dissent.registry"}
+    for paper in selected:
+        for figure, body in papers.get(paper, {}).items():
+            for spec in (body, body.get("quick", {})):
+                for panel in (spec.get("panels") or {}).values():
+                    for role in ("solver", "companion"):
+                        if isinstance(panel, Mapping) and isinstance(panel.get(role), str):
+                            names.add(codedeps.function_module(panel[role], "dissent.models"))
+            render = body.get("render", f"{paper}.{figure}")
+            if isinstance(render, str):
+                names.add(codedeps.function_module(render, "dissent.figures"))
+    return sorted(names)
+
+
+def validate_once(papers: Mapping, selected: Iterable[str], cache_dir: str | Path) -> None:
+    """:func:`validate`, skipped when this configuration was already validated by the same code.
+
+    Validation imports every solver and render module (seconds); a rerun that changes nothing
+    should not pay for it. The key hashes the configuration and the content of every module it
+    names (:mod:`dissent.codedeps`); a missing or unknown module always validates.
+    """
+    from . import codedeps
+
+    selected = list(selected)
+    check_schema(papers)
+    try:
+        code = codedeps.digest(_named_modules(papers, selected))
+    except ValueError:  # a name that is not a module: let validate() say which key
+        code = None
+    marker = (
+        Path(cache_dir)
+        / f"validated-{spec_hash({'papers': papers, 'selected': selected, 'code': code})}"
+    )
+    if code is not None and marker.exists():
+        return
+    validate(papers, selected)
+    if code is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()

@@ -21,7 +21,7 @@ def _load_papers():
         cfg.check_schema(config, schema)
         papers = cfg.load_papers(cfg.paper_files(config["paper_configs"]))
         papers = cfg.deep_merge(papers, config.get("figures") or {})
-        cfg.validate(papers, config["papers"])
+        cfg.validate_once(papers, config["papers"], ".snakemake/dissent")
     except cfg.ConfigError as exc:
         raise WorkflowError(f"Invalid configuration: {exc}") from None
     return papers
