@@ -189,6 +189,25 @@ def n_points(grid: Mapping) -> int:
     return int(np.prod([axis_values(s).size for s in grid.values()], dtype=int))
 
 
+def check_render_options(spec: Mapping, where: str) -> None:
+    """``render_options`` must be keyword arguments of the render function and pass its check."""
+    options = spec.get("render_options", {})
+    render = registry.renderer(spec["render"])
+    names, _ = registry.keyword_names(render)
+    for name in options:
+        if name not in names - {"ds"}:
+            raise ConfigError(
+                f"{where}.render_options.{name}: unknown option of {spec['render']}; "
+                f"it accepts {sorted(names - {'ds'})}"
+            )
+    check = getattr(render, "validate", None)
+    if check is not None and options:
+        try:
+            check(**options)
+        except registry.ParameterError as exc:
+            raise ConfigError(f"{where}.render_options.{exc.key}: {exc.message}") from None
+
+
 def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
     """Resolve names and validate every panel's parameters on its full grid (no solving)."""
     where = f"{paper}.{figure}" + (".quick" if variant == "quick" else "")
@@ -199,6 +218,7 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
             f"{where}.render: no render function {spec['render']!r} ({exc}); "
             "is the figure key spelled right?"
         ) from None
+    check_render_options(spec, where)
     for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
         for role, resolve in (("solver", registry.solver), ("companion", registry.solver)):

@@ -16,9 +16,11 @@ _DRAWING = threading.Lock()
 
 
 def render(ds: xr.Dataset, spec: Mapping, stem: str | Path) -> list[Path]:
-    """Draw the figure from its dataset; write stem.pdf and stem.png."""
+    """Draw the figure from its dataset (with the figure's ``render_options``); write stem.pdf
+    and stem.png."""
+    options = spec.get("render_options", {})
     with _DRAWING:
-        return style.save(registry.renderer(spec["render"])(ds), stem)
+        return style.save(registry.renderer(spec["render"])(ds, **options), stem)
 
 
 def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
