@@ -192,7 +192,7 @@ def test_editing_one_grid_reruns_that_figure_only(checked, repo, tmp_path):
     )
     run = snakemake(repo, "results/checks/summary.md", "-n", "--configfile", str(override))
     counts = job_counts(run.stdout)
-    assert counts["grid"] == 1 and counts["aggregate"] == 1 and counts["render"] == 1
+    assert counts["grid"] == 1 and counts["aggregate"] == 1 and counts["render_quick"] == 1
     assert counts["check_figure"] == 1
 
 
@@ -203,7 +203,7 @@ def test_editing_a_render_function_reruns_rendering_only(checked, repo):
         module.write_text(original + "\n# a cosmetic edit\n")
         run = snakemake(repo, "-n", "figures/quick/zou2022/fig2.png")
         counts = job_counts(run.stdout)
-        assert set(counts) == {"render", "total"}
+        assert set(counts) == {"render_quick", "total"}
     finally:
         module.write_text(original)
 

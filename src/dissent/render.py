@@ -15,12 +15,12 @@ from . import io, registry, style
 _DRAWING = threading.Lock()
 
 
-def render(ds: xr.Dataset, spec: Mapping, stem: str | Path) -> list[Path]:
+def render(ds: xr.Dataset, spec: Mapping, stem: str | Path, formats=style.FORMATS) -> list[Path]:
     """Draw the figure from its dataset (with the figure's ``render_options``); write stem.pdf
-    and stem.png."""
+    and/or stem.png."""
     options = spec.get("render_options", {})
     with _DRAWING:
-        return style.save(registry.renderer(spec["render"])(ds, **options), stem)
+        return style.save(registry.renderer(spec["render"])(ds, **options), stem, formats)
 
 
 def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
@@ -32,10 +32,12 @@ def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
     return Path(path)
 
 
-def render_job(nc: str, spec: Mapping, pdf: str, log: str) -> None:
-    """The render job of one figure (Snakemake rule ``render``): stem.pdf and stem.png."""
+def render_job(nc: str, spec: Mapping, outputs, log: str) -> None:
+    """The render job of one figure (Snakemake rules ``render``, ``render_quick``): the files
+    ``outputs`` (stem.pdf and/or stem.png)."""
+    paths = [Path(p) for p in outputs]
     with io.job_log(log):
-        render(io.read_netcdf(nc), spec, Path(pdf).with_suffix(""))
+        render(io.read_netcdf(nc), spec, paths[0].with_suffix(""), [p.suffix[1:] for p in paths])
 
 
 def table_job(nc: str, spec: Mapping, output: str, log: str) -> None:

@@ -30,11 +30,16 @@ def panel_label(ax, label: str) -> None:
     ax.set_title(f"({label})", loc="left", fontweight="bold")
 
 
-def save(fig, stem: str | Path) -> list[Path]:
-    """Write ``stem``.pdf and ``stem``.png atomically with metadata free of dates."""
+FORMATS = ("pdf", "png")
+
+
+def save(fig, stem: str | Path, formats=FORMATS) -> list[Path]:
+    """Write ``stem``.pdf and/or ``stem``.png atomically with metadata free of dates."""
     stem = Path(stem)
     written = []
     for ext, meta in (("pdf", {"CreationDate": None, "ModDate": None}), ("png", {})):
+        if ext not in formats:
+            continue
         target = stem.with_suffix(f".{ext}")
         with atomic_path(target, suffix=f".tmp.{ext}") as tmp:
             fig.savefig(

@@ -111,8 +111,8 @@ def aggregate_code(w):
     return codedeps.digest([*companions, *AGGREGATE_GLUE])
 
 
-def render_code(w):
-    render = figure_spec(w)["render"]
+def render_code(spec):
+    render = spec["render"]
     return codedeps.digest(
         [codedeps.function_module(render, "dissent.figures"), *RENDER_GLUE]
     )
@@ -137,7 +137,8 @@ def all_outputs(variant_name):
     for paper in SELECTED:
         for figure, spec in PAPERS[paper].items():
             out.append(f"results/{prefix}{paper}/{figure}.nc")
-            out += [f"figures/{prefix}{paper}/{figure}.{ext}" for ext in ("pdf", "png")]
+            images = ("png",) if variant_name == "quick" else ("pdf", "png")
+            out += [f"figures/{prefix}{paper}/{figure}.{ext}" for ext in images]
             out += [
                 f"figures/{prefix}{paper}/{figure}.{ext}"
                 for ext in spec.get("tables", [])

@@ -1,24 +1,46 @@
 rule render:
-    """Draw a figure from its NetCDF only: a colour change never reruns a solver."""
+    """Draw a figure from its NetCDF only (a colour change never reruns a solver): PDF and PNG."""
     input:
-        nc="results/{variant}{paper}/{figure}.nc",
+        nc="results/{paper}/{figure}.nc",
     output:
-        pdf=report(
-            "figures/{variant}{paper}/{figure}.pdf",
+        pdf="figures/{paper}/{figure}.pdf",
+        png=report(
+            "figures/{paper}/{figure}.png",
             caption="../report/figure.rst",
             category="{paper}",
         ),
-        png="figures/{variant}{paper}/{figure}.png",
     log:
-        "logs/{variant}{paper}/{figure}/render.log",
+        "logs/{paper}/{figure}/render.log",
     localrule: True
     params:
-        spec=figure_spec,
-        code=render_code,
+        spec=lambda w: spec_of("", w.paper, w.figure),
+        code=lambda w: render_code(spec_of("", w.paper, w.figure)),
     run:
         from dissent import render
 
-        render.render_job(input.nc, params.spec, output.pdf, log[0])
+        render.render_job(input.nc, params.spec, output, log[0])
+
+
+rule render_quick:
+    """The quick variant is drawn as PNG only: what the check compares and the report shows."""
+    input:
+        nc="results/quick/{paper}/{figure}.nc",
+    output:
+        png=report(
+            "figures/quick/{paper}/{figure}.png",
+            caption="../report/figure.rst",
+            category="{paper}",
+        ),
+    log:
+        "logs/quick/{paper}/{figure}/render.log",
+    localrule: True
+    params:
+        spec=lambda w: spec_of("quick/", w.paper, w.figure),
+        code=lambda w: render_code(spec_of("quick/", w.paper, w.figure)),
+    run:
+        from dissent import render
+
+        render.render_job(input.nc, params.spec, output, log[0])
 
 
 rule table:
@@ -32,7 +54,7 @@ rule table:
     localrule: True
     params:
         spec=figure_spec,
-        code=render_code,
+        code=lambda w: render_code(figure_spec(w)),
     run:
         from dissent import render
 
