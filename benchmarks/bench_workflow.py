@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,11 @@ from scratch import copy_repository  # noqa: E402
 def scratch_copy() -> Path:
     """A scratch copy of the repository (the same copy the end-to-end tests use)."""
     return copy_repository(Path(tempfile.mkdtemp(prefix="dissent-bench-")))
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def snakemake(cwd: Path, *args: str) -> float:
@@ -53,7 +59,9 @@ def main() -> None:
     if args.papers:
         extra = ["--config", f"papers={json.dumps(args.papers)}"]
     target = ["results/checks/summary.md"] if args.quick else []
+    cpu = cpu_of_children()
     first = snakemake(repo, *target, "--cores", str(args.cores), *extra)
+    cpu = cpu_of_children() - cpu
     again = snakemake(repo, *target, "--cores", str(args.cores), *extra)
     import xarray as xr
 
@@ -63,7 +71,10 @@ def main() -> None:
         with xr.open_dataset(nc) as ds:
             seconds = sum(float(v) for k, v in ds.attrs.items() if k.endswith("_solve_seconds"))
         print(f"{nc.parent.name + '/' + nc.stem:32s} {seconds:24.1f}")
-    print(f"\nfrom scratch: {first:.1f} s wall ({args.cores} cores); no-op rerun: {again:.1f} s")
+    print(
+        f"\nfrom scratch: {first:.1f} s wall ({args.cores} cores, {cpu:.0f} CPU-s); "
+        f"no-op rerun: {again:.1f} s"
+    )
     shutil.rmtree(repo)
 
 
