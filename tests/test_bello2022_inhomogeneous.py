@@ -357,7 +357,7 @@ def test_figD4_z_rules_keeps_symmetry_and_has_a_stable_fixed_point():
     np.testing.assert_allclose([o["Jz_1"] / 2.5, -o["Jz_2"] / 2.5], kappa / eta, rtol=1e-9)
     h = 1e-6
     J = np.array([(f(sol.x + h * e) - f(sol.x - h * e)) / (2 * h) for e in np.eye(len(p0))]).T
-    assert np.linalg.eigvals(J).real.max() < -1e-6  # stable (measured -1.0e-4 per cycle)
+    assert np.linalg.eigvals(J).real.max() < -1e-5  # stable (measured -1.12e-4 per cycle)
 
 
 def test_figD3_majority_is_z_rules_with_flipped_squared_cross_term():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
 import xarray as xr
 
 matplotlib.use("Agg")
@@ -94,24 +95,34 @@ def figD3(ds: xr.Dataset):
     for i, ax in enumerate(axes):
         sel = ds.isel(n_nuclei=i)
         N = int(sel["n_nuclei"])
+        lo, hi = -0.35 * N, 0.55 * N
         for j in range(ds.sizes["scheme"]):
-            ax.plot(
-                ds["n"],
-                sel["variance"].isel(scheme=j),
-                marker=MARKERS[j],
-                ms=3,
-                markevery=6,
-                lw=0.9,
-                label=D3_LABELS[int(ds["scheme"][j])],
-            )
+            v = sel["variance"].isel(scheme=j).values
+            label = D3_LABELS[int(ds["scheme"][j])]
+            (line,) = ax.plot(ds["n"], v, marker=MARKERS[j], ms=3, markevery=6, lw=0.9)
+            out = np.flatnonzero(~np.isfinite(v) | (v < lo) | (v > hi))
+            if len(out):  # diverges or runs off the axes: mark where, say so in the legend
+                k = out[0]
+                if not np.isfinite(v[k]):  # NaN from here on: cross at the last finite value
+                    x_last, y_last = float(ds["n"][k - 1]), v[k - 1]
+                    ax.plot([x_last], [y_last], "x", color=line.get_color(), ms=7, mew=1.5)
+                    label += " (diverges: NaN after x)"
+                else:
+                    x_exit = float(ds["n"][k])
+                    ax.annotate(
+                        "", xy=(x_exit, lo), xytext=(x_exit, lo + 0.12 * (hi - lo)),
+                        arrowprops={"arrowstyle": "-|>", "color": line.get_color(), "lw": 1.0},
+                    )  # fmt: skip
+                    label += r" (off scale $\downarrow$)"
+            line.set_label(label)
         ax.plot(ds["n"], sel["me_variance"], "k--", lw=1.2, label="2nd-order ME")
         ax.axhline(0.0, color="0.6", lw=0.6)
         ax.set_xscale("log")
-        ax.set_ylim(-0.35 * N, 0.55 * N)
+        ax.set_ylim(lo, hi)
         ax.set_xlabel("cycles $n$")
         ax.set_ylabel(r"var$(J^x_1 + J^x_2)$")
         ax.set_title(f"$N_1 = N_2 = {N}$", fontsize="medium")
-    axes[0].legend(frameon=False, fontsize="x-small", loc="lower left")
+    axes[0].legend(frameon=False, fontsize="x-small", loc="lower left", bbox_to_anchor=(0.18, 0.0))
     return fig
 
 
@@ -154,4 +165,5 @@ def figD4(ds: xr.Dataset):
     axes[1, 0].set_ylabel(r"var$(J^x_1 + J^x_2)$")
     axes[0, 0].legend(frameon=False, fontsize="x-small")
     axes[1, 0].legend(frameon=False, fontsize="x-small")
+    fig.get_layout_engine().set(w_pad=0.08, h_pad=0.06)  # y labels clear of the left edge
     return fig
