@@ -106,7 +106,7 @@ def figD3(ds: xr.Dataset):
                 if not np.isfinite(v[k]):  # NaN from here on: cross at the last finite value
                     x_last, y_last = float(ds["n"][k - 1]), v[k - 1]
                     ax.plot([x_last], [y_last], "x", color=line.get_color(), ms=7, mew=1.5)
-                    label += " (diverges: NaN after x)"
+                    label += r" (diverges: NaN after $\times$)"
                 else:
                     x_exit = float(ds["n"][k])
                     ax.annotate(

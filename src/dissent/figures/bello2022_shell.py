@@ -66,7 +66,7 @@ def fig4(ds: xr.Dataset):
     panel_label(ax1, "a")
     x = ds["min_dg"].values ** -2.0
     for i, col in enumerate(cols):  # shrinking sizes: coinciding points stay visible
-        ax2.plot(x[i], ts[i], "o", color=col, ms=10 - 0.9 * i, mec="white", mew=0.6)
+        ax2.plot(x[i], ts[i], "o", color=col, ms=11 - 0.9 * i, mec="white", mew=0.6)
     fit_ok = np.isfinite(ts) & np.isfinite(x)
     if fit_ok.sum() >= 2:
         a, b = np.polyfit(x[fit_ok], ts[fit_ok], 1)
