@@ -319,3 +319,94 @@ def test_figD4_like_me_states_converge_to_one_steady_state():
     assert np.abs(final - final[0]).max() < 1e-6
     assert np.abs(r["sz"][1] - r["sz"][1][0]).max() > 0.05  # not trivially equal earlier
     assert np.allclose(r["trace"], 1.0, atol=1e-9)
+
+
+def test_figD4_z_rules_keeps_symmetry_and_has_a_stable_fixed_point():
+    """Fig. D4 system (5 + 5 nuclei), Z-rules: gamma and lambda stay exactly symmetric (the
+    full-matrix iteration used to grow an antisymmetric round-off mode, ~7e-4 per cycle, and
+    diverged after ~5e4 cycles), and the equations have a stable fixed point on the symmetric
+    matrices, at the spin-temperature polarizations +-kappa/eta (measured: the run reaches it
+    to 1e-12 by 3e5 cycles)."""
+    from scipy.optimize import least_squares
+
+    g1, g2 = eom.d4_couplings(5, 5, 0.32, 0.51)
+    mu = 0.5 / np.sqrt(5)
+    sh = eom.Shells(g1, g2, group=False)
+    E = eom.CovarianceEoM(sh, mu, 0.8 * mu, 1, "z_rules", True)
+    obs, st, _ = eom.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), [0, 3000])
+    for key in ("Gb", "Lb"):
+        assert np.array_equal(st[key], st[key].T)  # exactly, not to round-off
+    i, j = E.independent()
+    S = sh.S
+
+    def unflat(p):
+        G, L = np.zeros((S, S)), np.zeros((S, S))
+        G[i, j] = G[j, i] = p[S : S + len(i)]
+        L[i, j] = L[j, i] = p[S + len(i) :]
+        return {"x": p[:S], "Gb": G, "Lb": L}
+
+    def f(p):
+        d = E.rhs(unflat(p))
+        return np.concatenate([d["x"], d["Gb"][i, j], d["Lb"][i, j]])
+
+    p0 = np.concatenate([st["x"], st["Gb"][i, j], st["Lb"][i, j]])
+    sol = least_squares(f, p0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    assert np.abs(sol.fun).max() < 1e-15
+    o = E.observables(unflat(sol.x))
+    kappa, eta = 0.04 * mu**2, 0.21 * mu**2  # k = 1, nu = 0.8 mu
+    np.testing.assert_allclose([o["Jz_1"] / 2.5, -o["Jz_2"] / 2.5], kappa / eta, rtol=1e-9)
+    h = 1e-6
+    J = np.array([(f(sol.x + h * e) - f(sol.x - h * e)) / (2 * h) for e in np.eye(len(p0))]).T
+    assert np.linalg.eigvals(J).real.max() < -1e-5  # stable (measured -1.12e-4 per cycle)
+
+
+def test_figD3_majority_is_z_rules_with_flipped_squared_cross_term():
+    """Majority differs from Z-rules only in the sign of the squared cross-correlation term
+    2 y12 A, 2 y12 B of the cross zz equation (E5); Half-Hartree has the same cross zz
+    equation as Majority and also drops a term of the cross gamma equation (E4). On random
+    states, one nucleus per shell."""
+    from dissent.models.bello2022 import shell
+
+    rng = np.random.default_rng(5)
+    g1, g2 = inh.normalise(rng.uniform(0.3, 1, 4)), inh.normalise(rng.uniform(0.3, 1, 3))
+    sh = eom.Shells(g1, g2, group=False)
+    x = rng.uniform(0, 1, sh.S)
+    Y, Z = rng.normal(size=(2, sh.S, sh.S))
+    Y, Z = (Y + Y.T) * 0.05, Z + Z.T
+    np.fill_diagonal(Y, 0), np.fill_diagonal(Z, 0)
+    for scheme, quad in (("z_rules", 1.0), ("majority", -1.0)):
+        m = shell.ShellModel(g1, g2, 0.3, 0.24, grouped=False, quad=quad)
+        d = m.unpack(m.rhs(m.pack(x, Y, Z)))
+        r = eom.CovarianceEoM(sh, 0.3, 0.24, 1, scheme, True).rhs({"x": x, "Gb": Y, "Lb": Z})
+        for a, b in zip(d, (r["x"], r["Gb"], r["Lb"]), strict=True):
+            np.testing.assert_allclose(a, b, atol=1e-15)
+    hh = eom.CovarianceEoM(sh, 0.3, 0.24, 1, "half_hartree", True).rhs({"x": x, "Gb": Y, "Lb": Z})
+    cross = np.ix_(sh.ens == 0, sh.ens == 1)
+    np.testing.assert_allclose(hh["Lb"][cross], d[2][cross], atol=1e-15)  # as Majority
+    assert np.abs(hh["Gb"][cross] - d[1][cross]).max() > 1e-5  # cross gamma differs
+
+
+def test_figD3_runaway_is_the_sign_of_the_squared_cross_term():
+    """N1 = N2 = 5 (one shell each): the Z-rules equations with only the sign of the squared
+    cross-correlation term of (E5) flipped (= Majority) run away, the Z-rules ones converge.
+    Mechanism: with the flipped sign |y12| drives z12 more negative, and z12 drives y12 through
+    mu nu g g z12 / 4 in (E4): a positive feedback loop that the Z-rules sign closes instead."""
+    from dissent.models.bello2022 import shell
+
+    N = 5
+    g = np.ones(N) / np.sqrt(N)
+    mu = 0.5 / np.sqrt(N)
+    cyc = np.array([0, 300, 1000, 2000])
+    runs = {}
+    for quad in (1.0, -1.0):
+        m = shell.ShellModel(g, g, mu, 0.8 * mu, quad=quad)
+        with np.errstate(all="ignore"):  # the flipped run overflows
+            V, _ = m.evolve(cyc, n_switch=2000)
+        runs[quad] = [m.unpack(v) for v in V]
+    y12 = {q: np.array([abs(u[1][0, 1]) for u in r]) for q, r in runs.items()}
+    z12 = {q: np.array([u[2][0, 1] for u in r]) for q, r in runs.items()}
+    assert np.all(np.isfinite(y12[1.0])) and y12[1.0][-1] < 0.2
+    flipped = np.nan_to_num(y12[-1.0], nan=np.inf)
+    assert flipped[-1] > 10 * y12[1.0][-1]  # runs away (NaN / overflow or huge)
+    assert np.all(np.diff(flipped[1:]) > 0)  # |y12| keeps growing ...
+    assert np.nan_to_num(z12[-1.0][2], nan=-np.inf) < z12[1.0][2]  # ... and z12 goes down

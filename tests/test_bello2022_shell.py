@@ -150,3 +150,53 @@ def test_bad_parameters_raise(key, kw):
     with pytest.raises(ParameterError) as err:
         shell.gaussian_dynamics.validate(**{**good, **kw})
     assert err.value.key == key
+
+
+def _jplus_jz(J):
+    m = np.arange(J, -J - 1, -1)
+    return np.diag(np.sqrt(J * (J + 1) - m[1:] * (m[1:] + 1)), 1), np.diag(m)
+
+
+def test_E7_E8_point_unstable_in_closure_but_exact_me_has_no_cross_shell_correlation():
+    """One ensemble, an 8-spin shell (g_a) and a 4-spin shell (0.9 g_a), kappa/eta = 0.19:
+    the exact 2nd-order ME, D(sqrt(eta + kappa) A+) + D(sqrt(eta - kappa) A-) (the reduced ME
+    of QD1, Eq. D2) on J_a = 4 x J_b = 2, has no cross-shell correlation at steady state, as
+    (E7)-(E8) assume; but in (E1)-(E3) that point is linearly unstable (measured +7.06e-6 per
+    cycle) and the dynamics end at another, stable fixed point with y_ab = 0.042."""
+    from dissent.quantum.steady import steady_state
+    from dissent.quantum.superop import dissipator
+
+    ga = 1 / np.sqrt(8 + 4 * 0.9**2)
+    g = np.array([ga] * 8 + [0.9 * ga] * 4)
+    m = shell.ShellModel(g, g, 0.3, 0.24)  # QD1 and QD2 alike; QD1 (block 0) is tested
+    vs, info = m.steady_state()
+    assert info["residual"] < 1e-15 and info["physical"]
+    lam = m.leading_eigenvalue(vs, block=0)
+    assert lam > 1e-6 and not info["stable"]
+    kappa, eta = shell.kappa_eta(0.3, 0.24)
+    (pa, za), (pb, _) = _jplus_jz(4), _jplus_jz(2)
+    Jpa, Jpb = np.kron(pa, np.eye(5)), np.kron(np.eye(9), pb)
+    Ap = ga * Jpa + 0.9 * ga * Jpb
+    rho = steady_state((eta + kappa) * dissipator(Ap) + (eta - kappa) * dissipator(Ap.T))
+    y_ab = np.trace(rho @ Jpa @ Jpb.T) / 32  # <s+_i s-_i'>, i in shell a, i' in shell b
+    x_a = np.trace(rho @ np.kron(za, np.eye(5))).real / 8 + 0.5
+    assert abs(y_ab) < 1e-12
+    x, Y, _ = m.unpack(vs)
+    assert Y[0, 1] == 0 and abs(x[0] - x_a) < 0.01  # (E7): 0.7750, ME 0.7705
+    V, status = m.evolve(np.array([0, 10**9]), n_switch=2000)
+    assert status == 0 and np.abs(m.rhs(V[-1])).max() < 1e-15  # at a fixed point ...
+    assert m.cross_shell_correlation(V[-1]) > 0.03  # ... with cross-shell correlation
+    assert m.leading_eigenvalue(V[-1], block=0) < 0  # ... that is stable
+
+
+def test_fig4_stability_of_E7_E8_points():
+    """Fig. 4 systems: the (E7)-(E8) + LM point is a stable fixed point for c/r_max = 3 and
+    unstable (QD2's (E1)-(E3)) for c/r_max = 6 (measured +3.52e-8 per cycle; 8: +3.09e-7)."""
+    eig = {}
+    for ratio in (3.0, 6.0):
+        m = shell.ShellModel(*_gauss(ratio), MU, NU)
+        vs, info = m.steady_state()
+        eig[ratio] = (info["eig"], m.leading_eigenvalue(vs, block=0), info["stable"])
+    assert eig[3.0][0] < -1e-7 and eig[3.0][2]
+    assert 1e-8 < eig[6.0][0] < 1e-7 and not eig[6.0][2]
+    assert eig[6.0][1] < 0  # QD1 is stable: the unstable mode is QD2's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
 import xarray as xr
 
 matplotlib.use("Agg")
@@ -89,29 +90,55 @@ D3_LABELS = ("2 Boson", "3 Hartree", "4 Half-Hartree", "5 Majority", "6 Z-rules"
 
 def figD3(ds: xr.Dataset):
     """var(J^x_1 + J^x_2) vs cycles, N = 5 (left) and N = 50 (right): schemes 2-6 (markers) and
-    the 2nd-order ME (dashed)."""
-    fig, axes = _fig("double", 1, ds.sizes["n_nuclei"], height=2.8, layout="constrained")
+    the 2nd-order ME (dashed). A scheme that diverges gets a cross at its last finite value, one
+    that leaves the y range an arrow where it does."""
+    from matplotlib.lines import Line2D
+
+    fig, axes = _fig("double", 1, ds.sizes["n_nuclei"], height=3.1, layout="constrained")
+    marks = set()
     for i, ax in enumerate(axes):
         sel = ds.isel(n_nuclei=i)
         N = int(sel["n_nuclei"])
+        lo, hi = -0.35 * N, 0.55 * N
         for j in range(ds.sizes["scheme"]):
-            ax.plot(
-                ds["n"],
-                sel["variance"].isel(scheme=j),
-                marker=MARKERS[j],
-                ms=3,
-                markevery=6,
-                lw=0.9,
+            v = sel["variance"].isel(scheme=j).values
+            (line,) = ax.plot(
+                ds["n"], v, marker=MARKERS[j], ms=3, markevery=6, lw=0.9,
                 label=D3_LABELS[int(ds["scheme"][j])],
-            )
+            )  # fmt: skip
+            out = np.flatnonzero(~np.isfinite(v) | (v < lo) | (v > hi))
+            if len(out) == 0:
+                continue
+            k = out[0]
+            if not np.isfinite(v[k]):  # NaN from here on: cross at the last finite value
+                ax.plot([ds["n"][k - 1]], [v[k - 1]], "x", color=line.get_color(), ms=7, mew=1.5)
+                marks.add("nan")
+            else:  # leaves the plotted range: arrow at the exit
+                x_exit = float(ds["n"][k])
+                ax.annotate(
+                    "", xy=(x_exit, lo), xytext=(x_exit, lo + 0.12 * (hi - lo)),
+                    arrowprops={"arrowstyle": "-|>", "color": line.get_color(), "lw": 1.0},
+                )  # fmt: skip
+                marks.add("off")
         ax.plot(ds["n"], sel["me_variance"], "k--", lw=1.2, label="2nd-order ME")
         ax.axhline(0.0, color="0.6", lw=0.6)
         ax.set_xscale("log")
-        ax.set_ylim(-0.35 * N, 0.55 * N)
+        ax.set_ylim(lo, hi)
         ax.set_xlabel("cycles $n$")
         ax.set_ylabel(r"var$(J^x_1 + J^x_2)$")
         ax.set_title(f"$N_1 = N_2 = {N}$", fontsize="medium")
-    axes[0].legend(frameon=False, fontsize="x-small", loc="lower left")
+    handles = axes[0].get_legend_handles_labels()[0]
+    if "nan" in marks:
+        handles.append(
+            Line2D([], [], marker="x", ms=7, mew=1.5, ls="none", color="0.3",
+                   label="diverges (NaN afterwards)")
+        )  # fmt: skip
+    if "off" in marks:
+        handles.append(
+            Line2D([], [], marker=r"$\downarrow$", ms=8, ls="none", color="0.3",
+                   label="leaves the plotted range")
+        )  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize="small")
     return fig
 
 
@@ -152,6 +179,7 @@ def figD4(ds: xr.Dataset):
         top.set_title(D4_TITLES.get(state, state), fontsize="medium")
     axes[0, 0].set_ylabel(r"$\langle J^z_j\rangle/(N_j I)$")
     axes[1, 0].set_ylabel(r"var$(J^x_1 + J^x_2)$")
-    axes[0, 0].legend(frameon=False, fontsize="x-small")
-    axes[1, 0].legend(frameon=False, fontsize="x-small")
+    axes[0, 0].legend(frameon=False, fontsize="small")
+    axes[1, 0].legend(frameon=False, fontsize="small")
+    fig.get_layout_engine().set(w_pad=0.08, h_pad=0.06)  # y labels clear of the left edge
     return fig

@@ -85,7 +85,10 @@ def kappa_eta(mu, nu, k=1):
 class ShellModel:
     """Right-hand sides (E1)-(E5), observables and the steady state (E6)-(E8) + LM."""
 
-    def __init__(self, g1, g2, mu, nu, k=1, rtol=1e-9, grouped=True):
+    def __init__(self, g1, g2, mu, nu, k=1, rtol=1e-9, grouped=True, quad=1.0):
+        """``quad`` multiplies the squared cross-correlation terms 2 y12 A, 2 y12 B of (E5):
+        +1 is Z-rules (the paper); -1 is the Majority closure (see the notes on Fig. D3)."""
+        self.quad = float(quad)
         if grouped:
             (g1s, w1), (g2s, w2) = group(g1, rtol), group(g2, rtol)
         else:  # every nucleus its own shell: the full covariance EoM
@@ -105,15 +108,30 @@ class ShellModel:
         m = np.ones((self.S, self.S))
         m[np.diag_indices(self.S)] = (self.wall > 1).astype(float)
         self.mask = m
-        self.size = self.S + 2 * self.S * self.S
+        # independent elements of the symmetric Y, Z: upper triangle, diagonal only for w > 1
+        iu = np.triu_indices(self.S)
+        keep = m[iu] > 0
+        self.iu = (iu[0][keep], iu[1][keep])
+        self.m = len(self.iu[0])
+        self.size = self.S + 2 * self.m
 
     # -- state vector ---------------------------------------------------------------------------
     def pack(self, x, Y, Z):
-        return np.concatenate([x, Y.ravel(), Z.ravel()])
+        """State vector: x and the independent (upper-triangle) elements of Y and Z.
+
+        Y and Z are symmetric by definition; evolving only these elements keeps them exactly
+        symmetric (the full-matrix iteration has unphysical antisymmetric modes)."""
+        i, j = self.iu
+        return np.concatenate([x, Y[i, j], Z[i, j]])
 
     def unpack(self, v):
-        S = self.S
-        return v[:S], v[S : S + S * S].reshape(S, S), v[S + S * S :].reshape(S, S)
+        """(x, Y, Z) with Y, Z the full symmetric (S, S) matrices."""
+        S, m = self.S, self.m
+        i, j = self.iu
+        Y, Z = np.zeros((S, S)), np.zeros((S, S))
+        Y[i, j] = Y[j, i] = v[S : S + m]
+        Z[i, j] = Z[j, i] = v[S + m :]
+        return v[:S], Y, Z
 
     def initial(self):
         """|Psi_FP>: x = 1 (QD1), 0 (QD2); y = 0; z = +1 within, -1 across the QDs."""
@@ -180,7 +198,7 @@ class ShellModel:
         a, b = slice(0, self.S1), slice(self.S1, self.S)
         dx1, dY1, dZ1, S1a = self._intra(0, x[a], Y[a, a], Z[a, a])
         dx2, dY2, dZ2, S2b = self._intra(1, x[b], Y[b, b], Z[b, b])
-        dy, dz = self._cross(x[a], x[b], S1a, S2b, Y[a, b], Z[a, b])
+        dy, dz = self._cross(x[a], x[b], S1a, S2b, Y[a, b], Z[a, b], self.quad)
         dY = np.block([[dY1, dy], [dy.T, dY2]])
         dZ = np.block([[dZ1, dz], [dz.T, dZ2]])
         return self.pack(np.concatenate([dx1, dx2]), dY, dZ)
@@ -192,15 +210,15 @@ class ShellModel:
         V = np.atleast_2d(V)
         S, g, w = self.S, self.gall, self.wall
         x = V[:, :S]
-        Y = V[:, S : S + S * S].reshape(-1, S, S)
+        y = V[:, S : S + self.m]  # upper triangle of Y
         s = 2 * x - 1
+        i, j = self.iu
         pair = w[:, None] * (w[None, :] - np.eye(S))
         out = {}
         for name, c in (("A", g), ("J", np.ones(S))):
             # var(Ax1 + Ax2) + var(Ay1 + Ay2) = sum_i c_i^2 / 2 + sum_{i != i'} c_i c_i' gamma_ii'
-            out[f"var_{name}"] = 0.5 * np.sum(w * c**2) + np.einsum(
-                "ab,nab->n", pair * np.outer(c, c), Y
-            )
+            coef = (pair * np.outer(c, c))[i, j] * np.where(i == j, 1.0, 2.0)
+            out[f"var_{name}"] = 0.5 * np.sum(w * c**2) + y @ coef
         for j in (0, 1):
             sel = self.ens == j
             out[f"Jz_{j + 1}"] = 0.5 * (s[:, sel] @ w[sel])
@@ -208,6 +226,12 @@ class ShellModel:
         out["delta"] = out["var_A"] / (np.abs(out["Az2_1"]) + np.abs(out["Az2_2"]))
         out["delta_epr"] = out["var_J"] / (np.abs(out["Jz_1"]) + np.abs(out["Jz_2"]))
         return out
+
+    def cross_shell_correlation(self, v):
+        """max |y^jj_alphabeta| over distinct shells of the same QD (0 in (E7)-(E8))."""
+        _, Y, _ = self.unpack(v)
+        same = (self.ens[:, None] == self.ens[None, :]) & ~np.eye(self.S, dtype=bool)
+        return float(np.max(np.abs(Y[same]), initial=0.0))
 
     # -- dynamics ----------------------------------------------------------------------------------
     def jacobian(self, v, h=1e-7):
@@ -221,6 +245,40 @@ class ShellModel:
             J[:, i] = (self.rhs(e) - f0) / h
         J[np.abs(J) < 1e-13] = 0.0
         return sparse.csc_matrix(J)
+
+    def jacobian_central(self, v, h=1e-5):
+        """d Delta / d v by central differences, dense: exact up to round-off, since the
+        right-hand sides (E1)-(E5) are quadratic in the state."""
+        J = np.empty((self.size, self.size))
+        for i in range(self.size):
+            e = np.zeros(self.size)
+            e[i] = h
+            J[:, i] = (self.rhs(v + e) - self.rhs(v - e)) / (2 * h)
+        return J
+
+    def leading_eigenvalue(self, v, block=None):
+        """Largest real part of the eigenvalues of the linearised (E1)-(E5) at v, per cycle,
+        on the level set of the conserved z_aa + 4 y_aa (E6; their zero modes are excluded).
+        > 0: v is not a stable fixed point (the map v + Delta(v) has 1 + this).
+
+        ``block`` 0 or 1: only (E1)-(E3) of QD1 or QD2 (they do not depend on the rest, so
+        the Jacobian is block triangular and these are eigenvalues of the full one)."""
+        J = self.jacobian_central(v)
+        S, m = self.S, self.m
+        i, j = self.iu
+        diag = np.flatnonzero(i == j)  # shells with w > 1
+        zi, yi = S + m + diag, S + diag
+        sel = np.ones(self.size, bool)
+        if block is not None:
+            e = self.ens
+            pair = (e[i] == block) & (e[j] == block)
+            sel = np.concatenate([e == block, pair, pair])
+        sel[zi] = False
+        keep = np.flatnonzero(sel)
+        B = np.eye(self.size)[:, keep]  # tangent space: dz_aa = -4 dy_aa
+        yk = np.isin(yi, keep)
+        B[zi[yk], np.searchsorted(keep, yi[yk])] = -4.0
+        return float(np.max(np.linalg.eigvals((J @ B)[keep]).real))
 
     def evolve(self, cycles, n_switch=2000, v0=None, rtol=1e-7, atol=1e-10):
         """States at the integer ``cycles`` (sorted): exact map to ``n_switch``, then
@@ -279,7 +337,11 @@ class ShellModel:
         (E4) = (E5) = 0 is quadratic in y12 and has several roots; LM from y12 = 0 can land on
         an unphysical, unstable one (|y12| > sqrt(x1 x2), seen for c/r_max = 1). The starts are
         y12 = 0, y12 = -sqrt(x1 x2)/2, then seeded random points inside the Cauchy-Schwarz
-        bound; the first root that is physical and linearly stable is kept."""
+        bound; the first root that is physical and stable in y12, z12 is kept.
+
+        ``info["eig"]``: leading eigenvalue of the full linearised (E1)-(E5) there (per cycle);
+        ``info["stable"]`` = eig < 0. (E1)-(E3) alone can make the (E7)-(E8) point unstable
+        (c/r_max >= 6 in Fig. 4): no choice of y12, z12 helps then (see the notes)."""
         S1, S = self.S1, self.S
         a, b = slice(0, S1), slice(S1, S)
         x1, _, y1 = self.shell_steady(self.w[0])
@@ -330,11 +392,14 @@ class ShellModel:
         Z[a, b] = sol.x[n:].reshape(S1, -1)
         Z[b, a] = Z[a, b].T
         v = self.pack(x, Y, Z)
+        eig = self.leading_eigenvalue(v)
         info = {
             "lm_status": int(sol.status),
             "residual": float(np.max(np.abs(self.rhs(v)))),
             "physical": physical,
-            "stable": stable,
+            "cross_stable": stable,
+            "eig": eig,
+            "stable": eig < 0,
             "starts": tries,
         }
         return v, info
@@ -448,8 +513,12 @@ def gaussian_dynamics(
     series = {key: [] for key in OBS}
     steady = {key: [] for key in OBS}
     extra = {
-        k_: [] for k_ in ("t_stab", "min_dg", "n_shells_1", "n_shells_2", "ode", "lm", "res", "ok")
-    }
+        k_: []
+        for k_ in (
+            "t_stab", "min_dg", "n_shells_1", "n_shells_2", "ode", "lm", "res", "ok", "eig",
+            "end_rate", "end_eig", "end_cross",
+        )
+    }  # fmt: skip
 
     def couplings(ratio, shift=0.0):
         if np.isinf(ratio):
@@ -478,6 +547,10 @@ def gaussian_dynamics(
         extra["lm"].append(info["lm_status"])
         extra["res"].append(info["residual"])
         extra["ok"].append(float(info["physical"] and info["stable"]))
+        extra["eig"].append(info["eig"])
+        extra["end_rate"].append(float(np.max(np.abs(m.rhs(V[-1])))))
+        extra["end_eig"].append(m.leading_eigenvalue(V[-1]) if status == 0 else np.nan)
+        extra["end_cross"].append(m.cross_shell_correlation(V[-1]))
     data = {}
     for key, (ln, u) in OBS.items():
         data[key] = _var(series[key], ln + ", shell model", u, ("point", "n"))
@@ -494,7 +567,19 @@ def gaussian_dynamics(
     data["n_shells_2"] = _var(extra["n_shells_2"], "number of shells in QD2")
     data["ode_status"] = _var(extra["ode"], "solve_ivp status of the slow tail (0 = ok)")
     data["lm_status"] = _var(extra["lm"], "least_squares(method='lm') status (>0 = converged)")
-    data["steady_ok"] = _var(extra["ok"], "LM root physical and linearly stable (1) or not (0)")
+    data["steady_ok"] = _var(
+        extra["ok"], "(E7)-(E8) + LM state physical and a stable fixed point of (E1)-(E5) (1/0)"
+    )
+    data["steady_eig"] = _var(
+        extra["eig"], "leading eigenvalue of linearised (E1)-(E5) at the (E7)-(E8) state", "1/cycle"
+    )
+    data["end_rate"] = _var(extra["end_rate"], "max |Delta| at the last cycle", "1/cycle")
+    data["end_eig"] = _var(
+        extra["end_eig"], "leading eigenvalue of linearised (E1)-(E5) at the last cycle", "1/cycle"
+    )
+    data["end_cross_shell"] = _var(
+        extra["end_cross"], "max |y^jj_ab| (a != b, same QD) at the last cycle", "1"
+    )
     data["steady_residual"] = _var(extra["res"], "max |Delta| at the computed steady state")
     ds = xr.Dataset(
         data, coords={"n": ("n", cyc, {"long_name": "number of cycles", "units": "cycles"})}
