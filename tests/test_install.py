@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from scratch import copy_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -14,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.workflow
 def test_wheel_builds_a_figure_without_the_source_tree(tmp_path):
     wheels = tmp_path / "wheels"
+    source = copy_repository(tmp_path / "source")  # setuptools leaves build/ in the source tree
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
         check=True,
         capture_output=True,
         timeout=600,
