@@ -15,6 +15,11 @@ from matplotlib.testing.compare import compare_images
 from . import io
 
 
+class CheckFailed(RuntimeError):
+    """Some figure differs from its baseline. (Not SystemExit: jobs run in threads of the
+    Snakemake process, where SystemExit would stall the scheduler.)"""
+
+
 def compare_data(
     actual: xr.Dataset,
     baseline: xr.Dataset,
@@ -171,7 +176,7 @@ def verdict_job(summary_file: str, log: str) -> None:
     Path(log).write_text(text)
     print(text)
     if " 0 failed" not in text.splitlines()[0]:
-        raise SystemExit(f"figure check failed: see {summary_file}")
+        raise CheckFailed(f"figure check failed: see {summary_file}")
 
 
 def update_baselines_job(figures, baselines: Path, tolerances, log: str) -> None:
