@@ -90,7 +90,8 @@ def text_items(fig, renderer) -> list[Item]:
         if id(t) in seen or not t.get_visible() or not t.get_text().strip():
             return
         seen.add(id(t))
-        items.append(Item(t, name, t.get_window_extent(renderer), group))
+        # Text's own extent: an Annotation's would include its arrow
+        items.append(Item(t, name, Text.get_window_extent(t, renderer), group))
 
     for ax in all_axes:
         for axis_name, axis in ax._axis_map.items():
