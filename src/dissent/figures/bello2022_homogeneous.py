@@ -7,7 +7,7 @@ import io as _io
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ..style import WIDTHS, figure, panel_label
 
@@ -27,8 +27,8 @@ def _contour(ax, x, y, z, levels, log_x=False):
 
 
 def fig2(ds: xr.Dataset):
-    fig = plt.figure(figsize=(WIDTHS["double"], 2.6))
-    axes = fig.subplot_mosaic([["a", "b1", "c"], ["a", "b2", "c"]])
+    fig = plt.figure(figsize=(WIDTHS["double"], 3.2))
+    axes = fig.subplot_mosaic([["a", "b1", "c"], ["a", "b2", "c"]], width_ratios=[1, 1.2, 1])
     # (a) HP map
     ax = axes["a"]
     levels = np.linspace(0, 3, 13)
@@ -46,59 +46,85 @@ def fig2(ds: xr.Dataset):
     # (b) polarizations and Delta_EPR vs N
     N = ds["N"].values
     order = np.argsort(N)
+    mus = ds["mu_sqrt_n"].values
+    main = ds.sel(mu_sqrt_n=mus.max())
     ax = axes["b1"]
     for j, colour in zip((1, 2), (BLUE, ORANGE), strict=True):
         ax.plot(
             N[order],
-            ds["polarization_exact"].sel(ensemble=j).values[order],
+            main["polarization_exact"].sel(ensemble=j).values[order],
             "o",
             mfc="none",
             color=colour,
             ms=4,
-            label=rf"exact, $j={j}$",
         )
         ax.plot(
             N[order],
-            ds["polarization_me"].sel(ensemble=j).values[order],
+            main["polarization_me"].sel(ensemble=j).values[order],
             "s",
             color=colour,
             ms=2,
-            label=rf"2nd-order, $j={j}$",
+        )
+        ax.text(
+            0.03,
+            0.93 if j == 1 else 0.07,
+            rf"$j={j}$",
+            color=colour,
+            transform=ax.transAxes,
+            ha="left",
+            va="top" if j == 1 else "bottom",
         )
     ax.axhline(0, color="0.7", lw=0.5)
     ax.set(ylabel=r"$\langle J^z_j\rangle/(N_jI)$", ylim=(-1, 1))
     ax.tick_params(labelbottom=False)
-    ax.legend(fontsize=5, ncol=2, loc="center right")
     panel_label(ax, "b")
     ax = axes["b2"]
     ax.sharex(axes["b1"])
+    greys = dict(zip(sorted(mus)[::-1], ("black", "0.55", "0.75"), strict=False))
+    for mu in sorted(mus)[::-1]:
+        ax.plot(
+            N[order],
+            ds["delta_epr_exact"].sel(mu_sqrt_n=mu).values[order],
+            "o",
+            mfc="none",
+            color=greys.get(mu, "0.5"),
+            ms=4,
+            label=rf"exact, $\mu\sqrt{{N}}={mu:g}$",
+        )
     ax.plot(
         N[order],
-        ds["delta_epr_exact"].values[order],
-        "o",
-        mfc="none",
-        color="black",
-        ms=4,
-        label="exact",
-    )
-    ax.plot(
-        N[order], ds["delta_epr_me"].values[order], "s", color="tab:red", ms=2.5, label="2nd-order"
+        main["delta_epr_me"].values[order],
+        "s",
+        color="tab:red",
+        ms=2.5,
+        label="2nd-order ME",
     )
     ax.axhline(
-        float(ds["delta_epr_hp_limit"].values[0]),
+        float(np.ravel(ds["delta_epr_hp_limit"].values)[0]),
         color="0.3",
         ls="--",
         lw=0.8,
-        label=r"HP, $J\to\infty$",
+    )
+    ax.text(
+        N.min(),
+        float(np.ravel(ds["delta_epr_hp_limit"].values)[0]) * 1.06,
+        r"HP, $J\to\infty$",
+        ha="left",
+        va="bottom",
+        fontsize=7,
+        color="0.3",
     )
     ax.set(xlabel=r"$N$", ylabel=r"$\Delta_{\rm EPR}$", yscale="log")
-    ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.legend(fontsize=6)
+    top = np.nanmax([ds["delta_epr_exact"].max(), ds["delta_epr_me"].max()])
+    hp_limit = float(np.ravel(ds["delta_epr_hp_limit"].values)[0])
+    ax.set_ylim(hp_limit * 0.55, top * 8)  # room for the HP label and the legend
+    _log_ticks(ax.yaxis)
+    ax.legend(loc="upper right", handletextpad=0.3)
     # (c) mixed initial states
     ax = axes["c"]
     for kind, coord, colour, me_marker, hp_marker, label in (
-        ("uniform", "J_min", BLUE, "o", ".", r"equal weight, $J\geq J_{\min}$"),
-        ("gaussian", "J_mean", ORANGE, "s", "x", r"Gaussian, $\bar J$"),
+        ("uniform", "J_min", BLUE, "o", ".", r"$J\geq J_{\min}$"),
+        ("gaussian", "J_mean", ORANGE, "s", "x", "Gaussian"),
     ):
         x = ds[coord].values
         ax.plot(
@@ -108,14 +134,24 @@ def fig2(ds: xr.Dataset):
             mfc="none",
             color=colour,
             ms=4,
-            label=f"{label} (ME)",
+            label=f"{label}, ME",
         )
-        ax.plot(x, ds[f"delta_epr_hp_{kind}"], hp_marker, color=colour, ms=4, label=f"{label} (HP)")
+        ax.plot(x, ds[f"delta_epr_hp_{kind}"], hp_marker, color=colour, ms=4, label=f"{label}, HP")
     ax.axhline(1, color="0.5", lw=0.6, ls=":")
     ax.set(xlabel=r"$J_{\min}$ or $\bar J$", ylabel=r"$\Delta_{\rm EPR}$", yscale="log")
-    ax.legend(fontsize=5, loc="upper right")
+    values = [ds[f"delta_epr_{m}_{k}"] for m in ("me", "hp") for k in ("uniform", "gaussian")]
+    ax.set_ylim(None, np.nanmax([float(v.max()) for v in values]) * 12)  # room for the legend
+    _log_ticks(ax.yaxis)
+    ax.legend(loc="upper right", handletextpad=0.3)
     panel_label(ax, "c")
     return fig
+
+
+def _log_ticks(axis) -> None:
+    """Labelled ticks at 1, 2, 5 x 10^k: a log axis spanning less than a decade stays readable."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 # ---------------------------------------------------------------------------------------------
