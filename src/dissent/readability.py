@@ -41,7 +41,10 @@ def visible_artists(fig) -> list:
         if not artist.get_visible():
             continue
         out.append(artist)
-        stack.extend(artist.get_children())
+        children = artist.get_children()
+        if isinstance(artist, Axes) and not artist.axison:  # ax.axis("off"): no axis drawn
+            children = [c for c in children if c not in artist._axis_map.values()]
+        stack.extend(children)
     return out
 
 
@@ -94,7 +97,7 @@ def text_items(fig, renderer) -> list[Item]:
         items.append(Item(t, name, Text.get_window_extent(t, renderer), group))
 
     for ax in all_axes:
-        for axis_name, axis in ax._axis_map.items():
+        for axis_name, axis in ax._axis_map.items() if ax.axison else ():
             for t in tick_labels(axis):
                 add(t, f"{axis_name} tick label {_label(t)}", 0)
     group = 1
@@ -221,7 +224,7 @@ def log_axes(fig) -> list[str]:
     out = []
     for i, ax in enumerate(a for a in visible_artists(fig) if isinstance(a, Axes)):
         for name, axis in ax._axis_map.items():
-            if axis.get_scale() != "log" or not axis.get_visible():
+            if axis.get_scale() != "log" or not axis.get_visible() or not ax.axison:
                 continue
             labelled = [
                 t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io as _io
+import json
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -198,18 +199,51 @@ def table2_md(ds: xr.Dataset) -> str:
     return "\n".join(lines) + "\n"
 
 
+# the PNG's headers in the paper's symbols (the CSV/Markdown keep plain ASCII names)
+TABLE2_SYMBOLS = {
+    "material": "Material",
+    "N": r"$N$",
+    "A_H": r"$A_H$ [$\mu$eV]",
+    "cycle_time": r"$\Delta t$ [ns]",
+    "T_ent": r"$T_{\rm ent}$ [ms]",
+    "T_dd": r"$T_{\rm dd}$ [ms]",
+    "entangling_cycles": r"$1/(2\kappa)$ [cycles]",
+    "cycles_per_IN": r"$1/(2\kappa)/(IN)$",
+}
+
+
+def _power_of_ten(value: float, digits: int = 4) -> str:
+    """1e+05 -> $10^{5}$, 2e+04 -> $2\times10^{4}$, 1.6667e6 -> $1.667\times10^{6}$, 100 -> 100."""
+    if value < 1e3:
+        return f"{value:.{digits}g}"
+    exp = int(np.floor(np.log10(value)))
+    mant = float(f"{value / 10**exp:.{digits}g}")
+    return rf"$10^{{{exp}}}$" if mant == 1 else rf"${mant:g}\times10^{{{exp}}}$"
+
+
 def table2(ds: xr.Dataset):
-    fig, ax = figure("double", height=1.4)
+    fig, ax = figure("double", height=1.6)
     ax.axis("off")
+    rows = _table_rows(ds)
+    keys = [key for key, _, _ in TABLE2_COLUMNS]
+    for key in ("N", "entangling_cycles"):
+        for row, value in zip(rows, np.ravel(ds[key].values), strict=True):
+            row[keys.index(key)] = _power_of_ten(float(value))
     table = ax.table(
-        cellText=_table_rows(ds),
-        colLabels=[h for _, h, _ in TABLE2_COLUMNS],
+        cellText=rows,
+        colLabels=[TABLE2_SYMBOLS[key] for key, _, _ in TABLE2_COLUMNS],
         loc="center",
         cellLoc="center",
     )
     table.auto_set_font_size(False)
-    table.set_fontsize(6.5)
-    table.scale(1.0, 1.3)
+    table.set_fontsize(7)
+    table.auto_set_column_width(list(range(len(TABLE2_COLUMNS))))
+    table.scale(1.0, 1.45)
+    ax.set_title(
+        "Table II recomputed from $N$, $A_H$ and $I$ "
+        r"($\mu = 1.5/\sqrt{2IN}$, $\nu = 0.8\mu$, $k = 1$; $T_{\rm dd}$ as printed)",
+        fontsize=7,
+    )
     return fig
 
 
@@ -249,9 +283,10 @@ def figB1(ds: xr.Dataset):
 
 
 def figB2(ds: xr.Dataset):
-    fig, axes = figure("double", 1, 3, height=2.2)
+    """2nd-order ME: filled dots joined by thin lines; exact map: open rings of the same colour."""
+    fig, axes = figure("double", 1, 3, height=2.3)
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, ds["N"].size))
-    k = ds["k"]
+    k = ds["k"].values
     for ax, name, ylabel, tag in (
         (axes[0], "delta_epr", r"$\Delta_{\rm EPR}$", "a"),
         (axes[1], "min_pt_eigenvalue", r"$\lambda_{\min}(\rho^{T_2})$", "b"),
@@ -261,15 +296,14 @@ def figB2(ds: xr.Dataset):
             me = ds[f"{name}_me"].sel(N=n)
             if not np.isfinite(me).any():
                 continue
-            ax.plot(k, me, "o", color=colour, ms=3, label=rf"$N={n:g}$")
-            ax.plot(
-                k, ds[f"{name}_exact"].sel(N=n), "o", mfc="none", color="black", ms=4.5, mew=0.6
-            )
+            ax.plot(k, me, "o-", color=colour, ms=2.5, lw=0.6, label=rf"$N={n:g}$")
+            ax.plot(k, ds[f"{name}_exact"].sel(N=n), "o", mfc="none", color=colour, ms=6, mew=0.8)
         ax.axhline(1.0 if name == "delta_epr" else 0.0, color="0.5", lw=0.6, ls=":")
         ax.set(xlabel=r"$k$", ylabel=ylabel)
         panel_label(ax, tag)
-    axes[0].plot([], [], "o", mfc="none", color="black", label="exact")
-    axes[0].legend(fontsize=5)
+    axes[0].plot([], [], "o-", color="0.4", ms=2.5, lw=0.6, label="2nd-order ME")
+    axes[0].plot([], [], "o", mfc="none", color="0.4", ms=6, mew=0.8, label="exact map")
+    axes[0].legend(loc="upper right")
     return fig
 
 
@@ -345,10 +379,25 @@ def figC2(ds: xr.Dataset):
 
 
 def figC3(ds: xr.Dataset):
-    fig, ax = figure("single", height=2.2)
+    """p(J) of both mixtures over the J where either has weight, J_min and J_mean marked."""
+    fig, ax = figure("single", height=2.3)
+    params = json.loads(ds.attrs["panel_main_params"])
     J = ds["J"].values
-    ax.bar(J - 0.2, ds["p_uniform"], width=0.4, color=BLUE, label="equal weight")
+    ax.bar(J - 0.2, ds["p_uniform"], width=0.4, color=BLUE, label="equal weight (C17)")
     ax.bar(J + 0.2, ds["p_gaussian"], width=0.4, color=ORANGE, label=r"Gaussian, $w^2=3$")
-    ax.set(xlabel=r"$J$", ylabel=r"$p_j(J)$")
-    ax.legend()
+    top = float(max(ds["p_uniform"].max(), ds["p_gaussian"].max()))
+    for value, colour, text in (
+        (params["j_min"], BLUE, r"$J_{\min}$"),
+        (params["j_mean"], ORANGE, r"$\bar J$"),
+    ):
+        ax.axvline(value, color=colour, lw=0.8, ls="--")
+        ax.text(value + 0.15, top * 1.04, text, color=colour, ha="left", va="bottom")
+    support = J[(ds["p_uniform"].values > 1e-3) | (ds["p_gaussian"].values > 1e-3)]
+    ax.set(
+        xlabel=r"$J$",
+        ylabel=r"$p_j(J)$",
+        xlim=(support.min() - 1, J.max() + 1),
+        ylim=(0, top * 1.6),
+    )
+    ax.legend(loc="upper right")
     return fig
