@@ -8,7 +8,9 @@ import json
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from ..style import WIDTHS, figure, panel_label
 
@@ -310,43 +312,82 @@ def figB2(ds: xr.Dataset):
 # ---------------------------------------------------------------------------------------------
 # Figs. C1-C3
 # ---------------------------------------------------------------------------------------------
-def figC1(ds: xr.Dataset):
-    p_values = ds["p"].values
-    fig, axes = figure("double", len(p_values), 3, height=2.0 * len(p_values), squeeze=False)
-    levels = np.linspace(0, 2, 11)
-    panels = (
-        ("delta_epr_left", "n_ratio", "nu_over_mu_left", r"$N_1/N_2$", r"$\nu/\mu$", True),
-        (
-            "delta_epr_middle",
-            "mu2_over_mu1",
-            "nu1_over_mu1_middle",
-            r"$\mu_2/\mu_1$",
-            r"$\nu_1/\mu_1$",
-            False,
-        ),
-        (
-            "delta_epr_right",
-            "nu1_over_mu1_right",
-            "nu2_over_mu1",
-            r"$\nu_1/\mu_1$",
-            r"$\nu_2/\mu_1$",
-            False,
-        ),
+def _no_steady_state(ax) -> None:
+    """Hatch the whole axes below the contours: blank (NaN) cells show the hatching."""
+    ax.add_patch(
+        Rectangle(
+            (0, 0),
+            1,
+            1,
+            transform=ax.transAxes,
+            fill=False,
+            hatch="////",
+            ec="0.75",
+            lw=0,
+            zorder=0,
+        )
     )
+
+
+def figC1(ds: xr.Dataset):
+    """Caption of Fig. C1: left N1/N2 vs nu2/mu1 (orange dot), right mu2/mu1 vs nu1/mu1 (orange
+    square at the ideal point); middle: p against nu1/mu1 and mu2/mu1."""
+    fig, axes = figure("double", 2, 3, height=4.4, squeeze=False)
+    levels = np.linspace(0, 2, 11)
+    same = r"$N_1=N_2$, $\nu_2/\mu_1=0.8$"
     cs = None
-    for row, p in enumerate(p_values):
-        for col, (name, xn, yn, xl, yl, logx) in enumerate(panels):
-            ax = axes[row, col]
-            z = ds[name].sel(p=p).transpose(xn, yn)
-            cs = _contour(ax, ds[xn], ds[yn], z, levels, log_x=logx)
-            ax.set(xlabel=xl, ylabel=yl)
-            ax.set_title(rf"$p={p:g}$", fontsize=7)
-            if col == 0:
-                ax.plot([1.0], [0.8], "o", color=ORANGE, ms=5)
-            else:
-                ideal = (1.0, 0.8) if col == 1 else (0.8, 0.8)
-                ax.plot(*ideal, "s", color=ORANGE, ms=5)
+    for row, p in enumerate(ds["p"].values):
+        ax = axes[row, 0]
+        z = ds["delta_epr_left"].sel(p=p).transpose("n_ratio", "nu_over_mu_left")
+        cs = _contour(ax, ds["n_ratio"], ds["nu_over_mu_left"], z, levels, log_x=True)
+        ax.plot([1.0], [0.8], "o", color=ORANGE, ms=5, mec="white", mew=0.6)
+        ax.set(xlabel=r"$N_1/N_2$", ylabel=r"$\nu_2/\mu_1$")
+        ax.set_title(rf"$p={p:g}$, $\mu_2=\mu_1$, $\nu_1=\nu_2$", fontsize=7)
+        ax = axes[row, 2]
+        z = ds["delta_epr_right"].sel(p=p).transpose("mu2_over_mu1", "nu1_over_mu1_right")
+        _contour(ax, ds["mu2_over_mu1"], ds["nu1_over_mu1_right"], z, levels)
+        ax.plot([1.0], [0.8], "s", color=ORANGE, ms=5, mec="white", mew=0.6)
+        ax.set(xlabel=r"$\mu_2/\mu_1$", ylabel=r"$\nu_1/\mu_1$")
+        ax.set_title(rf"$p={p:g}$, " + same, fontsize=7)
+    for row, (name, yn, ylabel, title) in enumerate(
+        (
+            ("delta_epr_middle_nu", "nu1_over_mu1_middle", r"$\nu_1/\mu_1$", r"$\mu_2=\mu_1$"),
+            (
+                "delta_epr_middle_mu",
+                "mu2_over_mu1_middle",
+                r"$\mu_2/\mu_1$",
+                r"$\nu_1/\mu_1=0.8$",
+            ),
+        )
+    ):
+        ax = axes[row, 1]
+        _contour(ax, ds["p_middle"], ds[yn], ds[name].transpose("p_middle", yn), levels)
+        ax.set(xlabel=r"phase-flip probability $p$", ylabel=ylabel)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.set_title(title + ", " + same, fontsize=7)
+    for ax in axes.flat:
+        _no_steady_state(ax)
     fig.colorbar(cs, ax=axes, label=r"$\Delta^{\rm HP}_{\rm EPR}$", shrink=0.8)
+    fig.legend(
+        handles=[
+            Patch(fill=False, hatch="////", ec="0.6", lw=0, label="no HP steady state"),
+            Line2D([], [], color="white", lw=1.0, label=r"$\Delta_{\rm EPR}=1$"),
+            Line2D([], [], ls="", marker="o", color=ORANGE, label="values of the other columns"),
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="s",
+                color=ORANGE,
+                label=r"ideal: $\mu_1=\mu_2$, $\nu_1=\nu_2$",
+            ),
+        ],
+        loc="outside lower center",
+        ncols=4,
+        facecolor="0.85",
+        frameon=True,
+        edgecolor="none",
+    )
     return fig
 
 
