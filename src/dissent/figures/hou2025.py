@@ -142,7 +142,7 @@ def fig4(ds: xr.Dataset):
         xlabel=r"$r/\sqrt{As/\Delta}$",
         ylabel=r"$k_B T(r)/\Delta$",
         xlim=(r[0], r[-1]),
-        ylim=(-0.42, 0.2),
+        ylim=(-0.42, 0.05),
     )
     ax_b.legend(loc="upper right")
     panel_label(ax_b, "b")
