@@ -280,7 +280,7 @@ def figB1(ds: xr.Dataset):
         ylabel=r"fidelity $\langle\Psi_{\rm TMS}|\rho_\infty|\Psi_{\rm TMS}\rangle$",
         ylim=(None, 1.0),
     )
-    ax.legend(fontsize=5, ncol=2, loc="lower right")
+    ax.legend(ncol=2, loc="lower right", columnspacing=0.8, handletextpad=0.4)
     return fig
 
 
