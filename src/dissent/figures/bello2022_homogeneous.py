@@ -110,7 +110,7 @@ def fig2(ds: xr.Dataset):
     )
     ax.text(
         N.min(),
-        float(np.ravel(ds["delta_epr_hp_limit"].values)[0]) * 1.06,
+        float(np.ravel(ds["delta_epr_hp_limit"].values)[0]) * 1.15,
         r"HP, $J\to\infty$",
         ha="left",
         va="bottom",

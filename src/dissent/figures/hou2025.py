@@ -144,7 +144,7 @@ def fig4(ds: xr.Dataset):
         xlim=(r[0], r[-1]),
         ylim=(-0.42, 0.05),
     )
-    ax_b.legend(loc="upper right")
+    ax_b.legend(loc="lower left")
     panel_label(ax_b, "b")
 
     # (c) concurrence over b and r with |Gamma_a(r)|/Gamma_a(0) contours
