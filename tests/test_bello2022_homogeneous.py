@@ -410,3 +410,23 @@ def test_mirrored_sectors_equal_solved_sectors():
     np.testing.assert_allclose(
         out["delta_epr_me_gaussian"], ref["delta_epr_me_gaussian"], rtol=1e-9
     )
+
+
+def test_hp_validity_flag_masks_the_small_sectors():
+    """n_j = 2.125 bosons at nu/mu = 0.8: HP is flagged (and masked) for J < 4.25."""
+    ds = solvers.steady_state_vs_n(N=np.array([2.0, 12.0]), nu_over_mu=0.8, mu_sqrt_n=0.5, k=1)
+    assert list(ds["hp_valid"].values) == [0, 1]
+    finite = ds["delta_epr_hp_finite"].values
+    assert np.isnan(finite[0]) and 0.25 < finite[1] < 0.5  # HP: (1 + 2.25 J... )/(2J - 4.25)
+    assert solvers.hp_valid(4.5, 2.125) and not solvers.hp_valid(4.0, 2.125)
+
+
+def test_exact_me_gap_shrinks_with_the_interaction_time():
+    """Fig. 2(b) text: the exact-ME discrepancy 'is reduced by making the interaction times
+    smaller'. Measured at N = 4: the Delta_EPR gap falls as ~mu^2 (ratio 0.246 per halving)."""
+    gaps = []
+    for mu_sqrt_n in (0.5, 0.25, 0.125):
+        ds = solvers.steady_state_vs_n(N=np.array([4.0]), nu_over_mu=0.8, mu_sqrt_n=mu_sqrt_n, k=1)
+        gaps.append(abs(float(ds["delta_epr_exact"][0] - ds["delta_epr_me"][0])))
+    assert gaps[0] > gaps[1] > gaps[2] > 0
+    assert 0.15 < gaps[1] / gaps[0] < 0.35 and 0.15 < gaps[2] / gaps[1] < 0.35

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from scipy.special import j0, jn_zeros
 
 from dissent.models import hou2025 as h
@@ -328,3 +329,27 @@ def test_parameter_checks():
         h.inverted_magnet.validate(b=np.array([0.9]), r=np.array([1.0]), lambda_ratio=LAMBDA)
     with pytest.raises(ParameterError):
         h.inverted_magnet.validate(b=np.array([1.1]), r=np.array([-1.0]), lambda_ratio=LAMBDA)
+
+
+def test_physical_edge_of_fig3_is_where_the_absorption_bound_is_reached():
+    """T(0) at the edge makes |Gamma_a(r)| = Gamma_a(0); just below it the rates are not CP."""
+    ratio = np.array([0.8, 0.9, 0.95, 0.99, 0.999])
+    ds = xr.Dataset(coords={"ratio": ratio})
+    edge = h.physical_edge(ds, T_nonlocal=0.2)["T_local_edge"].values
+    assert np.all(np.diff(edge) > 0) and 0.19 < edge[0] < edge[-1] < 0.2
+    for factor, expected in ((1 + 1e-9, True), (1 - 1e-9, False)):
+        rates = h.rates_from_temperatures(edge * factor, 0.2, ratio)
+        assert np.all(h.completely_positive(*rates) == expected)
+
+
+def test_nonlocal_temperature_at_the_bessel_zeros_is_a_signed_zero():
+    """Stored values at the zeros: -0 where Gamma_e(r) = 0, +0 where Gamma_a(r) = 0 (Eq. 8)."""
+    ds = h.nonlocal_temperature(
+        b=np.array([1.0, 1.2]), r=np.linspace(0, 6, 61), lambda_ratio=LAMBDA
+    )
+    for name, negative in (("emission", True), ("absorption", False)):
+        z, t = ds[f"r_zero_{name}"].values, ds[f"T_nonlocal_zero_{name}"].values
+        assert np.array_equal(np.isfinite(z), np.isfinite(t))
+        assert np.all(t[np.isfinite(t)] == 0.0)
+        assert np.all(np.signbit(t[np.isfinite(t)]) == negative)
+    assert np.isfinite(ds["T_nonlocal_zero_absorption"].values[1]).sum() == 1  # 5.38 at b = 1.2

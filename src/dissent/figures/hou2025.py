@@ -48,6 +48,7 @@ def fig1(ds: xr.Dataset):
         title=rf"$|\Gamma_e(r)|/\Gamma_e(0)={ratio:g}$",
     )
     ax.legend(loc="lower right", labelcolor="white")
+    panel_label(ax, "b")  # the paper's panel (a) is the setup sketch
     return fig
 
 
@@ -59,15 +60,10 @@ def fig3(ds: xr.Dataset):
         ax.plot(
             ds["T_local"], ds["concurrence"].sel(ratio=ratio), color=f"C{i}", label=f"{ratio:g}"
         )
-        edge = ds["T_local"].values[np.flatnonzero(ds["physical"].sel(ratio=ratio).values)[0]]
-        ax.axvline(edge, color=f"C{i}", lw=0.4, ls=":")
+        ax.axvline(float(ds["T_local_edge"].sel(ratio=ratio)), color=f"C{i}", lw=0.4, ls=":")
     t_r = float(json.loads(ds.attrs["panel_main_params"])["T_nonlocal"])
-    ax.axvspan(
-        0.0,
-        ds["T_local"].values[np.flatnonzero(ds["physical"].max("ratio").values)[0]],
-        color=UNPHYSICAL,
-        lw=0,
-    )
+    ax.axvspan(0.0, float(ds["T_local_edge"].min()), color=UNPHYSICAL, lw=0)
+    _edge_inset(ax, ds)
     ax.set(
         xlabel=r"$k_B T(0)/\Delta$",
         ylabel=r"concurrence $\mathcal{C}$",
@@ -76,6 +72,22 @@ def fig3(ds: xr.Dataset):
     )
     ax.legend(title=rf"$|\Gamma_e(r)|/\Gamma_e(0)$  ($k_BT(r)/\Delta={t_r:g}$)", loc="upper right")
     return fig
+
+
+def _edge_inset(ax, ds: xr.Dataset) -> None:
+    """Zoom on the edges of the physical region, 0.19-0.20 apart by < 0.01 in k_B T(0)/Delta."""
+    edges = ds["T_local_edge"]
+    lo, hi = float(edges.min()), float(edges.max())
+    pad = 0.15 * (hi - lo)
+    inset = ax.inset_axes([0.66, 0.3, 0.27, 0.17])
+    inset.axvspan(lo - pad, lo, color=UNPHYSICAL, lw=0)
+    for i, ratio in enumerate(ds["ratio"].values[::-1]):
+        inset.axvline(float(edges.sel(ratio=ratio)), color=f"C{i}", lw=1.2)
+    inset.set_xlim(lo - pad, hi + pad)
+    inset.set_yticks([])
+    inset.set_xticks(np.round([lo, hi], 3))
+    inset.set_title("physical edge", fontsize=7, pad=2)
+    inset.tick_params(top=False)
 
 
 def fig4(ds: xr.Dataset):
@@ -100,7 +112,7 @@ def fig4(ds: xr.Dataset):
         xlim=(k[0], k[-1]),
         title=rf"$b/\Delta={b_disp:g}$",
     )
-    ax_a.legend(loc="upper left", fontsize=6)
+    ax_a.legend(loc="upper left")
     panel_label(ax_a, "a")
 
     # (b) nonlocal temperature vs r for b/Delta = 1.0 and 1.2
@@ -109,25 +121,30 @@ def fig4(ds: xr.Dataset):
     for i, b in enumerate(ds["b_curve"].values):
         t = ds["T_nonlocal_curve"].sel(b_curve=b).values
         zeros = np.concatenate(
-            [ds[name].sel(b_curve=b).values for name in ("r_zero_emission", "r_zero_absorption")]
+            [ds[f"r_zero_{kind}"].sel(b_curve=b).values for kind in ("emission", "absorption")]
         )
-        zeros = zeros[np.isfinite(zeros)]
-        # T(r) -> 0 only logarithmically at a Bessel zero: put the exact zeros on the line
-        rr = np.concatenate([r, zeros])
+        t_zeros = np.concatenate(
+            [
+                ds[f"T_nonlocal_zero_{kind}"].sel(b_curve=b).values
+                for kind in ("emission", "absorption")
+            ]
+        )
+        keep = np.isfinite(zeros)
+        # the curve through the stored values at the zeros, where T(r) -> 0 logarithmically
+        rr = np.concatenate([r, zeros[keep]])
         order = np.argsort(rr, kind="stable")
-        tt = np.concatenate([t, np.zeros_like(zeros)])[order]
-        tt[np.abs(tt) > 5] = np.nan  # break the line where T(r) passes through +-infinity
+        tt = np.concatenate([t, t_zeros[keep]])[order]
         ax_b.plot(rr[order], tt, color=f"C{i}", label=rf"$b/\Delta={b:g}$")
-        ax_b.plot(zeros, np.zeros_like(zeros), "o", color=f"C{i}", ms=2.5, mfc="none")
+        ax_b.plot(zeros[keep], t_zeros[keep], "o", color=f"C{i}", ms=2.5, mfc="none")
     ax_b.axhline(t_local, color="0.5", lw=0.5, ls="--", label=rf"$k_BT(0)/\Delta={t_local:.2f}$")
     ax_b.axhline(0.0, color="0.6", lw=0.4)
     ax_b.set(
         xlabel=r"$r/\sqrt{As/\Delta}$",
         ylabel=r"$k_B T(r)/\Delta$",
         xlim=(r[0], r[-1]),
-        ylim=(-0.4, 0.2),
+        ylim=(-0.42, 0.05),
     )
-    ax_b.legend(loc="upper left", fontsize=6)
+    ax_b.legend(loc="lower left")
     panel_label(ax_b, "b")
 
     # (c) concurrence over b and r with |Gamma_a(r)|/Gamma_a(0) contours
@@ -144,19 +161,25 @@ def fig4(ds: xr.Dataset):
     fig.colorbar(mesh, ax=ax_c, label=r"concurrence $\mathcal{C}$")
     ratio = ds["absorption_ratio"].transpose("r", "b")
     levels = [0.9, 0.99, 0.999]
-    cs = ax_c.contour(ds["b"], ds["r"], ratio.values, levels=levels, colors="white", linewidths=0.7)
-    # label each contour where it crosses the column at 85% of the b range
+    ax_c.contour(ds["b"], ds["r"], ratio.values, levels=levels, colors="white", linewidths=0.7)
+    # the contours crowd r -> 0 (b - 1 ~ 1/r^2): label each with a short leader line, staggered
     b_vals, r_vals = ds["b"].values, ds["r"].values
-    j = int(0.85 * (b_vals.size - 1))
-    column = ratio.values[:, j]  # decreasing in r near r = 0
-    manual = []
-    for lv in levels:
-        below = np.flatnonzero(column < lv)
-        if below.size:
-            manual.append((b_vals[j], r_vals[below[0]]))
-    if manual:
-        ax_c.clabel(
-            cs, fmt={lv: f"{lv:g}" for lv in levels}, fontsize=5, manual=manual, inline_spacing=2
+    span_b, span_r = b_vals[-1] - b_vals[0], r_vals[-1] - r_vals[0]
+    for lv, frac in zip(levels[::-1], (0.3, 0.5, 0.7), strict=True):
+        j = int(round(frac * (b_vals.size - 1)))
+        below = np.flatnonzero(ratio.values[:, j] < lv)  # decreasing in r near r = 0
+        if not below.size:
+            continue
+        target = (b_vals[j], r_vals[below[0]])
+        ax_c.annotate(
+            f"{lv:g}",
+            xy=target,
+            xytext=(target[0] + 0.06 * span_b, target[1] + 0.14 * span_r),
+            color="white",
+            fontsize=7,
+            ha="left",
+            va="bottom",
+            arrowprops={"arrowstyle": "-", "color": "white", "lw": 0.5, "shrinkA": 0},
         )
     ax_c.contour(
         ds["b"],

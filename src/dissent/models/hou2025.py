@@ -284,6 +284,26 @@ def temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0) -> xr.Data
     return _state_dataset(*rates)
 
 
+def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
+    """Companion of Fig. 3: the local temperature where the physical region starts, per ratio.
+
+    |Gamma_a(r)| = Gamma_a(0) with Eq. (8): exp(-1/T0) = ratio exp(-1/Tr), i.e.
+    k_B T(0)/Delta = 1/(Delta/k_B T(r) - ln ratio) (for T(r) > 0; the region T(0) below it is
+    unphysical). Exact, so the edges of nearby ratios can be drawn apart at any grid spacing.
+    """
+    ratio = ds["ratio"].values
+    tr = float(T_nonlocal)
+    edge = 1.0 / (1.0 / tr - np.log(ratio)) if tr > 0 else np.full(ratio.shape, np.nan)
+    ds["T_local_edge"] = (
+        "ratio",
+        edge,
+        _attrs(
+            "local temperature k_B T(0)/Delta at the edge |Gamma_a(r)| = Gamma_a(0)", "Delta/k_B"
+        ),
+    )
+    return ds
+
+
 def _check_magnet(*, b, r, lambda_ratio, r_min=1e-3, **_):
     if np.any(np.asarray(b, dtype=float) < 1.0):
         raise ParameterError("b", "b/Delta >= 1 is needed for emission and absorption (Eq. 11)")
@@ -380,6 +400,12 @@ def nonlocal_temperature(*, b, r, lambda_ratio, n_zeros: int = 6) -> xr.Dataset:
         z_a = zeros[None, :] / wavevector(-1.0, b)[:, None]  # inf at b = 1 (k(-Delta) = 0)
     z_e = np.where(z_e <= r.max(), z_e, np.nan)
     z_a = np.where(z_a <= r.max(), z_a, np.nan)
+    # Eq. (8) at the zeros themselves, with the vanishing rate exactly 0 there (a floating-point
+    # zero of J0 leaves |J0| ~ 1e-17 and T ~ -1/ln(1e-17) ~ 0.03: T -> 0 only logarithmically)
+    _, _, ger_e, gar_e = inverted_magnet_rates(b[:, None], np.nan_to_num(z_e), lambda_ratio)
+    _, _, ger_a, gar_a = inverted_magnet_rates(b[:, None], np.nan_to_num(z_a), lambda_ratio)
+    t_zero_e = np.where(np.isfinite(z_e), effective_temperature(gar_e, 0.0 * ger_e), np.nan)
+    t_zero_a = np.where(np.isfinite(z_a), effective_temperature(0.0 * gar_a, ger_a), np.nan)
     return xr.Dataset(
         {
             "T_nonlocal": (
@@ -399,6 +425,18 @@ def nonlocal_temperature(*, b, r, lambda_ratio, n_zeros: int = 6) -> xr.Dataset:
                 z_a,
                 _attrs(
                     "zeros of J0[k(-Delta) r] (Gamma_a(r) = 0) within the r range", "sqrt(As/Delta)"
+                ),
+            ),
+            "T_nonlocal_zero_emission": (
+                ("point", "zero"),
+                t_zero_e,
+                _attrs("k_B T(r)/Delta, Eq. (8), at r_zero_emission (Gamma_e(r) = 0)", "Delta/k_B"),
+            ),
+            "T_nonlocal_zero_absorption": (
+                ("point", "zero"),
+                t_zero_a,
+                _attrs(
+                    "k_B T(r)/Delta, Eq. (8), at r_zero_absorption (Gamma_a(r) = 0)", "Delta/k_B"
                 ),
             ),
         },

@@ -122,6 +122,17 @@ def _check_fig2b(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0):
         raise ParameterError("p", "phase-flip probability must lie in [0, 0.5)")
 
 
+HP_VALID = (
+    "1 if HP is meaningful: boson number n_j <= J_j/2 in both ensembles (polarization at least"
+    " half of the maximal), else 0"
+)
+
+
+def hp_valid(J, n) -> bool:
+    """HP (linear in the bosons) needs few bosons on the 2J+1 ladder: n <= J/2 (J > 0)."""
+    return bool(J > 0 and n <= J / 2)
+
+
 @validates(_check_fig2b)
 def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dataset:
     """Steady state in the sector J1 = J2 = N I from |Psi_FP>: exact map (Eq. 2) and ME (Eq. 3).
@@ -131,15 +142,17 @@ def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dat
     """
     N = np.asarray(N, float)
     npts = N.size
+    mu_sqrt_n = np.broadcast_to(np.asarray(mu_sqrt_n, float), N.shape)  # a param or a grid axis
     epr = np.full((2, npts), np.nan)
     pol = np.full((2, npts, 2), np.nan)
     iters = np.zeros(npts)
     resid = np.full(npts, np.nan)
     hp_n = np.full(npts, np.nan)
+    hp_ok = np.zeros(npts, dtype=np.int8)
     for i, n in enumerate(N):
         J = n * spin
         c = float(hom.coupling_constant(n, spin))
-        mu = mu_sqrt_n / np.sqrt(n)
+        mu = mu_sqrt_n[i] / np.sqrt(n)
         protocol = hom.Protocol.ideal(mu, nu_over_mu * mu, int(k), p)
         sector = hom.Sector(J, J)
         sol = _solve(sector, protocol, c, c)
@@ -149,7 +162,8 @@ def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dat
             pol[j, i] = (p1, p2)
         iters[i], resid[i] = sol["iterations"], sol["residual"]
         mom = hp.steady_moments(mu, mu, nu_over_mu * mu, nu_over_mu * mu, 1.0, 1.0, p, k)
-        hp_n[i] = hp.delta_epr(J, J, mom["n1"], mom["n2"], mom["c12"])
+        hp_ok[i] = hp_valid(J, mom["n1"]) and hp_valid(J, mom["n2"])
+        hp_n[i] = hp.delta_epr(J, J, mom["n1"], mom["n2"], mom["c12"]) if hp_ok[i] else np.nan
     mom = hp.steady_moments(1.0, 1.0, nu_over_mu, nu_over_mu, 1.0, 1.0, p, k)
     limit = hp.delta_epr(1.0, 1.0, mom["n1"], mom["n2"], mom["c12"], leading_order=True)
     pdims = ("point", "ensemble")
@@ -163,7 +177,10 @@ def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dat
             "polarization_me": _var(
                 pol[1], "polarization <J^z_j>/(N_j I), 2nd-order ME", dims=pdims
             ),
-            "delta_epr_hp_finite": _var(hp_n, "Delta_EPR, HP linear system (C11-C14) at J=NI"),
+            "delta_epr_hp_finite": _var(
+                hp_n, "Delta_EPR, HP linear system (C11-C14) at J=NI (NaN where hp_valid = 0)"
+            ),
+            "hp_valid": _var(hp_ok, HP_VALID),
             "delta_epr_hp_limit": _var(
                 np.full(npts, limit), "Delta_EPR^HP, J -> infinity limit (Eq. 11 for k=1)"
             ),
@@ -304,6 +321,9 @@ def mirror_sectors(ds: xr.Dataset, method: str = "me") -> xr.Dataset:
     return out
 
 
+HP_BAD_WEIGHT = 0.01  # largest weight of a mixture in sectors where HP is not meaningful
+
+
 def mixed_state_companion(
     ds: xr.Dataset, *, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0
 ) -> xr.Dataset:
@@ -314,18 +334,34 @@ def mixed_state_companion(
     if mirror:
         ds = mirror_sectors(ds)
     axis = np.asarray(j_axis if j_axis is not None else J, float)
+    # HP is meaningful in a sector when both boson numbers n_j = J_j - |<Jz_j>| are <= J_j/2
+    j1, j2 = np.meshgrid(J, J, indexing="ij")
+    n1 = j1 - np.abs(ds["hp_jz1"].transpose("J1", "J2").values)
+    n2 = j2 - np.abs(ds["hp_jz2"].transpose("J1", "J2").values)
+    sector_ok = (j1 > 0) & (j2 > 0) & (n1 <= j1 / 2) & (n2 <= j2 / 2)
     out = {}
     for kind, label in (("uniform", "J_min"), ("gaussian", "J_mean")):
         for method in ("me", "hp"):
-            vals = []
+            vals, ok = [], []
             for a in axis:
                 pj = j_distribution(kind, J, N, a, spin, width_sq)
                 w = np.outer(pj, pj)
-                num = np.sum(w * ds[f"{method}_numerator"].values)
-                den = abs(np.sum(w * ds[f"{method}_jz1"].values)) + abs(
-                    np.sum(w * ds[f"{method}_jz2"].values)
+                num = np.sum(w * ds[f"{method}_numerator"].transpose("J1", "J2").values)
+                den = abs(np.sum(w * ds[f"{method}_jz1"].transpose("J1", "J2").values)) + abs(
+                    np.sum(w * ds[f"{method}_jz2"].transpose("J1", "J2").values)
                 )
-                vals.append(num / den)
+                ok.append(np.sum(w[~sector_ok]) <= HP_BAD_WEIGHT)
+                vals.append(num / den if method == "me" or ok[-1] else np.nan)
+            if method == "hp":
+                out[f"hp_valid_{kind}"] = xr.Variable(
+                    label,
+                    np.asarray(ok, dtype=np.int8),
+                    {
+                        "long_name": "1 if at most 1% of the mixture's weight lies in sectors "
+                        "where HP is not meaningful (n_j > J_j/2 or J_j = 0), else 0",
+                        "units": "1",
+                    },
+                )
             name = f"delta_epr_{method}_{kind}"
             what = (
                 "equal-weight mixture of J1, J2 >= J_min"
@@ -337,7 +373,7 @@ def mixed_state_companion(
                 np.asarray(vals),
                 {
                     "long_name": f"steady-state Delta_EPR, {what}, "
-                    f"{'2nd-order ME' if method == 'me' else 'HP'}",
+                    f"{'2nd-order ME' if method == 'me' else 'HP (NaN where hp_valid = 0)'}",
                     "units": "1",
                 },
             )

@@ -1,0 +1,139 @@
+"""Readability of every configured figure, measured with matplotlib's geometry.
+
+The checks themselves (``dissent.readability``) are first shown to catch each defect on a
+deliberately bad figure; then every figure is built from its quick data in-process and must
+have none of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from dissent import config as cfg
+from dissent import io, pipeline, readability, registry
+from dissent.style import figure
+
+PAPERS = cfg.load_papers(cfg.paper_files("config/papers"))
+BASELINES = Path(__file__).parent / "baselines"
+FIGURES = [(paper, fig) for paper, figs in sorted(PAPERS.items()) for fig in figs]
+
+# Figures owned by other branches at the time this test was written; the lead removes the
+# marks once their fixes are merged.
+OTHERS = {
+    ("bozkurt2025", "fig2"): "bozkurt2025 figures are fixed on another branch",
+    ("bozkurt2025", "fig3"): "bozkurt2025 figures are fixed on another branch",
+    ("bozkurt2025", "fig6"): "bozkurt2025 figures are fixed on another branch",
+    ("bello2022", "fig4"): "bello2022 fig4 is fixed on another branch",
+    ("bello2022", "figD3"): "bello2022 figD3 is fixed on another branch",
+    ("bello2022", "figD4"): "bello2022 figD4 is fixed on another branch",
+    ("bello2022", "figE1"): "bello2022 figE1 is fixed on another branch",
+    ("bello2022", "figE2"): "bello2022 figE2 is fixed on another branch",
+}
+
+
+# --- the checks on a deliberately bad figure ----------------------------------------------------
+@pytest.fixture
+def bad():
+    fig, ax = figure("single")
+    x = np.linspace(2, 9, 50)
+    ax.plot(x, 11 - x, "o", label="data")
+    ax.legend(loc="upper left")  # the points run through the upper left corner
+    ax.set_yscale("log")
+    ax.set_ylim(2, 9)  # no decade inside: no labelled major tick
+    ax.text(50, 5, "tiny", fontsize=5)
+    ax.text(50, 5, "clash")  # on top of "tiny"
+    fig.text(0.97, 0.5, "far out")
+    yield fig
+    plt.close(fig)
+
+
+def test_bad_figure_is_caught(bad):
+    found = readability.problems(bad)
+    text = "\n".join(found)
+    assert "overlapping text: text 'clash' and text 'tiny'" in text
+    assert "text too small: text 'tiny' is 5.0 pt printed" in text
+    assert "text outside the canvas: text 'far out'" in text
+    assert "legend covers" in text and "line 'data'" in text
+    assert "log y axis of axes 0 has 0 labelled major tick(s)" in text
+
+
+def test_clean_figure_passes():
+    fig, ax = figure("single")
+    x = np.linspace(0.1, 1, 20)
+    ax.plot(x, x**2, label="data")
+    ax.set_yscale("log")
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend(loc="upper left")
+    try:
+        assert readability.problems(fig) == []
+    finally:
+        plt.close(fig)
+
+
+def test_legend_over_text_and_clipped_table_are_caught():
+    fig, (ax, tab) = figure("single", 2, 1)
+    ax.text(0.05, 0.9, "under the legend", transform=ax.transAxes)
+    ax.plot([], [], label="a long legend entry")
+    ax.legend(loc="upper left")
+    tab.axis("off")
+    table = tab.table(
+        cellText=[["1"]], colLabels=["a header far too long"], colWidths=[0.2], loc="center"
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(7)
+    try:
+        text = "\n".join(readability.problems(fig))
+    finally:
+        plt.close(fig)
+    assert "legend box covers text 'under the legend'" in text
+    assert "does not fit its cell" in text
+
+
+# --- every configured figure ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Quick data of each figure, built in-process once per module (lazily, per figure).
+
+    A committed quick baseline whose config hash equals the current quick spec holds the same
+    data and is reused (the solves of all figures take minutes on a loaded 2-core machine);
+    any figure whose config changed is built with ``pipeline.run_figure``.
+    """
+    out = tmp_path_factory.mktemp("readability")
+    cache = {}
+
+    def get(paper, fig):
+        if (paper, fig) not in cache:
+            spec = cfg.figure_spec(PAPERS, paper, fig, "quick")
+            base = BASELINES / paper / f"{fig}.nc"
+            ds = io.read_netcdf(base) if base.exists() else None
+            if ds is None or ds.attrs.get("config_hash") != cfg.spec_hash(spec):
+                ds = pipeline.run_figure(PAPERS, paper, fig, "quick", out)
+            cache[paper, fig] = ds
+        return cache[paper, fig]
+
+    return get
+
+
+@pytest.mark.parametrize(
+    "paper, fig",
+    [
+        pytest.param(*pf, marks=pytest.mark.xfail(strict=False, reason=OTHERS[pf]))
+        if pf in OTHERS
+        else pf
+        for pf in FIGURES
+    ],
+    ids=[f"{p}.{f}" for p, f in FIGURES],
+)
+def test_figure_is_readable(built, paper, fig):
+    ds = built(paper, fig)
+    spec = cfg.figure_spec(PAPERS, paper, fig, "quick")
+    drawn = registry.renderer(spec["render"])(ds)
+    try:
+        found = readability.problems(drawn)
+    finally:
+        plt.close(drawn)
+    assert not found, f"{paper}.{fig}:\n" + "\n".join(found)
