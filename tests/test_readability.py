@@ -14,25 +14,12 @@ import numpy as np
 import pytest
 
 from dissent import config as cfg
-from dissent import io, pipeline, readability, registry
+from dissent import build, io, readability, registry
 from dissent.style import figure
 
 PAPERS = cfg.load_papers(cfg.paper_files("config/papers"))
 BASELINES = Path(__file__).parent / "baselines"
 FIGURES = [(paper, fig) for paper, figs in sorted(PAPERS.items()) for fig in figs]
-
-# Figures owned by other branches at the time this test was written; the lead removes the
-# marks once their fixes are merged.
-OTHERS = {
-    ("bozkurt2025", "fig2"): "bozkurt2025 figures are fixed on another branch",
-    ("bozkurt2025", "fig3"): "bozkurt2025 figures are fixed on another branch",
-    ("bozkurt2025", "fig6"): "bozkurt2025 figures are fixed on another branch",
-    ("bello2022", "fig4"): "bello2022 fig4 is fixed on another branch",
-    ("bello2022", "figD3"): "bello2022 figD3 is fixed on another branch",
-    ("bello2022", "figD4"): "bello2022 figD4 is fixed on another branch",
-    ("bello2022", "figE1"): "bello2022 figE1 is fixed on another branch",
-    ("bello2022", "figE2"): "bello2022 figE2 is fixed on another branch",
-}
 
 
 # --- the checks on a deliberately bad figure ----------------------------------------------------
@@ -100,7 +87,7 @@ def built(tmp_path_factory):
 
     A committed quick baseline whose config hash equals the current quick spec holds the same
     data and is reused (the solves of all figures take minutes on a loaded 2-core machine);
-    any figure whose config changed is built with ``pipeline.run_figure``.
+    any figure whose config changed is built with ``build.run_figure``.
     """
     out = tmp_path_factory.mktemp("readability")
     cache = {}
@@ -111,7 +98,7 @@ def built(tmp_path_factory):
             base = BASELINES / paper / f"{fig}.nc"
             ds = io.read_netcdf(base) if base.exists() else None
             if ds is None or ds.attrs.get("config_hash") != cfg.spec_hash(spec):
-                ds = pipeline.run_figure(PAPERS, paper, fig, "quick", out)
+                ds = build.run_figure(PAPERS, paper, fig, "quick", out)
             cache[paper, fig] = ds
         return cache[paper, fig]
 
@@ -120,12 +107,7 @@ def built(tmp_path_factory):
 
 @pytest.mark.parametrize(
     "paper, fig",
-    [
-        pytest.param(*pf, marks=pytest.mark.xfail(strict=False, reason=OTHERS[pf]))
-        if pf in OTHERS
-        else pf
-        for pf in FIGURES
-    ],
+    FIGURES,
     ids=[f"{p}.{f}" for p, f in FIGURES],
 )
 def test_figure_is_readable(built, paper, fig):
