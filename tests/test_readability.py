@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dissent import config as cfg
 from dissent import build, io, readability, registry
+from dissent import config as cfg
 from dissent.style import figure
 
 PAPERS = cfg.load_papers(cfg.paper_files("config/papers"))
