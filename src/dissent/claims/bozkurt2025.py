@@ -77,7 +77,10 @@ def _half_rate(c: np.ndarray, rate: np.ndarray) -> float:
 def fig5_threshold_decreases_with_T(ds) -> bool:
     """(a), (b): the relaxation and dephasing rates that halve C decrease as T -> 1."""
     ok = True
-    for var, rate in (("concurrence_relax", "gamma_relax"), ("concurrence_dephase", "gamma_dephase")):
+    for var, rate in (
+        ("concurrence_relax", "gamma_relax"),
+        ("concurrence_dephase", "gamma_dephase"),
+    ):
         c = ds[var].transpose("T", rate).values
         thresholds = [_half_rate(row, ds[rate].values) for row in c]
         ok &= bool(np.all(np.diff(thresholds) < 0))

@@ -61,11 +61,16 @@ class Claim:
     def function(self) -> Callable:
         return resolve(self.compute, "dissent.claims")
 
+    @property
+    def computed(self) -> str:
+        """What the claim function computes: its docstring, whitespace collapsed."""
+        return " ".join((self.function.__doc__ or self.compute).split())
+
     def expected_text(self) -> str:
         if isinstance(self.expected, bool):
             return str(self.expected).lower()
         tol = [f"rtol {self.rtol:g}"] * bool(self.rtol) + [f"atol {self.atol:g}"] * bool(self.atol)
-        return f"{self.expected:.6g} ({', '.join(tol)})"
+        return f"{self.expected:.6g} ({', '.join(tol) or 'exact'})"
 
 
 def _claim(paper: str, index: int, raw, figures: Mapping[str, Iterable[str]]) -> Claim:
@@ -235,7 +240,8 @@ def render_html(
             + ", ".join(f"{n} {v}" for v, n in counts.items())
             + "</p>"
         )
-        head = ["id", "figure", "where", "paper says", "we get", "check", "verdict", "note"]
+        head = ["id", "figure", "where", "paper says", "we get", "computed as", "check", "verdict"]
+        head.append("note")
         parts.append(
             "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
         )
@@ -259,7 +265,7 @@ def render_html(
             cls = " class='fail'" if check.startswith("CHANGED") else ""
             parts.append(
                 f"<tr class='{c.verdict}'><td>{esc(c.id)}</td><td>{esc(c.figure)}</td>"
-                f"<td>{esc(c.where)}</td><td>{says}</td><td>{esc(got)}</td>"
+                f"<td>{esc(c.where)}</td><td>{says}</td><td>{esc(got)}</td><td>{esc(c.computed)}</td>"
                 f"<td{cls}>{esc(check)}</td><td>{esc(c.verdict)}</td><td>{esc(c.note)}</td></tr>"
             )
         parts.append("</tbody></table>")

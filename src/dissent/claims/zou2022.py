@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import at, max_abs_diff, params, single_maximum
+from .common import at, params, single_maximum
 
 
 def _fig2(ds, delta):
@@ -46,7 +46,7 @@ def fig2_underdamped_formula_error(ds) -> float:
 
 
 def fig2_overdamped_formula_error(ds) -> float:
-    """max_t |C_numerics - printed overdamped formula| on the cyan and red curves (delta = 0.3, 0)."""
+    """max_t |C_numerics - printed overdamped formula|, cyan and red curves (delta = 0.3, 0)."""
     err = 0.0
     for delta in (0.3, 0.0):
         c, t, a, A = _fig2(ds, delta)
@@ -67,7 +67,7 @@ def fig2_critical_no_oscillation(ds) -> bool:
 
 
 def fig2_critical_prefactor_growth(ds) -> float:
-    """C / (t e^{-2at}) at t = 4 over its value at t = 0.5 on the critical curve (1 if C ∝ t e^{-2at})."""
+    """Critical curve: C/(t e^{-2at}) at t = 4 over its value at t = 0.5 (1 if C ∝ t e^{-2at})."""
     c, _, a, _ = _fig2(ds, 1.0)
     ratio = [float(at(c, time=t)) / (t * np.exp(-2 * a * t)) for t in (0.5, 4.0)]
     return ratio[1] / ratio[0]
