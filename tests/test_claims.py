@@ -131,6 +131,11 @@ def test_missing_field_repeated_id_unknown_paper_are_named(tmp_path):
         _load(tmp_path, [GOOD, GOOD])
     with pytest.raises(ParameterError, match="unknown paper"):
         _load(tmp_path, [GOOD], paper="smith2020")
+    bad = tmp_path / "zou2022.yaml"
+    bad.write_text("zou2022:\n  - id: x\n    note: a: b\n")
+    with pytest.raises(ParameterError, match="not valid YAML") as err:
+        load_ledger([bad], FIGURES)
+    assert err.value.key == str(bad)
 
 
 def test_evaluate_and_html_table(tmp_path, quick_figure):

@@ -144,7 +144,10 @@ def load_ledger(
     """
     ledger: dict[str, list[Claim]] = {}
     for path in sorted(Path(p) for p in paths):
-        data = yaml.safe_load(path.read_text())
+        try:
+            data = yaml.safe_load(path.read_text())
+        except yaml.YAMLError as err:
+            raise ParameterError(str(path), f"not valid YAML: {err}") from None
         if not isinstance(data, Mapping) or len(data) != 1:
             raise ParameterError(str(path), "must hold exactly one paper key with a list of claims")
         ((paper, claims),) = data.items()
