@@ -1,9 +1,8 @@
 """The claims ledger (config/claims/*.yaml): its validation, and one test per claim.
 
-Each claim is evaluated on the quick variant of its figure, built in-process once per figure.
+Each claim is evaluated on the quick variant of its figure (tests/quickdata.py).
 A claim that needs the full grid (``quick: false``) is run on the quick data for its plumbing and
 checked for its value on ``results/`` (or ``$DISSENT_FULL_RESULTS``) when full data is there.
-Claims on the figures whose quick build takes more than a few seconds are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import pytest
 import yaml
 
 from dissent import config as cfg
-from dissent import io, pipeline
+from dissent import io
 from dissent.claims import evaluate, load_ledger, note_anchor_missing, render_html
 from dissent.registry import ParameterError
 
@@ -27,34 +26,11 @@ LEDGER_FILES = sorted((ROOT / "config" / "claims").glob("*.yaml"))
 LEDGER = load_ledger(LEDGER_FILES, FIGURES)
 CLAIMS = [c for claims in LEDGER.values() for c in claims]
 FULL = Path(os.environ.get("DISSENT_FULL_RESULTS", ROOT / "results"))
-# quick builds of more than ~5 s of CPU each (the claims on them run in the full suite only)
-SLOW = {("bello2022", f) for f in ("fig2", "fig4", "figD1", "figD2", "figD3", "figD4", "figE1")}
-SLOW |= {("bello2022", "figE2")}
 
 
-@pytest.fixture(scope="session")
-def quick_figure(tmp_path_factory):
-    """quick_figure(paper, figure) -> the quick dataset, built once per session."""
-    out = tmp_path_factory.mktemp("claims-quick")
-    built = {}
-
-    def get(paper, figure):
-        if (paper, figure) not in built:
-            pipeline.run_figure(PAPERS, paper, figure, "quick", out)
-            built[paper, figure] = io.read_netcdf(out / paper / f"{figure}.nc")
-        return built[paper, figure]
-
-    return get
-
-
-def _param(claim):
-    marks = [pytest.mark.slow] if (claim.paper, claim.figure) in SLOW else []
-    return pytest.param(claim, id=claim.key, marks=marks)
-
-
-@pytest.mark.parametrize("claim", [_param(c) for c in CLAIMS])
-def test_claim(claim, quick_figure):
-    value, ok = evaluate(claim, quick_figure(claim.paper, claim.figure))
+@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.key)
+def test_claim(claim, quick_data):
+    value, ok = evaluate(claim, quick_data(claim.paper, claim.figure))
     if claim.quick:
         assert ok, f"{claim.key}: got {value!r}, ledger records {claim.expected_text()}"
         return
@@ -138,7 +114,7 @@ def test_missing_field_repeated_id_unknown_paper_are_named(tmp_path):
     assert err.value.key == str(bad)
 
 
-def test_evaluate_and_html_table(tmp_path, quick_figure):
+def test_evaluate_and_html_table(tmp_path, quick_data):
     ledger = _load(
         tmp_path,
         [
@@ -153,7 +129,7 @@ def test_evaluate_and_html_table(tmp_path, quick_figure):
             },
         ],
     )
-    ds = quick_figure("zou2022", "fig2")
+    ds = quick_data("zou2022", "fig2")
     (value, ok), (_, wrong) = (evaluate(c, ds) for c in ledger["zou2022"])
     assert ok and not wrong and math.isclose(value, 0.5, abs_tol=1e-6)
     results = tmp_path / "results"

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dissent import build, io, readability, registry
 from dissent import config as cfg
+from dissent import readability, registry
 from dissent.style import figure
 
 PAPERS = cfg.load_papers(cfg.paper_files("config/papers"))
@@ -81,37 +81,13 @@ def test_legend_over_text_and_clipped_table_are_caught():
 
 
 # --- every configured figure ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Quick data of each figure, built in-process once per module (lazily, per figure).
-
-    A committed quick baseline whose config hash equals the current quick spec holds the same
-    data and is reused (the solves of all figures take minutes on a loaded 2-core machine);
-    any figure whose config changed is built with ``build.run_figure``.
-    """
-    out = tmp_path_factory.mktemp("readability")
-    cache = {}
-
-    def get(paper, fig):
-        if (paper, fig) not in cache:
-            spec = cfg.figure_spec(PAPERS, paper, fig, "quick")
-            base = BASELINES / paper / f"{fig}.nc"
-            ds = io.read_netcdf(base) if base.exists() else None
-            if ds is None or ds.attrs.get("config_hash") != cfg.spec_hash(spec):
-                ds = build.run_figure(PAPERS, paper, fig, "quick", out)
-            cache[paper, fig] = ds
-        return cache[paper, fig]
-
-    return get
-
-
 @pytest.mark.parametrize(
     "paper, fig",
     FIGURES,
     ids=[f"{p}.{f}" for p, f in FIGURES],
 )
-def test_figure_is_readable(built, paper, fig):
-    ds = built(paper, fig)
+def test_figure_is_readable(quick_data, paper, fig):
+    ds = quick_data(paper, fig)
     spec = cfg.figure_spec(PAPERS, paper, fig, "quick")
     drawn = registry.renderer(spec["render"])(ds)
     try:

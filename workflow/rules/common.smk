@@ -144,6 +144,7 @@ def all_outputs(variant_name):
                 for ext in spec.get("tables", [])
             ]
     out.append(f"results/{prefix}provenance.html")  # the report's provenance table
+    out.append(f"results/{prefix}claims.html")  # the report's claims ledger table
     return out
 
 
@@ -158,6 +159,13 @@ def baseline_files(w):
 
 def quick_figures():
     return [(p, f) for p in SELECTED for f in PAPERS[p]]
+
+
+CLAIM_MODULES = [
+    f"dissent.claims.{p}"
+    for p in SELECTED
+    if codedeps.module_path(f"dissent.claims.{p}")
+]
 
 
 def declared_check(paper, figure):

@@ -24,6 +24,31 @@ rule provenance:
         )
 
 
+rule claims:
+    """Claims ledger of the report: per paper, what the text says, what we get, the verdict."""
+    input:
+        nc=variant_figures,
+        ledger=[f"config/claims/{p}.yaml" for p in SELECTED],
+    output:
+        report(
+            "results/{variant}claims.html",
+            caption="../report/claims.rst",
+            category="Claims",
+        ),
+    log:
+        "logs/{variant}claims.log",
+    localrule: True
+    params:
+        figures={p: list(PAPERS[p]) for p in SELECTED},
+        code=codedeps.digest(["dissent.claims.ledger"] + CLAIM_MODULES),
+    run:
+        from dissent.claims import ledger
+
+        ledger.claims_job(
+            input.ledger, params.figures, wildcards, output[0], log[0]
+        )
+
+
 rule quick:
     """Target: every quick figure and its provenance (`snakemake --report report.html quick`)."""
     input:

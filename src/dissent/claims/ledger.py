@@ -274,3 +274,17 @@ def render_html(
         parts.append("</tbody></table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def claims_job(ledger_files, figures: Mapping[str, Iterable[str]], wildcards, output, log) -> None:
+    """The claims page of a variant (Snakemake rule ``claims``): the ledger against the figures'
+    data under ``results/`` (or ``results/quick/``)."""
+    from .. import io
+
+    with io.job_log(log) as fh:
+        variant = wildcards.variant
+        ledger = load_ledger(ledger_files, figures)
+        page = render_html(ledger, Path("results") / variant, variant=variant.rstrip("/") or "full")
+        with io.atomic_path(output, suffix=".tmp.html") as tmp:
+            tmp.write_text(page)
+        print(f"{sum(map(len, ledger.values()))} claims of {len(ledger)} papers", file=fh)
