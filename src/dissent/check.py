@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 from matplotlib.testing.compare import compare_images
+from matplotlib.testing.exceptions import ImageComparisonFailure
 
 from . import io
 
@@ -103,13 +104,16 @@ def check_figure(
         verdict["image_skipped"] = image["skip"]
     else:
         rms = image.get("rms", rms)
-        result = compare_images(str(base_png), str(png), tol=rms, in_decorator=True)
-        if result is not None:
-            verdict["image"] = f"RMS {result['rms']:.3f} > {rms}"
-            produced = Path(result["diff"])
-            diff_png.parent.mkdir(parents=True, exist_ok=True)
-            produced.replace(diff_png)
-            verdict["diff_image"] = str(diff_png)
+        try:
+            result = compare_images(str(base_png), str(png), tol=rms, in_decorator=True)
+        except ImageComparisonFailure as exc:  # another image size: a difference too
+            verdict["image"] = str(exc)
+        else:
+            if result is not None:
+                verdict["image"] = f"RMS {result['rms']:.3f} > {rms}"
+                diff_png.parent.mkdir(parents=True, exist_ok=True)
+                Path(result["diff"]).replace(diff_png)
+                verdict["diff_image"] = str(diff_png)
     verdict["passed"] = not verdict["data"] and verdict["image"] is None
     return verdict
 
