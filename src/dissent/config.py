@@ -20,6 +20,7 @@ import yaml
 from . import registry
 
 VARIANTS = ("full", "quick")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML: 10x faster, same result
 
 
 class ConfigError(ValueError):
@@ -52,7 +53,7 @@ def load_papers(paths: Iterable[str | Path]) -> dict:
     merged: dict = {}
     for path in sorted(Path(p) for p in paths):
         with open(path) as fh:
-            data = yaml.safe_load(fh) or {}
+            data = yaml.load(fh, Loader=_YAML_LOADER) or {}
         if not isinstance(data, Mapping):
             raise ConfigError(f"{path}: the top level must be a mapping of paper keys")
         merged = deep_merge(merged, data)
@@ -67,7 +68,7 @@ def paper_files(directory: str | Path) -> list[Path]:
 @cache
 def _schema() -> dict:
     text = resources.files("dissent").joinpath("schema/papers.schema.yaml").read_text()
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_YAML_LOADER)
 
 
 def _key(path: Iterable) -> str:
