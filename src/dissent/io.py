@@ -21,9 +21,20 @@ class CorruptResultError(RuntimeError):
     """A cached result file cannot be read or is not a finished result."""
 
 
+def default_mode() -> int:
+    """Permission bits a new file gets from ``open()``: 0o666 less the process umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_path(path: str | Path, suffix: str | None = None):
-    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
+    """Yield a temporary path beside ``path``; rename it over ``path`` only on success.
+
+    The file gets the mode ``open()`` would give it (the umask is respected), not the 0600 of
+    ``tempfile.mkstemp``, so that collaborators sharing a directory can read the outputs.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
@@ -32,6 +43,7 @@ def atomic_path(path: str | Path, suffix: str | None = None):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
