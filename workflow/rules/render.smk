@@ -4,12 +4,12 @@ rule render:
         nc="results/{variant}{paper}/{figure}.nc",
         code=render_sources,
     output:
-        pdf=report(
-            "figures/{variant}{paper}/{figure}.pdf",
+        pdf="figures/{variant}{paper}/{figure}.pdf",
+        png=report(
+            "figures/{variant}{paper}/{figure}.png",
             caption="../report/figure.rst",
             category="{paper}",
         ),
-        png="figures/{variant}{paper}/{figure}.png",
     log:
         "logs/{variant}{paper}/{figure}/render.log",
     localrule: True
