@@ -23,7 +23,7 @@ def umask(mask: int):
         os.umask(old)
 
 
-@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077], ids=oct)
 def test_outputs_respect_the_umask(tmp_path, mask):
     ds = xr.Dataset({"x": ("t", np.arange(3.0), {"long_name": "x", "units": "1"})})
     with umask(mask):
