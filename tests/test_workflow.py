@@ -234,3 +234,37 @@ def test_bad_configuration_fails_before_any_job(repo, tmp_path, text, key):
     assert run.returncode != 0
     assert f"Invalid configuration: {key}" in run.stdout + run.stderr
     assert "Job stats" not in run.stdout
+
+
+def test_every_quick_netcdf_is_cf_clean(checked, repo):
+    from cfcheck import cf_problems
+
+    files = sorted((repo / "results/quick").glob("*/*.nc"))
+    assert len(files) >= 28
+    problems = [p for nc in files for p in cf_problems(nc)]
+    assert not problems, "\n".join(problems)
+
+
+def test_report_builds_cleanly_and_a_browser_shows_a_figure_with_its_caption(
+    checked, repo, tmp_path
+):
+    from report_view import DOCUTILS_MESSAGE, browser, rendered_dom
+
+    snakemake(repo, "--cores", "2", "quick")
+    run = snakemake(repo, "--report", "report.html", "quick")
+    log = run.stdout + run.stderr
+    assert not DOCUTILS_MESSAGE.findall(log), log[-4000:]
+    report = repo / "report.html"
+    assert "system-message" not in report.read_text()
+    if browser() is None:
+        pytest.skip("no Chromium/Chrome on PATH (Debian: apt-get install chromium)")
+    dom = rendered_dom(report, tmp_path)
+    opened = re.search(r'data-opened="([^"]+)"', dom)
+    width = re.search(r'data-image-width="(\d+)"', dom)
+    shown = re.search(r'data-image-shown-width="(\d+)"', dom)
+    assert opened and opened[1].endswith(".png"), "no figure in the report"
+    assert width and int(width[1]) > 100, "the browser did not decode the PNG"
+    assert shown and int(shown[1]) > 100, "the figure is not displayed"
+    description = dom.split(">Description<", 1)[-1]
+    assert "How it was computed" in description, "no caption next to the figure"
+    assert "system-message" not in dom and "Docutils System Messages" not in dom

@@ -26,9 +26,20 @@ class CorruptResultError(RuntimeError):
     """A cached result file cannot be read or is not a finished result."""
 
 
+def default_mode() -> int:
+    """Permission bits a new file gets from ``open()``: 0o666 less the process umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_path(path: str | Path, suffix: str | None = None):
-    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
+    """Yield a temporary path beside ``path``; rename it over ``path`` only on success.
+
+    The file gets the mode ``open()`` would give it (the umask is respected), not the 0600 of
+    ``tempfile.mkstemp``, so that collaborators sharing a directory can read the outputs.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
@@ -37,6 +48,7 @@ def atomic_path(path: str | Path, suffix: str | None = None):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -84,9 +96,12 @@ def provenance(config_hash: str) -> dict[str, str]:
     """Global attributes saying what produced a file (no timestamps: files stay reproducible).
 
     Versions are read from the installed distributions (importing qutip alone takes seconds)."""
+    commit = git_commit()
     return {
         "software": f"dissent {__version__}",
-        "git_commit": git_commit(),
+        "history": f"dissent {__version__} (git {commit}): grid, solve, aggregate; "
+        f"configuration hash {config_hash}",
+        "git_commit": commit,
         "config_hash": config_hash,
         "python": platform.python_version(),
         **{
@@ -95,6 +110,31 @@ def provenance(config_hash: str) -> dict[str, str]:
         },
         "Conventions": "CF-1.10",
     }
+
+
+# Units written as they are: UDUNITS reads them as the physical unit meant. Every other unit
+# string is a paper's own unit (f_col, a, Delta, 1/rate unit, cycles, lattice constant, ...):
+# UDUNITS cannot parse it, or parses it as something else ("a" is the area unit "are", "cycles"
+# is 2 pi rad), so the number is written as dimensionless, the CF practice for scaled quantities.
+PHYSICAL_UNITS = frozenset({"1", "rad", "s", "ms", "us", "ns", "K", "eV", "meV", "ueV"})
+UDUNITS_SPELLING = {"micro-eV": "ueV"}
+
+
+def cf_units(attrs: Mapping[str, str]) -> dict[str, str]:
+    """CF form of a variable's long_name and units: the one place deciding how units are written.
+
+    A physical unit is kept (in UDUNITS spelling); a paper unit ``u`` becomes ``units: "1"``,
+    ``paper_units: u`` and " (in units of u)" appended to ``long_name``. Idempotent.
+    """
+    out = dict(attrs)
+    units = UDUNITS_SPELLING.get(out.get("units"), out.get("units"))
+    if units is None or units in PHYSICAL_UNITS or "paper_units" in out:
+        if units is not None:
+            out["units"] = units
+        return out
+    out.update(units="1", paper_units=units)
+    out["long_name"] = f"{out.get('long_name', '')} (in units of {units})".lstrip()
+    return out
 
 
 def missing_attributes(ds: xr.Dataset) -> list[str]:
@@ -110,16 +150,26 @@ def check_real(ds: xr.Dataset) -> None:
 
 
 def write_netcdf(ds: xr.Dataset, path: str | Path, attrs: Mapping[str, str] | None = None) -> None:
-    """Write ``ds`` to ``path`` atomically, compressed, marked complete."""
+    """Write ``ds`` to ``path`` atomically, compressed, marked complete, CF-1.10 attributes.
+
+    Units go through :func:`cf_units`; coordinates get no ``_FillValue`` (CF 2.5.1).
+    """
     check_real(ds)
     ds = ds.copy()
+    for var in ds.variables.values():
+        var.attrs = cf_units(var.attrs)
     ds.attrs.update(attrs or {})
+    ds.attrs.setdefault("Conventions", "CF-1.10")
+    ds.attrs.setdefault("history", f"written by dissent {__version__}")
     ds.attrs["complete"] = 1
     encoding = {
         name: {"zlib": True, "complevel": 4}
         for name, var in ds.data_vars.items()
         if var.dtype.kind in "fiub" and var.ndim > 0
     }
+    for name, coord in ds.coords.items():
+        if coord.dtype.kind == "f" and not np.isnan(coord.values).any():
+            encoding[name] = {"_FillValue": None}
     with atomic_path(path, suffix=".tmp.nc") as tmp, _NETCDF:
         ds.to_netcdf(tmp, encoding=encoding, engine="netcdf4")
 

@@ -1,0 +1,102 @@
+"""Output-file conventions: permissions follow the umask; NetCDF files are CF-1.10 clean."""
+
+import os
+import stat
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from cfcheck import cf_problems
+
+from dissent import config as cfg
+from dissent import io, pipeline, style
+
+
+@contextmanager
+def umask(mask: int):
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077], ids=oct)
+def test_outputs_respect_the_umask(tmp_path, mask):
+    ds = xr.Dataset({"x": ("t", np.arange(3.0), {"long_name": "x", "units": "1"})})
+    with umask(mask):
+        io.write_netcdf(ds, tmp_path / "a.nc")
+        fig, ax = style.figure()
+        ax.plot([0, 1])
+        style.save(fig, tmp_path / "a")
+        with io.atomic_path(tmp_path / "a.md") as tmp:
+            tmp.write_text("text\n")
+        (tmp_path / "reference").touch()  # what open() gives
+    expected = stat.S_IMODE((tmp_path / "reference").stat().st_mode)
+    assert expected == 0o666 & ~mask
+    for name in ["a.nc", "a.pdf", "a.png", "a.md"]:
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == expected, name
+
+
+def test_failed_write_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), io.atomic_path(tmp_path / "b.nc") as tmp:
+        tmp.write_text("partial")
+        raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_paper_units_are_written_dimensionless():
+    attrs = io.cf_units({"long_name": "field asymmetry delta", "units": "a"})
+    assert attrs == {
+        "long_name": "field asymmetry delta (in units of a)",
+        "units": "1",  # not "a", which UDUNITS reads as the area unit "are"
+        "paper_units": "a",
+    }
+    assert io.cf_units(attrs) == attrs  # idempotent: files are rewritten at every step
+    assert io.cf_units({"long_name": "n", "units": "cycles"})["units"] == "1"  # not 2 pi rad
+    assert io.cf_units({"long_name": "A_H", "units": "micro-eV"})["units"] == "ueV"
+    for units in ["1", "rad", "ns", "ms"]:
+        assert io.cf_units({"long_name": "x", "units": units}) == {"long_name": "x", "units": units}
+
+
+def test_written_file_has_cf_attributes_and_the_input_is_untouched(tmp_path):
+    ds = xr.Dataset(
+        {"c": (("time",), np.array([0.0, np.nan]), {"long_name": "C", "units": "1"})},
+        coords={"time": ("time", [0.0, 1.0], {"long_name": "time t", "units": "1/rate unit"})},
+    )
+    io.write_netcdf(ds, tmp_path / "c.nc")
+    assert ds["time"].attrs["units"] == "1/rate unit"
+    back = io.read_netcdf(tmp_path / "c.nc")
+    assert back["time"].attrs["units"] == "1" and back["time"].attrs["paper_units"] == "1/rate unit"
+    assert "_FillValue" not in back["time"].encoding  # coordinates have no missing values
+    assert np.isnan(back["c"].values[1])  # data keep NaN as missing value
+    assert back.attrs["Conventions"] == "CF-1.10" and back.attrs["history"]
+
+
+# One cheap figure or more per paper, covering every kind of unit and coordinate written:
+# a dimensionless time, paper units, physical units (ns, ms, ueV), string and integer axes.
+CF_FIGURES = [
+    ("zou2022", "fig2"),
+    ("zou2022", "fig3"),
+    ("bozkurt2025", "fig6"),
+    ("bozkurt2025", "fig7"),
+    ("hou2025", "fig1"),
+    ("hou2025", "fig3"),
+    ("bello2022", "table2"),
+    ("bello2022", "figC2"),
+    ("bello2022", "figC3"),
+]
+
+
+@pytest.fixture(scope="module")
+def papers():
+    root = Path(__file__).resolve().parents[1]
+    return cfg.load_papers(cfg.paper_files(root / "config/papers"))
+
+
+@pytest.mark.parametrize(("paper", "figure"), CF_FIGURES)
+def test_output_netcdf_passes_the_cf_checker(papers, tmp_path, paper, figure):
+    pipeline.run_figure(papers, paper, figure, "quick", tmp_path)
+    assert cf_problems(tmp_path / paper / f"{figure}.nc") == []
