@@ -3,15 +3,12 @@
 import os
 import stat
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
-from cfcheck import cf_problems
 
-from dissent import config as cfg
-from dissent import io, pipeline, style
+from dissent import io, style
 
 
 @contextmanager
@@ -73,30 +70,3 @@ def test_written_file_has_cf_attributes_and_the_input_is_untouched(tmp_path):
     assert "_FillValue" not in back["time"].encoding  # coordinates have no missing values
     assert np.isnan(back["c"].values[1])  # data keep NaN as missing value
     assert back.attrs["Conventions"] == "CF-1.10" and back.attrs["history"]
-
-
-# One cheap figure or more per paper, covering every kind of unit and coordinate written:
-# a dimensionless time, paper units, physical units (ns, ms, ueV), string and integer axes.
-CF_FIGURES = [
-    ("zou2022", "fig2"),
-    ("zou2022", "fig3"),
-    ("bozkurt2025", "fig6"),
-    ("bozkurt2025", "fig7"),
-    ("hou2025", "fig1"),
-    ("hou2025", "fig3"),
-    ("bello2022", "table2"),
-    ("bello2022", "figC2"),
-    ("bello2022", "figC3"),
-]
-
-
-@pytest.fixture(scope="module")
-def papers():
-    root = Path(__file__).resolve().parents[1]
-    return cfg.load_papers(cfg.paper_files(root / "config/papers"))
-
-
-@pytest.mark.parametrize(("paper", "figure"), CF_FIGURES)
-def test_output_netcdf_passes_the_cf_checker(papers, tmp_path, paper, figure):
-    pipeline.run_figure(papers, paper, figure, "quick", tmp_path)
-    assert cf_problems(tmp_path / paper / f"{figure}.nc") == []
