@@ -300,7 +300,9 @@ def test_fig7_optimum_not_below_an_independent_dense_search():
         v = _concurrence_direct(T1[i], T2[i], x)
         best = v.max()
         for x0 in x[np.argsort(-v)[:12]]:
-            r = minimize(lambda p, i=i: -_concurrence_direct(T1[i], T2[i], p), x0, method="L-BFGS-B")
+            r = minimize(
+                lambda p, i=i: -_concurrence_direct(T1[i], T2[i], p), x0, method="L-BFGS-B"
+            )
             best = max(best, -r.fun)
         assert c[i] >= best - 1e-7, (T1[i], T2[i], c[i], best)
 

@@ -159,7 +159,9 @@ def multistart_maximize(
     x0 = np.take_along_axis(candidates, pick[..., None], axis=1).reshape(-1, d)
     owner = np.repeat(np.arange(npt), n_explore)
     if explore_iter > 0:
-        ex = maximize(lambda x, i: value_and_grad(x, owner[i]), x0, gtol=gtol, max_iter=explore_iter)
+        ex = maximize(
+            lambda x, i: value_and_grad(x, owner[i]), x0, gtol=gtol, max_iter=explore_iter
+        )
         xe, fe = ex.x.reshape(npt, n_explore, d), ex.f.reshape(npt, n_explore)
     else:
         xe, fe = x0.reshape(npt, n_explore, d), np.take_along_axis(v0, pick, axis=1)
