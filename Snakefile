@@ -14,6 +14,7 @@ include: "workflow/rules/grid.smk"
 include: "workflow/rules/solve.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/render.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/check.smk"
 
 
@@ -21,3 +22,11 @@ rule all:
     default_target: True
     input:
         all_outputs("full"),
+
+
+onsuccess:
+    print(
+        "Done. Figures: figures/<paper>/<figure>.{pdf,png}; data: results/<paper>/<figure>.nc "
+        "(quick variant under figures/quick/, results/quick/); figure check: "
+        "results/checks/summary.md. Report: snakemake --report report.html"
+    )

@@ -1,11 +1,14 @@
 """Physics tests of the bozkurt2025 collision model against the paper's equations and QuTiP."""
 
+import re
+
 import numpy as np
 import pytest
 import qutip as qt
 from scipy.linalg import expm
 
 from dissent.models import bozkurt2025 as m
+from dissent.quantum import tangle
 
 PAULI = m.PAULI[1:]
 
@@ -184,10 +187,66 @@ def test_phi_equal_varphi_maximises_and_phi_zero_claim():
     assert np.all(C.max(axis=1) <= c_opt + 1e-7)
     assert np.all(C.max(axis=1) >= c_opt - 0.01)  # the grid peak sits next to phi = varphi
     # phi = 0: the model gives C = 0 for T >~ 0.4 and C > 0 (up to 0.40) for small T, the reverse
-    # of the text ("0 for 0 < T < 0.5 and <~ 0.1 otherwise"); see docs/notes/bozkurt2025.md
+    # of the text ("0 for 0 < T < 0.5 and <~ 0.1 otherwise"); see docs/reproduction-notes.md
     c0 = C[:, np.argmin(abs(phi))]
     assert np.all(c0[T >= 0.45] == 0)
     assert c0[T <= 0.15].max() > 0.3
+
+
+def _steady_concurrence(T, phi, order="collision first", first="qubit 1", omega=np.pi, **kw):
+    """C of the steady state of Fig. 3(a) under a changed convention (independent assembly)."""
+    T = np.asarray(T, float)
+    S = m.three_particle_s(T, T, kw.get("interaction", "ferro"))
+    if first == "qubit 2":  # the electron meets qubit 2 first: swap the qubits' tensor slots
+        P = np.eye(8)[[0, 2, 1, 3, 4, 6, 5, 7]]
+        S = P @ S @ P
+    smap = m.collision_map(S, m.electron_state(np.zeros_like(T)))
+    th1, ph1, _, th2, ph2, _ = m.symmetric_fields(phi)
+    free = m.free_map(th1, ph1, np.full_like(T, omega), th2, ph2, np.full_like(T, omega))
+    M = free @ smap if order == "collision first" else smap @ free
+    return m.concurrence(m.steady_state(M)[0])
+
+
+CONVENTIONS = [
+    {},
+    {"interaction": "antiferro"},
+    {"order": "precession first"},
+    {"first": "qubit 2"},
+    {"omega": -np.pi},  # sign of H
+]
+
+
+@pytest.mark.parametrize("convention", CONVENTIONS, ids=lambda c: str(c) or "paper")
+def test_strong_collision_limit_is_entangled_at_every_phi(convention):
+    """T -> 0: each collision is a full swap and C -> 2 sqrt(T) at every phi (notes, Fig. 3a).
+
+    So C(phi = 0) > 0 for small T: the text's "0 for 0 < T < 0.5" contradicts the equations for
+    any field angle and any of these conventions."""
+    phi = np.linspace(-np.pi / 2, np.pi / 2, 13)
+    for T in (1e-5, 1e-4):
+        c = _steady_concurrence(np.full(phi.size, T), phi, **convention)
+        ratio = c / (2 * np.sqrt(T))
+        assert np.all(np.abs(ratio - 1) < 3.2 * T), ratio
+    if not convention:
+        # next order (fitted, not derived): C = 2 sqrt(T) [1 - (2 + cos 2 phi) T + O(T^1.5)]
+        T = 1e-5
+        c = _steady_concurrence(np.full(phi.size, T), phi)
+        coeff = (1 - c / (2 * np.sqrt(T))) / T
+        assert np.allclose(coeff, 2 + np.cos(2 * phi), atol=0.03)
+        # the grid of Fig. 3: C(T = 0.0025, phi = 0) = 0.0992 and 2 sqrt(T) (1 - 3 T) = 0.0993
+        c0 = _steady_concurrence(np.array([0.0025]), np.array([0.0]))[0]
+        assert c0 == pytest.approx(2 * np.sqrt(0.0025) * (1 - 3 * 0.0025), abs=2e-4)
+
+
+def test_strong_collision_is_a_swap_and_the_fixed_point_is_a_product():
+    """T = 0: s_n = -+ i SWAP, the fixed point of the period map is |up down> for every phi."""
+    for inter, sign in (("ferro", 1), ("antiferro", -1)):
+        s = m.two_particle_s(0.0, inter)
+        assert np.allclose(s, -sign * 1j * np.eye(4)[[0, 2, 1, 3]])
+    phi = np.linspace(-1.5, 1.5, 7)
+    M = m.period_map(0.0, 0.0, *m.symmetric_fields(phi))
+    rho = np.stack([m.apply_map(np.linalg.matrix_power(Mi, 4), np.eye(4) / 4) for Mi in M])
+    assert np.allclose(rho[:, 1, 1], 1, atol=1e-12)  # |up down>
 
 
 def test_antiferromagnetic_mapping_sec_iva():
@@ -400,3 +459,104 @@ def test_mixed_electron_spin_fig6():
     ]
     assert np.all(cs[0] >= cs[1] - 1e-12) and np.all(cs[1] >= cs[2] - 1e-12)
     assert np.allclose(cs[2], 0, atol=1e-12)  # fully incoherent electron spins: no entanglement
+
+
+def _wootters_without_roots(rho):
+    """max(0, mu1 - mu2 - mu3 - mu4), mu the eigenvalues of rho rho~ (no square roots)."""
+    yy = np.kron(PAULI[1], PAULI[1])
+    mu = np.sort(np.linalg.eigvals(rho @ yy @ rho.conj() @ yy).real)[..., ::-1]
+    return np.clip(mu[..., 0] - mu[..., 1:].sum(-1), 0, None)
+
+
+def test_paper_convention_tangle_reproduces_every_printed_number():
+    """Eq. (23), C = 0.9972 at T = 0.9 and Eq. (B6) are the tangle C^2 of the model's states.
+
+    Wootters' formula without the square roots gives the same numbers on these states (rank-one
+    rho rho~), so the printed numbers cannot tell the two apart; on mixed states they differ."""
+    T = np.array([0.1, 0.3, 0.6, 0.9, 0.99])
+    ds = m.optimal_line(T=T)
+    assert np.allclose(ds.tangle_optimal, m.concurrence_eq23(T), atol=1e-9)
+    assert np.allclose(ds.tangle_optimal, ds.concurrence_optimal**2, atol=1e-12)
+    assert round(float(m.optimal_line(T=np.array([0.9])).tangle_optimal[0]), 4) == 0.9972
+    M = m.period_map(T, T, *m.symmetric_fields(m.forward_phase(T)))
+    rho = m.steady_state(M)[0]
+    assert np.allclose(_wootters_without_roots(rho), m.concurrence_eq23(T), atol=1e-9)
+    for t in (0.1, 0.3, 0.6, 0.9):  # (B6): electron-qubit-1 state after a collision
+        rho1, s = _qubit1_steady(t, np.pi / 2, np.pi)
+        joint = s @ np.kron(m.electron_state(0.0), rho1) @ s.conj().T
+        b6 = 4 * t * (1 - t) / (1 + t) ** 2
+        assert float(tangle(joint)) == pytest.approx(b6, abs=1e-7)
+        assert float(_wootters_without_roots(joint)) == pytest.approx(b6, abs=1e-7)
+    # a mixed steady state (phi = 0, T = 0.5) where the two readings differ: C^2 = 0 but not NR
+    rho0 = m.steady_state(m.period_map(0.5, 0.5, *m.symmetric_fields(0.0)))[0]
+    assert tangle(rho0) == 0 and _wootters_without_roots(rho0) > 0.05
+
+
+def test_fig5c_no_concurrence_reduction_only_period_two_steps():
+    """Fig. 5(c) text: "oscillation in early collisions ... concurrence reduction by a collision".
+
+    In the model C_n never decreases (to 1e-7, the round-off of the square roots); what
+    oscillates is p(up up), with period 2 in the first collisions, and the ratio of successive
+    increments of C (a period-2 modulation of the step size, from the pi precession)."""
+    T = np.array([0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95])
+    ds = m.collision_dynamics(T=T, n_max=3000)
+    c = ds.concurrence_n.values
+    assert np.all(np.diff(c, axis=1) > -1e-7)
+    assert np.allclose(ds.tangle_n, c**2)
+    for i in np.flatnonzero((T >= 0.1) & (T <= 0.5)):
+        dc = np.diff(c[i])
+        k0 = int(np.argmax(c[i] > 0))
+        dp = np.diff(ds.p_upup_n.values[i])[k0 : k0 + 6]
+        assert np.all(dp[1:] * dp[:-1] < 0)  # p(up up) goes up and down
+        ratio = dc[k0 + 1 : k0 + 10] / dc[k0 : k0 + 9]
+        dr = np.diff(ratio)[1:]
+        assert np.all(dr[1:] * dr[:-1] < 0)  # step sizes alternate
+
+
+def test_fig5c_range_converges():
+    """n = 10000 collisions (the config's n_max): every curve is at its steady value."""
+    T = np.array([0.3, 0.5, 0.7, 0.9, 0.95])
+    ds = m.collision_dynamics(T=T, n_max=10000)
+    last = ds.concurrence_n.values[:, -1]
+    assert np.allclose(last, ds.concurrence_steady.values, atol=1e-6)
+    assert ds.concurrence_n.values[-1, 3000] < ds.concurrence_steady.values[-1] - 5e-3  # 3000: not
+
+
+def test_fig2_symbols_evaluate_to_the_numbers():
+    ds = m.scattering_matrix(T1=np.array([0.37]), T2=np.array([0.81]))
+    vals = {}
+    for n, T in ((1, 0.37), (2, 0.81)):
+        t, r, e, _ = m.amplitudes(T)
+        vals.update({f"t_{{{n}}}": t, f"r_{{{n}}}": r, f"e^{{i\\varphi_{{{n}}}}}": e})
+    amp = (ds.S_real + 1j * ds.S_imag).values[0]
+    sym = ds.S_symbol.values
+    pattern = r"t_\{\d\}|r_\{\d\}|e\^\{i\\varphi_\{\d\}\}"
+    for idx in np.ndindex(sym.shape):
+        expr = str(sym[idx])
+        value = 0.0
+        for term in filter(None, expr.split("+")):
+            factors = re.findall(pattern, term)
+            assert "".join(factors) == term
+            value += np.prod([vals[f] for f in factors])
+        assert abs(value - amp[idx]) < 1e-12, (idx, expr)
+
+
+def test_render_options_measure_is_checked_before_any_work():
+    from dissent import config as cfg
+
+    papers = cfg.load_papers(cfg.paper_files("config/papers"))
+    bad = {"bozkurt2025": {"fig3": {"render_options": {"measure": "C2"}}}}
+    with pytest.raises(cfg.ConfigError, match=r"^bozkurt2025\.fig3\.render_options\.measure"):
+        cfg.validate(cfg.deep_merge(papers, bad), ["bozkurt2025"])
+    bad = {"bozkurt2025": {"fig6": {"render_options": {"colour": "red"}}}}
+    with pytest.raises(cfg.ConfigError, match=r"^bozkurt2025\.fig6\.render_options\.colour"):
+        cfg.validate(cfg.deep_merge(papers, bad), ["bozkurt2025"])
+
+
+def test_fig7_companion_tangle_is_the_square_of_the_maximal_concurrence():
+    T1, T2 = np.array([0.3, 0.6, 0.9]), np.array([0.0, 0.5, 0.9])
+    ds = m.optimal_fields(T1=T1, T2=T2, n_starts=8, n_refine=2, iters=10, n_neighbours=0)
+    out = m.with_tangle(ds)
+    assert np.allclose(out.tangle, ds.concurrence**2) and out.tangle.attrs["long_name"]
+    # the T2 = 0 limit in the paper's convention is Eq. (B6) itself
+    assert float(out.tangle[0]) == pytest.approx(4 * 0.3 * 0.7 / 1.3**2, abs=1e-6)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from dissent import build, io, pipeline
 from dissent import config as cfg
-from dissent import io, pipeline
 
 PAPERS = cfg.load_papers(cfg.paper_files("config/papers"))
 
@@ -40,7 +40,7 @@ def test_missing_chunk_is_an_error():
 
 
 def test_figure_dataset_contract(tmp_path):
-    ds = pipeline.run_figure(PAPERS, "zou2022", "figS4", "quick", tmp_path, n_chunks=2)
+    ds = build.run_figure(PAPERS, "zou2022", "figS4", "quick", tmp_path, n_chunks=2)
     assert ds["concurrence_a"].dims == ("A", "time_a")
     assert ds["concurrence_b"].dims == ("delta", "time_b")
     assert not io.missing_attributes(ds)
@@ -52,8 +52,8 @@ def test_figure_dataset_contract(tmp_path):
 
 
 def test_rendering_is_deterministic(tmp_path):
-    pipeline.run_figure(PAPERS, "zou2022", "fig2", "quick", tmp_path / "one")
-    pipeline.run_figure(PAPERS, "zou2022", "fig2", "quick", tmp_path / "two")
+    build.run_figure(PAPERS, "zou2022", "fig2", "quick", tmp_path / "one")
+    build.run_figure(PAPERS, "zou2022", "fig2", "quick", tmp_path / "two")
     for ext in ("png", "pdf"):
         first = (tmp_path / "one" / "zou2022" / f"fig2.{ext}").read_bytes()
         assert first == (tmp_path / "two" / "zou2022" / f"fig2.{ext}").read_bytes()

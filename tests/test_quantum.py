@@ -12,6 +12,7 @@ from dissent.quantum import (
     min_pt_eigenvalue,
     partial_transpose,
     steady_state,
+    tangle,
 )
 from dissent.quantum.superop import kossakowski, sandwich, unvec, vec
 
@@ -128,6 +129,18 @@ def test_concurrence_matches_qutip_and_bell_states():
     p = 0.8
     werner = p * np.outer(bell, bell) + (1 - p) * np.eye(4) / 4
     assert np.isclose(concurrence(werner), (3 * p - 1) / 2)
+
+
+def test_tangle_is_squared_concurrence_and_4_det_rho_a_for_pure_states():
+    states = np.stack([random_state(4) for _ in range(20)])
+    ref = [qutip.concurrence(qutip.Qobj(s, dims=[[2, 2], [2, 2]])) ** 2 for s in states]
+    assert np.allclose(tangle(states), ref, atol=1e-9)
+    # pure states: tau = 4 det(rho_A), rho_A the reduced state of qubit A (independent formula)
+    psi = rng.normal(size=(30, 4)) + 1j * rng.normal(size=(30, 4))
+    psi /= np.linalg.norm(psi, axis=1, keepdims=True)
+    pure = psi[:, :, None] * psi.conj()[:, None, :]
+    rho_a = np.einsum("nikjk->nij", pure.reshape(30, 2, 2, 2, 2))
+    assert np.allclose(tangle(pure), 4 * np.real(np.linalg.det(rho_a)), atol=1e-9)
 
 
 def test_partial_transpose_matches_qutip():

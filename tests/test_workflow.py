@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
 
 
-def snakemake(cwd, *args, check=True):
+def snakemake(cwd, *args, check=True, env=None):
     # The copy's own sources come first, so that edits made in the copy are what runs.
-    env = {**os.environ, "PYTHONPATH": str(Path(cwd) / "src")}
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(Path(cwd) / "src")}
     run = subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
         cwd=cwd,
@@ -43,11 +43,30 @@ def repo(tmp_path_factory):
     return copy_repository(tmp_path_factory.mktemp("repo"))
 
 
+# The baselines were made with OpenBLAS's default kernels for this CPU; the check must pass on any
+# CPU, so it runs here with the kernels of another one (results must not depend on the last bits).
+OTHER_CPU = {"OPENBLAS_CORETYPE": "Prescott"}
+
+
 @pytest.fixture(scope="module")
 def checked(repo):
-    """Run the figure-diff check once: quick variant of every selected paper vs tests/baselines."""
-    run = snakemake(repo, "--cores", "2", "check", check=False)
-    return run
+    """Run the figure-diff check once: quick variant of every selected paper vs tests/baselines,
+    built with the OpenBLAS kernels of another CPU."""
+    return snakemake(repo, "--cores", "2", "check", check=False, env=OTHER_CPU)
+
+
+def test_other_cpu_kernels_are_really_used():
+    """OPENBLAS_CORETYPE really switches the BLAS kernels (threadpoolctl reports them)."""
+    code = "import numpy, threadpoolctl; print(threadpoolctl.threadpool_info()[0]['architecture'])"
+
+    def kernels(extra):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"} | extra
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return run.stdout.strip()
+
+    assert kernels(OTHER_CPU) != kernels({})
 
 
 def test_figure_check_passes(checked, repo):
@@ -59,6 +78,79 @@ def test_figure_check_passes(checked, repo):
 def test_rerun_does_nothing(checked, repo):
     run = snakemake(repo, "-n", "results/checks/summary.md")
     assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def _quick_panels():
+    """(paper, figure, panel) -> solver module of every quick panel."""
+    from dissent import codedeps, config
+
+    papers = config.load_papers(config.paper_files(ROOT / "config/papers"))
+    out = {}
+    for paper, figures in papers.items():
+        for figure in figures:
+            spec = config.figure_spec(papers, paper, figure, "quick")
+            for panel, body in spec.get("panels", {}).items():
+                out[paper, figure, panel] = codedeps.function_module(
+                    body["solver"], "dissent.models"
+                )
+    return out
+
+
+def _solve_closure(module):
+    from dissent import codedeps
+
+    return codedeps.closure(module) | codedeps.closure("dissent.pipeline")
+
+
+PHYSICS_MODULES = sorted(
+    ".".join(p.relative_to(ROOT / "src").with_suffix("").parts).removesuffix(".__init__")
+    for sub in ("models", "quantum")
+    for p in (ROOT / "src/dissent" / sub).rglob("*.py")
+)
+
+
+@pytest.mark.parametrize("module", PHYSICS_MODULES)
+def test_editing_a_physics_module_reruns_exactly_the_solves_that_import_it(checked, repo, module):
+    """The cache is never stale and never reruns what cannot have changed."""
+    from dissent import codedeps
+
+    path = repo / codedeps.module_path(module).relative_to(ROOT)
+    original = path.read_text()
+    try:
+        path.write_text(original + "\n# an edit\n")
+        run = snakemake(repo, "-n", "results/checks/summary.md")
+    finally:
+        path.write_text(original)
+    scheduled = set(
+        re.findall(
+            r"rule solve:.*?wildcards: variant=quick/, paper=(\w+), figure=(\w+), panel=(\w+)",
+            run.stdout,
+            re.S,
+        )
+    )
+    expected = {key for key, solver in _quick_panels().items() if module in _solve_closure(solver)}
+    assert scheduled == expected
+
+
+def test_restoring_a_file_reruns_nothing(checked, repo):
+    """Content, not timestamps: a `git checkout` that restores a module forces no rerun."""
+    path = repo / "src/dissent/quantum/steady.py"
+    path.write_text(path.read_text())  # new mtime, same content
+    run = snakemake(repo, "-n", "results/checks/summary.md")
+    assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def test_every_module_a_solve_job_loaded_is_in_its_closure(checked, repo):
+    """Cross-check of the static closure against what the quick solve jobs really imported."""
+    from dissent import io
+
+    panels = _quick_panels()
+    chunks = sorted((repo / "results/quick").glob("*/*/*/chunks/*.nc"))
+    assert {c.parts[-5:-2] for c in chunks} == set(panels)
+    for chunk in chunks:
+        loaded = set(io.read_netcdf(chunk).attrs["modules_loaded"].split())
+        missing = loaded - _solve_closure(panels[chunk.parts[-5:-2]])
+        assert not missing, (chunk, missing)
 
 
 def test_update_baselines_replaces_only_changed_figures(checked, repo):

@@ -14,7 +14,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import numpy as np
 import yaml
 
@@ -80,6 +79,8 @@ def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
 
     Raises ConfigError naming the dotted key of the first error (unknown keys, types, ranges).
     """
+    import jsonschema  # here, not at module level: solve jobs import this module and never validate
+
     validator = jsonschema.Draft202012Validator(schema or _schema())
     errors = sorted(validator.iter_errors(papers), key=lambda e: (len(e.path), list(e.path)))
     if errors:
@@ -88,7 +89,7 @@ def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
         raise ConfigError(f"{where}: {_schema_message(err)}")
 
 
-def _schema_message(err: jsonschema.ValidationError) -> str:
+def _schema_message(err) -> str:
     if err.validator == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(err.instance) - set(allowed))
@@ -121,6 +122,7 @@ def figure_spec(papers: Mapping, paper: str, figure: str, variant: str = "full")
     quick = spec.pop("quick", {})
     if variant == "quick":
         spec = deep_merge(spec, quick)
+        spec["chunks"] = quick.get("chunks", 1)  # quick grids are small: one solve job per panel
     spec.setdefault("render", f"{paper}.{figure}")
     return spec
 
@@ -187,6 +189,25 @@ def n_points(grid: Mapping) -> int:
     return int(np.prod([axis_values(s).size for s in grid.values()], dtype=int))
 
 
+def check_render_options(spec: Mapping, where: str) -> None:
+    """``render_options`` must be keyword arguments of the render function and pass its check."""
+    options = spec.get("render_options", {})
+    render = registry.renderer(spec["render"])
+    names, _ = registry.keyword_names(render)
+    for name in options:
+        if name not in names - {"ds"}:
+            raise ConfigError(
+                f"{where}.render_options.{name}: unknown option of {spec['render']}; "
+                f"it accepts {sorted(names - {'ds'})}"
+            )
+    check = getattr(render, "validate", None)
+    if check is not None and options:
+        try:
+            check(**options)
+        except registry.ParameterError as exc:
+            raise ConfigError(f"{where}.render_options.{exc.key}: {exc.message}") from None
+
+
 def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
     """Resolve names and validate every panel's parameters on its full grid (no solving)."""
     where = f"{paper}.{figure}" + (".quick" if variant == "quick" else "")
@@ -197,7 +218,8 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
             f"{where}.render: no render function {spec['render']!r} ({exc}); "
             "is the figure key spelled right?"
         ) from None
-    for panel_name, panel in spec["panels"].items():
+    check_render_options(spec, where)
+    for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
         for role, resolve in (("solver", registry.solver), ("companion", registry.solver)):
             if role in panel:
@@ -245,7 +267,13 @@ def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
     for paper in selected if selected is not None else papers:
         if paper not in papers:
             raise ConfigError(f"papers: unknown paper {paper!r}; configured: {sorted(papers)}")
-        for figure in papers[paper]:
+        for figure, body in papers[paper].items():
+            solved = sorted(f for f, b in papers[paper].items() if "panels" in b)
+            if "data" in body and body["data"] not in solved:
+                raise ConfigError(
+                    f"{paper}.{figure}.data: {body['data']!r} is not a figure of {paper} with "
+                    f"panels; choose one of {solved}"
+                )
             for variant in VARIANTS:
                 spec = figure_spec(papers, paper, figure, variant)
                 if variant == "quick":
@@ -254,3 +282,48 @@ def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
                     except ConfigError as exc:
                         raise ConfigError(f"{paper}.{figure}.quick: {exc}") from None
                 check_figure(paper, figure, spec, variant)
+
+
+def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:
+    """Every module a configuration names (solvers, companions, renderers), by name only."""
+    from . import codedeps
+
+    names = {"dissent.config", "dissent.registry"}
+    for paper in selected:
+        for figure, body in papers.get(paper, {}).items():
+            for spec in (body, body.get("quick", {})):
+                for panel in (spec.get("panels") or {}).values():
+                    for role in ("solver", "companion"):
+                        if isinstance(panel, Mapping) and isinstance(panel.get(role), str):
+                            names.add(codedeps.function_module(panel[role], "dissent.models"))
+            render = body.get("render", f"{paper}.{figure}")
+            if isinstance(render, str):
+                names.add(codedeps.function_module(render, "dissent.figures"))
+    return sorted(names)
+
+
+def validate_once(papers: Mapping, selected: Iterable[str], cache_dir: str | Path) -> None:
+    """:func:`validate`, skipped when this configuration was already validated by the same code.
+
+    Validation imports every solver and render module (seconds); a rerun that changes nothing
+    should not pay for it. The key hashes the configuration and the content of every module it
+    names (:mod:`dissent.codedeps`); a missing or unknown module always validates.
+    """
+    from . import codedeps
+
+    selected = list(selected)
+    check_schema(papers)
+    try:
+        code = codedeps.digest(_named_modules(papers, selected))
+    except ValueError:  # a name that is not a module: let validate() say which key
+        code = None
+    marker = (
+        Path(cache_dir)
+        / f"validated-{spec_hash({'papers': papers, 'selected': selected, 'code': code})}"
+    )
+    if code is not None and marker.exists():
+        return
+    validate(papers, selected)
+    if code is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()

@@ -6,15 +6,20 @@ import os
 import platform
 import subprocess
 import tempfile
+import threading
 import traceback
 from collections.abc import Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from . import __version__
+
+# HDF5/netCDF-C are not thread-safe: local jobs may run in threads of one process.
+_NETCDF = threading.RLock()
 
 
 class CorruptResultError(RuntimeError):
@@ -50,6 +55,20 @@ def logged(path: str | Path):
             raise
 
 
+@contextmanager
+def job_log(path: str | Path):
+    """Log file of a job run in a thread of the Snakemake process: yields the open file (write
+    messages to it) and records the traceback of a failure (then re-raises). Unlike
+    :func:`logged` it leaves the process-wide stdout/stderr alone."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        try:
+            yield fh
+        except BaseException:
+            traceback.print_exc(file=fh)
+            raise
+
+
 def git_commit(cwd: str | Path | None = None) -> str:
     """Current git commit (with '-dirty' when the work tree has changes), or 'unknown'."""
     try:
@@ -62,21 +81,18 @@ def git_commit(cwd: str | Path | None = None) -> str:
 
 
 def provenance(config_hash: str) -> dict[str, str]:
-    """Global attributes saying what produced a file (no timestamps: files stay reproducible)."""
-    import matplotlib
-    import qutip
-    import scipy
+    """Global attributes saying what produced a file (no timestamps: files stay reproducible).
 
+    Versions are read from the installed distributions (importing qutip alone takes seconds)."""
     return {
         "software": f"dissent {__version__}",
         "git_commit": git_commit(),
         "config_hash": config_hash,
         "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "qutip": qutip.__version__,
-        "xarray": xr.__version__,
-        "matplotlib": matplotlib.__version__,
+        **{
+            name: metadata.version(name)
+            for name in ("numpy", "scipy", "qutip", "xarray", "matplotlib")
+        },
         "Conventions": "CF-1.10",
     }
 
@@ -104,7 +120,7 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, attrs: Mapping[str, str] | No
         for name, var in ds.data_vars.items()
         if var.dtype.kind in "fiub" and var.ndim > 0
     }
-    with atomic_path(path, suffix=".tmp.nc") as tmp:
+    with atomic_path(path, suffix=".tmp.nc") as tmp, _NETCDF:
         ds.to_netcdf(tmp, encoding=encoding, engine="netcdf4")
 
 
@@ -112,7 +128,7 @@ def read_netcdf(path: str | Path) -> xr.Dataset:
     """Load a finished result into memory, or raise CorruptResultError naming the file."""
     path = Path(path)
     try:
-        with xr.open_dataset(path, engine="netcdf4") as ds:
+        with _NETCDF, xr.open_dataset(path, engine="netcdf4") as ds:
             ds = ds.load()
     except Exception as exc:  # netCDF4/HDF5 raise a variety of errors on damaged files
         raise CorruptResultError(

@@ -1,14 +1,16 @@
-"""The steps of the workflow as plain functions of files: grid -> solve -> aggregate -> render.
+"""The data steps of the workflow as plain functions: grid -> solve -> aggregate.
 
-Snakemake rules call these (workflow/scripts/*.py); ``python -m dissent.pipeline`` runs them
-in-process for one figure, which is handy while developing a figure.
+Snakemake rules call these (rendering is :mod:`dissent.render`; :mod:`dissent.build` runs every step
+of one figure in-process). ``python -m dissent.pipeline GRID CHUNK N OUT`` is the solve job: it
+imports only what a solver needs, so a cluster or local job starts fast. Nothing here imports the
+plotting code: a change of a figure's look never reruns a solver (see :mod:`dissent.codedeps`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import tempfile
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -167,57 +169,77 @@ def merge_panels(
     return merged
 
 
-def render(ds: xr.Dataset, spec: Mapping, stem: str | Path) -> list[Path]:
-    """Draw the figure from its dataset; write stem.pdf and stem.png."""
-    from . import style
-
-    return style.save(registry.renderer(spec["render"])(ds), stem)
-
-
-def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
-    """Write a declared table (``tables: [csv, md]``) with ``<render>_<ext>(ds) -> str``."""
-    ext = Path(path).suffix.lstrip(".")
-    text = registry.renderer(f"{spec['render']}_{ext}")(ds)
-    with io.atomic_path(path, suffix=f".tmp.{ext}") as tmp:
-        tmp.write_text(text)
-    return Path(path)
-
-
-def run_figure(
-    papers: Mapping, paper: str, figure: str, variant: str, out: Path, n_chunks: int = 1
+def aggregate_figure(
+    grids: Sequence[str | Path],
+    chunks: Sequence[str | Path],
+    spec: Mapping,
+    paper: str,
+    figure: str,
+    variant: str,
 ) -> xr.Dataset:
-    """Every step for one figure in-process; writes out/<paper>/<figure>.{nc,pdf,png}."""
-    spec = cfg.figure_spec(papers, paper, figure, variant)
-    cfg.check_figure(paper, figure, spec, variant)
+    """The figure's dataset from the grid files and chunk files of all its panels
+    (``results/.../<figure>/<panel>/grid.nc`` and ``.../<panel>/chunks/*.nc``)."""
     panels = {}
-    for name, panel in spec["panels"].items():
-        grid = make_grid(panel, f"{paper}.{figure}.panels.{name}")
-        n = min(n_chunks, max(int(grid.attrs["npoints"]), 1))
-        panels[name] = aggregate_panel(grid, [solve_chunk(grid, i, n) for i in range(n)])
-    ds = merge_panels(panels, spec, paper, figure, variant)
-    io.write_netcdf(ds, out / paper / f"{figure}.nc")
-    ds = io.read_netcdf(out / paper / f"{figure}.nc")
-    render(ds, spec, out / paper / figure)
-    for ext in spec.get("tables", []):
-        render_table(ds, spec, out / paper / f"{figure}.{ext}")
+    for grid_path in map(Path, grids):
+        panel = grid_path.parent.name
+        mine = [io.read_netcdf(c) for c in map(Path, chunks) if c.parent.parent.name == panel]
+        panels[panel] = aggregate_panel(io.read_netcdf(grid_path), mine)
+    return merge_panels(panels, spec, paper, figure, variant)
+
+
+def borrowed_figure(source: xr.Dataset, spec: Mapping, paper: str, figure: str) -> xr.Dataset:
+    """A figure drawn from another figure's data (config ``data: <figure>``): the same dataset,
+    relabelled, so the two figures can never disagree and nothing is computed twice."""
+    ds = source.copy()
+    ds.attrs.update(
+        title=spec.get("title", ""),
+        figure=figure,
+        data_from=f"{paper}.{spec['data']}",
+        config_hash=cfg.spec_hash(spec),
+    )
+    if "note" in spec:
+        ds.attrs["note"] = spec["note"]
     return ds
 
 
+def grid_job(panel: Mapping, wildcards, output: str, log: str) -> None:
+    """The grid job of one panel (Snakemake rule ``grid``)."""
+    with io.job_log(log):
+        where = f"{wildcards.paper}.{wildcards.figure}.panels.{wildcards.panel}"
+        io.write_netcdf(make_grid(panel, where), output)
+
+
+def aggregate_job(input, spec: Mapping, wildcards, output: str, log: str) -> None:
+    """The aggregate job of one figure (Snakemake rule ``aggregate``): its chunks, or the data of
+    the figure it borrows (``input.source``)."""
+    with io.job_log(log):
+        w = wildcards
+        if input.source:
+            ds = borrowed_figure(io.read_netcdf(input.source[0]), spec, w.paper, w.figure)
+        else:
+            variant = "quick" if w.variant else "full"
+            ds = aggregate_figure(input.grids, input.chunks, spec, w.paper, w.figure, variant)
+        io.write_netcdf(ds, output)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("paper")
-    parser.add_argument("figure")
-    parser.add_argument("--quick", action="store_true", help="use the figure's quick overrides")
-    parser.add_argument("--out", type=Path, default=None, help="output directory")
-    parser.add_argument("--papers-dir", default="config/papers")
-    parser.add_argument("--chunks", type=int, default=1)
+    """The solve job: ``python -m dissent.pipeline GRID CHUNK N OUT``."""
+    parser = argparse.ArgumentParser(description="Solve chunk CHUNK of N of a panel's grid.")
+    parser.add_argument("grid", type=Path)
+    parser.add_argument("chunk", type=int)
+    parser.add_argument("n", type=int)
+    parser.add_argument("out", type=Path)
     args = parser.parse_args(argv)
-    papers = cfg.load_papers(cfg.paper_files(args.papers_dir))
-    cfg.check_schema(papers)
-    out = args.out or Path(tempfile.mkdtemp(prefix="dissent-"))
-    start = time.perf_counter()
-    run_figure(papers, args.paper, args.figure, "quick" if args.quick else "full", out, args.chunks)
-    print(f"{out / args.paper / args.figure}.{{nc,pdf,png}} in {time.perf_counter() - start:.1f} s")
+    result = solve_chunk(io.read_netcdf(args.grid), args.chunk, args.n)
+    # What this job really executed, to cross-check the static code dependencies (tests).
+    result.attrs["modules_loaded"] = " ".join(
+        sorted(m for m in sys.modules if m.split(".")[0] == "dissent")
+    )
+    io.write_netcdf(result, args.out)
+    print(
+        f"solved points {result.attrs['start']}:{result.attrs['stop']} "
+        f"in {result.attrs['solve_seconds']} s"
+    )
 
 
 if __name__ == "__main__":

@@ -178,6 +178,9 @@ export PYTHONPATH=$REPO/src
 # Short status polling: on this tiny cluster a job is done in seconds (a real cluster keeps the
 # profile's defaults).
 FAST=(--slurm-init-seconds-before-status-checks 3 --seconds-between-status-checks 3)
+# The drill checks the cluster mechanics on the reference paper of the workflow (its quick figures
+# span two- and one-panel figures, several chunk groups); the full check runs locally in the tests.
+FAST+=(--config "papers=[zou2022]")
 
 # ---------------------------------------------------------------- phase 1: the quick run on SLURM
 log "phase 1: snakemake --profile profiles/slurm check (time limit ${LIMIT}s)"

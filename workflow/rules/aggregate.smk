@@ -1,9 +1,10 @@
 rule aggregate:
-    """Concatenate the chunks of every panel into one NetCDF per figure, with metadata."""
+    """Concatenate the chunks of every panel into one NetCDF per figure, with metadata (or take
+    the data of the figure named by `data:`)."""
     input:
         grids=grid_files,
         chunks=chunk_files,
-        code=companion_sources,
+        source=source_figure,
     output:
         "results/{variant}{paper}/{figure}.nc",
     log:
@@ -11,5 +12,8 @@ rule aggregate:
     localrule: True
     params:
         spec=figure_spec,
-    script:
-        "../scripts/aggregate.py"
+        code=aggregate_code,
+    run:
+        from dissent import pipeline
+
+        pipeline.aggregate_job(input, params.spec, wildcards, output[0], log[0])

@@ -1,4 +1,6 @@
 # The figure-diff check: rebuild the quick variant and compare it with the committed baselines.
+
+
 rule check_figure:
     """Compare one quick figure (data and image) with its baseline; leaves a diff image on failure."""
     input:
@@ -11,10 +13,17 @@ rule check_figure:
         "logs/checks/{paper}/{figure}.log",
     localrule: True
     params:
+        base=lambda w: BASELINES / w.paper,
         tolerances=config["check"],
-        baselines=config["baselines"],
-    script:
-        "../scripts/check.py"
+        declared=lambda w: declared_check(w.paper, w.figure),
+        code=codedeps.digest(["dissent.check"]),
+    run:
+        from dissent import check
+
+        p, w = params, wildcards
+        check.check_job(
+            input, p.base, w.figure, p.tolerances, p.declared, output[0], log[0]
+        )
 
 
 rule check_summary:
@@ -26,8 +35,10 @@ rule check_summary:
     log:
         "logs/checks/summary.log",
     localrule: True
-    script:
-        "../scripts/summary.py"
+    run:
+        from dissent import check
+
+        check.summary_job(input, output[0], log[0])
 
 
 rule check:
@@ -37,19 +48,26 @@ rule check:
     log:
         "logs/checks/verdict.log",
     localrule: True
-    script:
-        "../scripts/verdict.py"
+    run:
+        from dissent import check
+
+        check.verdict_job(input[0], log[0])
 
 
 rule update_baselines:
-    """Target: accept the current quick figures as the new baselines (review the diff first!)."""
+    """Target: accept the current quick figures as the new baselines (review the diff first!).
+    Only figures that no longer pass are replaced."""
     input:
         all_outputs("quick"),
     log:
         "logs/checks/update_baselines.log",
     localrule: True
     params:
-        baselines=config["baselines"],
+        figures=[(p, f, declared_check(p, f)) for p, f in quick_figures()],
         tolerances=config["check"],
-    script:
-        "../scripts/update_baselines.py"
+    run:
+        from dissent import check
+
+        check.update_baselines_job(
+            params.figures, BASELINES, params.tolerances, log[0]
+        )

@@ -1,14 +1,16 @@
 # Configuration, validation and the figure registry. Everything here runs before any job, so a bad
 # configuration stops the workflow with a message naming the key.
-import importlib.util
 from functools import cache
+import os
 from pathlib import Path
+import sys
+from types import SimpleNamespace
 
 from snakemake.exceptions import WorkflowError
 import yaml
 
+from dissent import codedeps
 from dissent import config as cfg
-from dissent import registry
 
 
 def _load_papers():
@@ -19,12 +21,20 @@ def _load_papers():
         cfg.check_schema(config, schema)
         papers = cfg.load_papers(cfg.paper_files(config["paper_configs"]))
         papers = cfg.deep_merge(papers, config.get("figures") or {})
-        cfg.validate(papers, config["papers"])
+        cfg.validate_once(papers, config["papers"], ".snakemake/dissent")
     except cfg.ConfigError as exc:
         raise WorkflowError(f"Invalid configuration: {exc}") from None
     return papers
 
 
+envvars:
+    "PATH",
+
+
+# Solve jobs (`python -m dissent.pipeline`) run in the interpreter that runs Snakemake.
+os.environ["PATH"] = os.pathsep.join(
+    [str(Path(sys.executable).parent), os.environ["PATH"]]
+)
 PAPERS = _load_papers()
 SELECTED = list(config["papers"])
 VARIANTS = {"": "full", "quick/": "quick"}
@@ -56,14 +66,16 @@ def panel_spec(w):
 
 def n_chunks(variant, paper, figure, panel):
     spec = spec_of(variant, paper, figure)
-    wanted = spec.get("chunks", config["chunks"])
+    wanted = spec.get(
+        "chunks", config["chunks"]
+    )  # the quick variant: 1 unless it says otherwise
     return max(1, min(wanted, cfg.n_points(spec["panels"][panel].get("grid", {}))))
 
 
 def chunk_files(w):
     """Every chunk of every panel of a figure."""
     files = []
-    for panel in figure_spec(w)["panels"]:
+    for panel in figure_spec(w).get("panels", {}):
         n = n_chunks(w.variant, w.paper, w.figure, panel)
         prefix = f"results/{w.variant}{w.paper}/{w.figure}/{panel}"
         files += [f"{prefix}/chunks/{i}-of-{n}.nc" for i in range(n)]
@@ -72,47 +84,50 @@ def chunk_files(w):
 
 def grid_files(w):
     prefix = f"results/{w.variant}{w.paper}/{w.figure}"
-    return [f"{prefix}/{panel}/grid.nc" for panel in figure_spec(w)["panels"]]
+    return [f"{prefix}/{panel}/grid.nc" for panel in figure_spec(w).get("panels", {})]
 
 
-def module_sources(name, package):
-    """Source files of the module holding ``name`` ('module.function'): a change reruns the job."""
-    module_name = name.rpartition(".")[0]
-    origin = Path(importlib.util.find_spec(f"{package}.{module_name}").origin)
-    return (
-        sorted(map(str, origin.parent.glob("*.py")))
-        if origin.name == "__init__.py"
-        else [str(origin)]
+# What each step's results depend on, by content (dissent.codedeps): the import closure of the
+# function the config names plus the glue the step runs through. A changed digest reruns the job
+# (params trigger); restoring a file restores the digest. Rendering is not in any solve closure.
+SOLVE_GLUE = ("dissent.pipeline",)
+AGGREGATE_GLUE = ("dissent.pipeline",)
+RENDER_GLUE = ("dissent.render",)
+
+
+def solve_code(w):
+    solver = panel_spec(w)["solver"]
+    return codedeps.digest(
+        [codedeps.function_module(solver, "dissent.models"), *SOLVE_GLUE]
     )
 
 
-QUANTUM_SOURCES = sorted(
-    map(str, Path(registry.__file__).parent.joinpath("quantum").glob("*.py"))
-)
+def aggregate_code(w):
+    companions = [
+        codedeps.function_module(panel["companion"], "dissent.models")
+        for panel in figure_spec(w).get("panels", {}).values()
+        if "companion" in panel
+    ]
+    return codedeps.digest([*companions, *AGGREGATE_GLUE])
 
 
-def solver_sources(w):
-    panel = panel_spec(w)
-    names = [panel["solver"]] + ([panel["companion"]] if "companion" in panel else [])
-    return sorted(
-        {f for n in names for f in module_sources(n, "dissent.models")}
-        | set(QUANTUM_SOURCES)
+def render_code(w):
+    render = figure_spec(w)["render"]
+    return codedeps.digest(
+        [codedeps.function_module(render, "dissent.figures"), *RENDER_GLUE]
     )
 
 
-def companion_sources(w):
-    return sorted(
-        {
-            f
-            for panel in figure_spec(w)["panels"].values()
-            if "companion" in panel
-            for f in module_sources(panel["companion"], "dissent.models")
-        }
-    )
+def source_figure(w):
+    """The NetCDF of the figure whose data a figure borrows (config ``data:``), if any."""
+    source = figure_spec(w).get("data")
+    return [f"results/{w.variant}{w.paper}/{source}.nc"] if source else []
 
 
-def render_sources(w):
-    return module_sources(figure_spec(w)["render"], "dissent.figures")
+def solve_resources(w, attempt, key):
+    """Measured need of one solve chunk (config ``resources:`` of the figure), doubled per retry."""
+    declared = {**config["solve_resources"], **figure_spec(w).get("resources", {})}
+    return attempt * declared[key]
 
 
 def all_outputs(variant_name):
@@ -142,3 +157,26 @@ def baseline_files(w):
 
 def quick_figures():
     return [(p, f) for p in SELECTED for f in PAPERS[p]]
+
+
+def declared_check(paper, figure):
+    """A figure's `check:` declaration: what of it is compared, and how."""
+    return spec_of("quick/", paper, figure).get("check", {})
+
+
+def variant_figures(w):
+    """The NetCDF of every figure of the selected papers, for the variant of ``w``."""
+    return [f"results/{w.variant}{p}/{f}.nc" for p in SELECTED for f in PAPERS[p]]
+
+
+def variant_benchmarks(w):
+    """The benchmark file of every solve job of the variant (wall time, memory per job)."""
+    out = []
+    for p in SELECTED:
+        for f in PAPERS[p]:
+            chunks = chunk_files(SimpleNamespace(variant=w.variant, paper=p, figure=f))
+            for chunk in chunks:
+                panel_dir, name = chunk.rsplit("/chunks/", 1)
+                logs = panel_dir.replace("results/", "logs/", 1)
+                out.append(f"{logs}/solve-{name[:-3]}.benchmark.tsv")
+    return out

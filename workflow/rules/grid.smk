@@ -1,3 +1,9 @@
+# Local steps (grid, aggregate, render, tables, checks, provenance) run in threads of the Snakemake
+# process (`force-use-threads` in the profiles): no interpreter start-up and imports per job. Each
+# calls one function of the package. The solve chunks are separate processes (`shell`), the unit
+# of work of a cluster.
+
+
 rule grid:
     """Expand one panel's axes into its table of parameter points."""
     output:
@@ -7,5 +13,7 @@ rule grid:
     localrule: True
     params:
         panel=panel_spec,
-    script:
-        "../scripts/grid.py"
+    run:
+        from dissent import pipeline
+
+        pipeline.grid_job(params.panel, wildcards, output[0], log[0])

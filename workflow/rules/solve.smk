@@ -2,15 +2,19 @@ rule solve:
     """Run a panel's solver on chunk {chunk} of {n} of its points (the cluster's unit of work)."""
     input:
         grid="results/{variant}{paper}/{figure}/{panel}/grid.nc",
-        code=solver_sources,
     output:
         "results/{variant}{paper}/{figure}/{panel}/chunks/{chunk}-of-{n}.nc",
     log:
         "logs/{variant}{paper}/{figure}/{panel}/solve-{chunk}-of-{n}.log",
     benchmark:
         "logs/{variant}{paper}/{figure}/{panel}/solve-{chunk}-of-{n}.benchmark.tsv"
+    conda:
+        "../../environment.yml"  # used only with --sdm conda (untested here: pip is the route)
     resources:
-        mem_mb=2000,
-        runtime=30,
-    script:
-        "../scripts/solve.py"
+        mem_mb=lambda w, attempt: solve_resources(w, attempt, "mem_mb"),
+        runtime=lambda w, attempt: solve_resources(w, attempt, "runtime"),
+    params:
+        code=solve_code,  # content digest of the solver's import closure
+    shell:
+        "python -m dissent.pipeline {input.grid} {wildcards.chunk} {wildcards.n} "
+        "{output} > {log} 2>&1"

@@ -1,10 +1,15 @@
-"""Figures of Bozkurt, Lopez & Ryu (2025), coherent collisions. Each reads only its dataset."""
+"""Figures of Bozkurt, Lopez & Ryu (2025), coherent collisions. Each reads only its dataset.
+
+Figs. 3, 5 and 6 take ``measure`` (config ``render_options``): "concurrence" (default, Wootters C)
+or "tangle" (C^2, the convention of the paper's printed numbers, Eqs. (23), (B6) and C = 0.9972).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 
+from ..registry import ParameterError, validates
 from ..style import figure, panel_label
 
 J_TEX = [
@@ -13,10 +18,49 @@ J_TEX = [
     r"$\downarrow\uparrow$",
     r"$\downarrow\downarrow$",
 ]
+# measure -> (variable prefix replacing "concurrence", symbol, axis label)
+MEASURES = {
+    "concurrence": ("concurrence", "C", "concurrence $C$"),
+    "tangle": ("tangle", "C^2", r"$C^2$ (paper's convention)"),
+}
+
+
+def _check_measure(*, measure="concurrence"):
+    if measure not in MEASURES:
+        raise ParameterError("measure", f"one of {sorted(MEASURES)} (got {measure!r})")
+
+
+def _var(name: str, measure: str) -> str:
+    """The dataset variable of ``measure`` for a concurrence variable name."""
+    return name.replace("concurrence", MEASURES[measure][0])
+
+
+def _sym(measure: str) -> str:
+    return MEASURES[measure][1]
+
+
+def _light(name: str):
+    """The lower 60 % of a sequential colour map, so that black text stays readable on it."""
+    import matplotlib
+    from matplotlib.colors import ListedColormap
+
+    return ListedColormap(matplotlib.colormaps[name](np.linspace(0.0, 0.6, 256)))
+
+
+def _complex(z: complex) -> str:
+    """Short text of a complex amplitude: 0.69, -0.35i or 0.69-0.57i (2 decimals)."""
+    re, im = round(z.real, 2), round(z.imag, 2)
+    if im == 0:
+        text = f"{re:.2f}"
+    elif re == 0:
+        text = f"{im:.2f}i"
+    else:
+        text = f"{re:.2f}{im:+.2f}i"
+    return text.replace("-", "\N{MINUS SIGN}")
 
 
 def fig2(ds: xr.Dataset):
-    fig, axes = figure("double", 1, 2, height=3.2, layout="constrained")
+    fig, axes = figure("double", 1, 2, height=3.8, layout="constrained")
     amp = ds["S_real"] + 1j * ds["S_imag"]
     amp = amp.isel({d: 0 for d in ("T1", "T2") if d in amp.dims})
     t1 = float(np.atleast_1d(ds["T1"].values)[0])
@@ -25,67 +69,93 @@ def fig2(ds: xr.Dataset):
         axes, ["down", "up"], "ab", [r"\downarrow", r"\uparrow"], strict=True
     ):
         a = amp.sel(sigma_out=sigma).transpose("j_out", "j_in").values
-        im = ax.imshow(np.abs(a), vmin=0, vmax=1, cmap="Greys" if sigma == "down" else "Blues")
+        sym = ds["S_symbol"].sel(sigma_out=sigma).transpose("j_out", "j_in").values
+        ax.imshow(np.abs(a), vmin=0, vmax=1, cmap=_light("Greys" if sigma == "down" else "Blues"))
         for i in range(4):
             for j in range(4):
                 z = a[i, j]
-                if abs(z) > 1e-12:
-                    ax.text(
-                        j,
-                        i,
-                        f"{z.real:+.2f}\n{z.imag:+.2f}i",
-                        ha="center",
-                        va="center",
-                        fontsize=6,
-                        color="white" if abs(z) > 0.6 else "black",
-                    )
+                if not sym[i, j]:
+                    continue
+                tex = str(sym[i, j]).replace(
+                    r"e^{i\varphi_{1}}e^{i\varphi_{2}}", r"e^{i(\varphi_{1}+\varphi_{2})}"
+                )
+                ax.text(j, i - 0.17, f"${tex}$", ha="center", va="center", fontsize=9)
+                ax.text(j, i + 0.22, _complex(z), ha="center", va="center", fontsize=6.5)
         ax.set_xticks(range(4), J_TEX)
         ax.set_yticks(range(4), J_TEX)
+        ax.tick_params(top=False, right=False)
         ax.set_xlabel(r"initial qubits $j$")
         ax.set_ylabel(r"final qubits $j'$")
         ax.set_title(rf"$\langle {name}\, j'|S|\downarrow j\rangle$")
         panel_label(ax, lab)
-        fig.colorbar(im, ax=ax, shrink=0.8, label="modulus")
-    fig.suptitle(f"$T_1={t1:g}$, $T_2={t2:g}$ (ferromagnetic)", fontsize="medium")
+    fig.suptitle(
+        r"symbols: Eq. (1), $t_n=\sqrt{T_n}$, $r_n=-i\sqrt{1-T_n}$, $e^{i\varphi_n}=t_n+r_n$;"
+        f"  numbers: $T_1={t1:g}$, $T_2={t2:g}$ (ferromagnetic); shade: modulus",
+        fontsize="medium",
+    )
     return fig
 
 
-def fig3(ds: xr.Dataset):
-    fig, axes = figure("double", 1, 2, height=3.0, layout="constrained")
+@validates(_check_measure)
+def fig3(ds: xr.Dataset, *, measure: str = "concurrence"):
+    fig, axes = figure("double", 1, 2, height=3.1, layout="constrained")
     T = ds["T"].values
     phi = ds["phi"].values
+    c = _sym(measure)
     ax = axes[0]
     m = ax.pcolormesh(
         T,
         phi,
-        ds["concurrence"].transpose("phi", "T").values,
+        ds[_var("concurrence", measure)].transpose("phi", "T").values,
         vmin=0,
         vmax=1,
         cmap="viridis",
         shading="nearest",
         rasterized=True,
     )
-    fig.colorbar(m, ax=ax, label="concurrence $C$")
-    ax.plot(T, ds["varphi"].values, "--", color="tab:blue", lw=1.2, label=r"$\phi=\varphi$")
+    fig.colorbar(m, ax=ax, label=MEASURES[measure][2])
+    ax.plot(T, ds["varphi"].values, "--", color="tab:blue", lw=1.2, label=r"$\phi=\varphi(T)$")
     ax.set_xlabel("$T$")
     ax.set_ylabel(r"$\phi$ (rad)")
     ax.set_ylim(phi.min(), phi.max())
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1)
     panel_label(ax, "a")
-    ins = ax.inset_axes([0.5, 0.56, 0.47, 0.4])
-    ins.plot(T, ds["concurrence_optimal"].values, color="k", lw=1.2, label="numerical")
-    ins.plot(
-        T, 2 * np.sqrt(T) / (1 + T), ":", color="tab:orange", lw=1.2, label=r"$2\sqrt{T}/(1+T)$"
-    )
-    ins.plot(T, ds["concurrence_eq23"].values, "--", color="tab:red", lw=1.0, label="Eq. (23)")
+    # inset on an opaque white card that also holds its tick labels
+    # (above phi = 0, where C is small and the optimal line does not pass)
+    x0, y0, w, h = 0.58, 0.645, 0.39, 0.33
+    card = ax.inset_axes([x0 - 0.16, y0 - 0.125, w + 0.18, h + 0.145])
+    card.set_facecolor("white")
+    card.set_xticks([])
+    card.set_yticks([])
+    card.patch.set_alpha(0.95)
+    ins = ax.inset_axes([x0, y0, w, h])
+    if measure == "tangle":
+        ins.plot(T, ds["tangle_optimal"].values, color="k", lw=1.2, label="numerics")
+        ins.plot(
+            T, ds["concurrence_eq23"].values, ":", color="tab:orange", lw=1.4, label="Eq. (23)"
+        )
+    else:
+        ins.plot(T, ds["concurrence_optimal"].values, color="k", lw=1.2, label="numerics")
+        ins.plot(
+            T, ds["concurrence_eq22"].values, ":", color="tab:orange", lw=1.4, label="Eq. (22)"
+        )
+        ins.plot(T, ds["concurrence_eq23"].values, "--", color="tab:red", lw=1.0)
+        ins.text(0.42, 0.5, "Eq. (23)\n$=C^2$", color="tab:red", fontsize=6.5, ha="left")
     ins.set_xlim(0, 1)
-    ins.set_ylim(0, 1.02)
-    ins.tick_params(labelsize=6, colors="w")
-    ins.set_facecolor("white")
-    ins.tick_params(colors="k")
-    ins.set_xlabel("$T$", fontsize=6, labelpad=0)
-    ins.set_ylabel(r"$C(\phi=\varphi)$", fontsize=6, labelpad=0)
-    ins.legend(fontsize=5, loc="lower right", frameon=False)
+    ins.set_ylim(0, 1.05)
+    ins.set_xticks([0, 0.5, 1], ["", "0.5", "1"])  # "0" would collide with the y axis' 0
+    ins.set_yticks([0, 0.5, 1], ["0", "0.5", "1"])
+    ins.tick_params(labelsize=6.5, pad=1.5)
+    ins.set_xlabel("$T$", fontsize=7, labelpad=1)
+    ins.set_ylabel(rf"${c}$ at $\phi=\varphi$", fontsize=7, labelpad=1)
+    ins.legend(
+        fontsize=6.5,
+        loc="lower right",
+        handlelength=1.1,
+        handletextpad=0.4,
+        labelspacing=0.2,
+        borderaxespad=0.1,
+    )
     ax = axes[1]
     m = ax.pcolormesh(
         T,
@@ -110,11 +180,13 @@ def _colors(n):
     return matplotlib.colormaps["plasma"](np.linspace(0.0, 0.85, n))
 
 
-def fig5(ds: xr.Dataset):
+@validates(_check_measure)
+def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
     fig, axes = figure("double", 2, 2, height=5.2, layout="constrained")
     axes = axes.ravel()
     Ts = ds["T"].values
     cols = _colors(Ts.size)
+    c = _sym(measure)
     for k, (var, rate, xl) in enumerate(
         [
             ("concurrence_relax", "gamma_relax", r"$\Gamma/f_{\rm col}$"),
@@ -122,44 +194,68 @@ def fig5(ds: xr.Dataset):
         ]
     ):
         ax = axes[k]
-        for c, T in zip(cols, Ts, strict=True):
-            ax.semilogx(ds[rate].values, ds[var].sel(T=T).values, color=c, label=f"$T={T:g}$")
+        for col, T in zip(cols, Ts, strict=True):
+            y = ds[_var(var, measure)].sel(T=T).values
+            ax.semilogx(ds[rate].values, y, color=col, label=f"$T={T:g}$")
         ax.set_xlabel(xl)
-        ax.set_ylabel("steady-state $C$")
+        ax.set_ylabel(f"steady-state ${c}$")
         ax.set_ylim(0, 1.02)
         panel_label(ax, "ab"[k])
-    axes[0].legend(fontsize="small")
+    axes[0].legend(loc="lower left")
     ax = axes[2]
     n = ds["n"].values
-    for c, T in zip(cols, Ts, strict=True):
-        ax.plot(n, ds["concurrence_n"].sel(T=T).values, color=c, label=f"$T={T:g}$")
-    ax.set_xscale("symlog", linthresh=10)
-    ax.set_xlim(0, n.max())
+    pos = n >= 1  # n = 0 (rho = 1/4, C = 0) is off the logarithmic axis
+    for col, T in zip(cols, Ts, strict=True):
+        ax.plot(
+            n[pos],
+            ds[_var("concurrence_n", measure)].sel(T=T).values[pos],
+            color=col,
+            drawstyle="steps-post",
+        )
+        ax.axhline(
+            float(ds[_var("concurrence_steady", measure)].sel(T=T)), color=col, lw=0.6, ls=":"
+        )
+    ax.set_xscale("log")
+    ax.set_xlim(0.8, n.max())  # from n = 1; 0.8 keeps the 10^0 label clear of the y axis' 0
     ax.set_xlabel("number of collisions $n$")
-    ax.set_ylabel("$C$")
+    ax.set_ylabel(f"${c}$ after $n$ collisions")
     ax.set_ylim(0, 1.02)
     panel_label(ax, "c")
+    ax.set_title(r"from $\rho=\mathbb{1}/4$; dotted: steady state", loc="right", fontsize=7)
     ax = axes[3]
     x = ds["n_scale"].values
-    ax.loglog(x, ds["n_half"].values, "o", ms=3, color="k", label=r"$n_{1/2}$ (numerical)")
-    ax.loglog(x, x, "--", color="tab:red", label=r"$(1-T)^{-2}$")
+    half = "n_half_tangle" if measure == "tangle" else "n_half"
+    ax.loglog(x, ds[half].values, "o", ms=3, color="k", label=rf"$n_{{1/2}}$ of ${c}$ (numerical)")
+    ax.loglog(x, x, "--", color="tab:red", label=r"$(1-T)^{-2}$ (text)")
     ax.set_xlabel(r"$(1-T)^{-2}$")
-    ax.set_ylabel(r"collisions to reach $C_\infty/2$")
-    ax.legend(fontsize="small")
+    ax.set_ylabel(rf"collisions to reach ${c}_\infty/2$")
+    ax.legend(loc="upper left")
     panel_label(ax, "d")
+    ax.set_title("ours, not in the paper", loc="right", fontsize=7, style="italic")
     return fig
 
 
-def fig6(ds: xr.Dataset):
-    fig, ax = figure("single", layout="constrained")
+@validates(_check_measure)
+def fig6(ds: xr.Dataset, *, measure: str = "concurrence"):
+    fig, ax = figure("single", height=3.1, layout="constrained")
     ps = ds["p_U"].values
-    for c, p in zip(_colors(ps.size), ps, strict=True):
-        ax.plot(ds["T"].values, ds["concurrence"].sel(p_U=p).values, color=c, label=f"$p_U={p:g}$")
+    var = ds[_var("concurrence", measure)]
+    c = _sym(measure)
+    zeros = [p for p in ps if np.all(var.sel(p_U=p).values == 0)]
+    for col, p in zip(_colors(ps.size), ps, strict=True):
+        y = var.sel(p_U=p).values
+        if p in zeros:  # identically zero: interleaved dashes keep every zero curve visible
+            k = zeros.index(p)
+            dashes = (3.0 * k, (3.0, 3.0 * (len(zeros) - 1)))
+            kw = dict(ls=dashes, lw=2.0, label=rf"$p_U={p:g}$ (${c}\equiv 0$)")
+        else:
+            kw = dict(ls="-", lw=1.2, label=f"$p_U={p:g}$")
+        ax.plot(ds["T"].values, y, color=col, clip_on=False, zorder=3, **kw)
     ax.set_xlabel("$T$")
-    ax.set_ylabel(r"steady-state $C$ at $\phi=\varphi$")
+    ax.set_ylabel(rf"steady-state ${c}$ at $\phi=\varphi$")
     ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.02)
-    ax.legend(fontsize="x-small")
+    ax.set_ylim(-0.03, 1.02)
+    fig.legend(loc="outside upper center", ncol=3, handlelength=2.2, columnspacing=1.0)
     return fig
 
 

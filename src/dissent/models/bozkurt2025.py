@@ -6,8 +6,9 @@ Conventions
 -----------
 * Spin basis |up> = (1, 0), |down> = (0, 1); sigma_z |up> = +|up>.
 * Two-particle space (electron x qubit n), basis order (uu, ud, du, dd) with the electron first.
-  Eq. (1) as printed lists ``t_n |dd><dd|``, a typo: the amplitudes of Fig. 1(b)-(d) (and the
-  spin-flip symmetry stated below Fig. 1) give
+  Eq. (1) as printed has two typos, ``t_n |dd><dd|`` for ``t_n |du><du|`` (not unitary) and
+  ``r_n |uu><du|`` for ``r_n |ud><du|`` (breaks spin conservation): the amplitudes of
+  Fig. 1(b)-(d) (and the spin-flip symmetry stated below Fig. 1) give
   s_n = e^{i varphi} (|uu><uu| + |dd><dd|) + t (|ud><ud| + |du><du|) + r (|du><ud| + |ud><du|),
   with t = sqrt(T), r = -+ i sqrt(1-T) (Eq. 3) and varphi = -+ atan sqrt((1-T)/T) (Eq. 4);
   upper sign ferromagnetic, lower antiferromagnetic.  Eq. (4) is equivalent to t + r = e^{i varphi}
@@ -30,7 +31,7 @@ from scipy.linalg import expm
 
 from ..optimize import multistart_maximize
 from ..quantum import concurrence as _concurrence_core
-from ..quantum import fixed_point, liouvillian
+from ..quantum import fixed_point, liouvillian, tangle
 from ..quantum.superop import sandwich
 from ..registry import ParameterError, validates
 
@@ -345,6 +346,22 @@ def concurrence(rho: np.ndarray) -> np.ndarray:
     return _concurrence_core(rho)
 
 
+# The paper's numbers (Eq. 23, C = 0.9972 at T = 0.9, Eq. B6) are the tangle C^2 of the states its
+# equations define; every steady-state solver stores both (docs/reproduction-notes.md).
+TANGLE_NAME = "tangle C^2 (squared Wootters concurrence; the paper's printed convention)"
+
+
+def with_tangle(ds: xr.Dataset, **_params) -> xr.Dataset:
+    """Companion for Fig. 7: ``tangle`` = concurrence^2 of the optimised steady state.
+
+    C^2 is monotone in C, so the fields maximising C also maximise the tangle: the paper's
+    convention needs no second optimisation."""
+    out = ds.copy()
+    out["tangle"] = ds["concurrence"] ** 2
+    out["tangle"].attrs = {"long_name": f"maximal {TANGLE_NAME}", "units": "1"}
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Parameter checks
 # ---------------------------------------------------------------------------------------------
@@ -387,6 +404,42 @@ def _dataset(data: dict, coords: dict | None = None) -> xr.Dataset:
 # Fig. 2: the three-particle scattering matrix
 # ---------------------------------------------------------------------------------------------
 J_LABELS = ["uu", "ud", "du", "dd"]
+# s_n of Eq. (1) (as corrected, see the module docstring) as a table of symbols, electron x qubit n
+_S_SYMBOLS = {(0, 0): "e", (3, 3): "e", (1, 1): "t", (2, 2): "t", (2, 1): "r", (1, 2): "r"}
+_SYMBOL_TEX = {"e": r"e^{i\varphi_{n}}", "t": "t_{n}", "r": "r_{n}"}
+
+
+def symbolic_three_particle_s() -> np.ndarray:
+    """The entries of S = s_2 s_1 as products of the amplitudes of Eq. (1), the paper's Fig. 2.
+
+    Returns an (8, 8) array of mathtext strings on electron x qubit1 x qubit2 ("" where S = 0),
+    e.g. "r_{1}e^{i\\varphi_{2}}"; each term lists qubit 1's amplitude first.  Built from the same
+    index structure as :func:`three_particle_s` (tested: substituting the numbers gives S).
+    """
+
+    def lifted(n):
+        out = {}
+        for (a, b), sym in _S_SYMBOLS.items():
+            ea, qa = divmod(a, 2)
+            eb, qb = divmod(b, 2)
+            for other in (0, 1):  # the untouched qubit
+                if n == 1:
+                    out[(4 * ea + 2 * qa + other, 4 * eb + 2 * qb + other)] = sym
+                else:
+                    out[(4 * ea + 2 * other + qa, 4 * eb + 2 * other + qb)] = sym
+        return out
+
+    s1, s2 = lifted(1), lifted(2)
+    table = np.full((8, 8), "", dtype=object)
+    for i in range(8):
+        for j in range(8):
+            terms = [
+                _SYMBOL_TEX[s1[k, j]].replace("n", "1") + _SYMBOL_TEX[s2[i, k]].replace("n", "2")
+                for k in range(8)
+                if (i, k) in s2 and (k, j) in s1
+            ]
+            table[i, j] = "+".join(terms)
+    return table.astype(str)
 
 
 def _check_fig2(*, T1, T2, interaction="ferro"):
@@ -403,12 +456,19 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
     )
     A = electron_blocks(S)[..., :, 1, :, :]  # sigma = down: (point, sigma', j', j)
     dims = ("point", "sigma_out", "j_out", "j_in")
+    symbols = electron_blocks(symbolic_three_particle_s())[:, 1]  # (sigma', j', j)
     unit = np.abs(np.einsum("...ij,...kj->...ik", S, np.conj(S)) - np.eye(8)).max(axis=(-1, -2))
     return _dataset(
         {
             "S_real": (dims, A.real, "Re <sigma' j'|S|down j>", "1"),
             "S_imag": (dims, A.imag, "Im <sigma' j'|S|down j>", "1"),
             "unitarity_error": (("point",), unit, "max |S S^+ - 1|", "1"),
+            "S_symbol": (
+                ("sigma_out", "j_out", "j_in"),
+                symbols,
+                "<sigma' j'|S|down j> in the amplitudes of Eq. (1) (mathtext), the paper's Fig. 2",
+                "1",
+            ),
         },
         coords={
             "sigma_out": (("sigma_out",), ["up", "down"], "final electron spin sigma'", "1"),
@@ -456,6 +516,7 @@ def _steady_vars(rho, kdim):
     pur = np.real(np.einsum("...ij,...ji->...", rho, rho))
     return {
         "concurrence": (("point",), concurrence(rho), "steady-state concurrence", "1"),
+        "tangle": (("point",), tangle(rho), f"steady-state {TANGLE_NAME}", "1"),
         "purity": (("point",), pur, "steady-state purity tr(rho^2)", "1"),
         "kernel_dim": (
             ("point",),
@@ -495,6 +556,18 @@ def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
         ("point",),
         data["concurrence_optimal"][1],
         "steady-state concurrence at phi = varphi(T)",
+        "1",
+    )
+    data["tangle_optimal"] = (
+        ("point",),
+        data.pop("tangle")[1],
+        f"{TANGLE_NAME} at phi = varphi(T)",
+        "1",
+    )
+    data["concurrence_eq22"] = (
+        ("point",),
+        2 * np.sqrt(T) / (1 + T),
+        "Wootters concurrence 2 sqrt(T)/(1+T) of the state of Eq. (22)",
         "1",
     )
     data["concurrence_eq23"] = (("point",), concurrence_eq23(T), "4T/(1+T)^2, Eq. (23)", "1")
@@ -568,31 +641,38 @@ def _dynamics(T, n_max, interaction):
 
 @validates(_check_dyn)
 def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
-    """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1)."""
-    conc, rhos, _ = _dynamics(T, n_max, interaction)
+    """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1),
+    and the steady state (fixed point of the period map) the dynamics converge to."""
+    conc, rhos, M = _dynamics(T, n_max, interaction)
+    rho_inf, _ = steady_state(M)
     p_uu = np.real(rhos[..., 0, 0])
     n = np.arange(int(n_max) + 1)
+    pt = ("point",)
     return _dataset(
         {
             "concurrence_n": (("point", "n"), conc, "concurrence after n collisions", "1"),
+            "tangle_n": (("point", "n"), conc**2, f"{TANGLE_NAME} after n collisions", "1"),
             "p_upup_n": (("point", "n"), p_uu, "probability of |up up> after n collisions", "1"),
+            "concurrence_steady": (pt, concurrence(rho_inf), "steady-state concurrence", "1"),
+            "tangle_steady": (pt, tangle(rho_inf), f"steady-state {TANGLE_NAME}", "1"),
         },
         coords={"n": (("n",), n, "number of collisions", "1")},
     )
 
 
-def half_convergence(T, interaction="ferro", n_cap=10**6):
-    """First n with C_n >= C_inf / 2 (dynamics from 1/4 at phi = varphi), and C_inf.
+def half_convergence(T, interaction="ferro", n_cap=10**6, measure=concurrence):
+    """First n with E_n >= E_inf / 2 (dynamics from 1/4 at phi = varphi), and E_inf, for the
+    entanglement measure E = ``measure`` (default the concurrence; :func:`tangle` for the paper's).
 
     Uses exact powers of M by repeated squaring over a doubling search and then bisection, so that
-    T close to 1 (n ~ (1-T)^-2 large) stays cheap.  Note: C_n can oscillate for small T; this is the
-    first n of a monotone bracket found by bisection on [n_lo, n_hi] where C(n_lo) < C/2 <= C(n_hi),
-    checked by a linear scan where the bracket is short.
+    T close to 1 (n ~ (1-T)^-2 large) stays cheap: an exact linear scan up to n = 2000, then a
+    doubling search and bisection (exact as long as E_n does not decrease, which holds for every T
+    tested: only the step sizes alternate, see ``test_fig5c_no_concurrence_reduction``).
     """
     T = np.atleast_1d(np.asarray(T, float))
     M = period_map(T, T, *symmetric_fields(forward_phase(T, interaction)), interaction=interaction)
     rho_inf, _ = steady_state(M)
-    c_inf = concurrence(rho_inf)
+    c_inf = measure(rho_inf)
     v0 = MAX_MIXED.reshape(16)
     out = np.empty(T.shape, dtype=float)
     for i in range(T.size):
@@ -600,13 +680,12 @@ def half_convergence(T, interaction="ferro", n_cap=10**6):
 
         def c_at(n, i=i):
             v = np.linalg.matrix_power(M[i], int(n)) @ v0
-            return float(concurrence(v.reshape(4, 4)))
+            return float(measure(v.reshape(4, 4)))
 
-        # scan while short (captures early oscillations exactly)
         found = None
         v = v0.copy()
         for n in range(0, 2000):
-            if float(concurrence(v.reshape(4, 4))) >= target:
+            if float(measure(v.reshape(4, 4))) >= target:
                 found = n
                 break
             v = M[i] @ v
@@ -632,8 +711,10 @@ def _check_half(*, T, interaction="ferro"):
 
 @validates(_check_half)
 def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
-    """Collision number at which C first reaches half its converged value (Fig. 5c, text)."""
+    """Collision number at which C (and the tangle C^2) first reaches half its converged value
+    (Fig. 5c, text)."""
     n_half, c_inf = half_convergence(T, interaction)
+    n_half_tangle, _ = half_convergence(T, interaction, measure=tangle)
     T = np.asarray(T, float)
     return _dataset(
         {
@@ -643,11 +724,23 @@ def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
                 "collisions to reach half the steady-state concurrence",
                 "1",
             ),
+            "n_half_tangle": (
+                ("point",),
+                n_half_tangle,
+                f"collisions to reach half the steady-state {TANGLE_NAME}",
+                "1",
+            ),
             "n_scale": (("point",), (1 - T) ** -2.0, "(1 - T)^-2 time scale of the text", "1"),
             "concurrence_converged": (
                 ("point",),
                 c_inf,
                 "steady-state concurrence at phi = varphi",
+                "1",
+            ),
+            "tangle_converged": (
+                ("point",),
+                c_inf**2,
+                f"steady-state {TANGLE_NAME} at phi = varphi",
                 "1",
             ),
         }

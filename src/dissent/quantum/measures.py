@@ -29,6 +29,15 @@ def concurrence(rho: np.ndarray) -> np.ndarray:
     return np.clip(lam[..., 0] - lam[..., 1:].sum(axis=-1), 0.0, None)
 
 
+def tangle(rho: np.ndarray) -> np.ndarray:
+    """Tangle tau = C^2 of two-qubit states ``(..., 4, 4)``: the squared Wootters concurrence.
+
+    Coffman, Kundu & Wootters, PRA 61, 052306 (2000). For a pure state tau = 4 det(rho_A) of either
+    reduced state; it vanishes exactly where C does.
+    """
+    return concurrence(rho) ** 2
+
+
 def partial_transpose(rho: np.ndarray, dims: tuple[int, int], subsystem: int = 1) -> np.ndarray:
     """Partial transpose of bipartite states ``(..., dA*dB, dA*dB)`` on subsystem 0 or 1."""
     da, db = dims

@@ -1,0 +1,64 @@
+"""Every step of one figure in-process (grid, solve, aggregate, render), without Snakemake.
+
+``python -m dissent.build <paper> <figure> [--quick] [--out DIR]`` is handy while developing a
+figure; tests use :func:`run_figure`. The functions are the ones the Snakemake rules call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import xarray as xr
+
+from . import config as cfg
+from . import io, pipeline, render
+
+
+def run_figure(
+    papers: Mapping, paper: str, figure: str, variant: str, out: Path, n_chunks: int = 1
+) -> xr.Dataset:
+    """Every step for one figure in-process; writes out/<paper>/<figure>.{nc,pdf,png}."""
+    spec = cfg.figure_spec(papers, paper, figure, variant)
+    cfg.check_figure(paper, figure, spec, variant)
+    if "data" in spec:
+        source = run_figure(papers, paper, spec["data"], variant, out, n_chunks)
+        ds = pipeline.borrowed_figure(source, spec, paper, figure)
+    else:
+        panels = {}
+        for name, panel in spec["panels"].items():
+            grid = pipeline.make_grid(panel, f"{paper}.{figure}.panels.{name}")
+            n = min(n_chunks, max(int(grid.attrs["npoints"]), 1))
+            chunks = [pipeline.solve_chunk(grid, i, n) for i in range(n)]
+            panels[name] = pipeline.aggregate_panel(grid, chunks)
+        ds = pipeline.merge_panels(panels, spec, paper, figure, variant)
+    io.write_netcdf(ds, out / paper / f"{figure}.nc")
+    ds = io.read_netcdf(out / paper / f"{figure}.nc")
+    render.render(ds, spec, out / paper / figure)
+    for ext in spec.get("tables", []):
+        render.render_table(ds, spec, out / paper / f"{figure}.{ext}")
+    return ds
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("paper")
+    parser.add_argument("figure")
+    parser.add_argument("--quick", action="store_true", help="use the figure's quick overrides")
+    parser.add_argument("--out", type=Path, default=None, help="output directory")
+    parser.add_argument("--papers-dir", default="config/papers")
+    parser.add_argument("--chunks", type=int, default=1)
+    args = parser.parse_args(argv)
+    papers = cfg.load_papers(cfg.paper_files(args.papers_dir))
+    cfg.check_schema(papers)
+    out = args.out or Path(tempfile.mkdtemp(prefix="dissent-"))
+    start = time.perf_counter()
+    run_figure(papers, args.paper, args.figure, "quick" if args.quick else "full", out, args.chunks)
+    print(f"{out / args.paper / args.figure}.{{nc,pdf,png}} in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

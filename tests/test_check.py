@@ -1,0 +1,72 @@
+"""The figure-diff comparison and its per-figure declarations (config `check:`)."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from dissent import check, config
+
+
+def _pair():
+    x = np.linspace(0, 1, 4)
+    base = xr.Dataset(
+        {
+            "c": ("x", np.array([0.1, 0.2, 0.3, 0.4])),
+            "theta": ("x", np.array([1.0, 2.0, 3.0, 0.5])),
+            "unique": ("x", np.array([1, 1, 0, 1], dtype="int8")),
+            "n_ties": ("x", np.array([1, 1, 3, 1])),
+        },
+        coords={"x": x},
+    )
+    new = base.copy(deep=True)
+    new["theta"].values[2] = 0.1  # differs only where the optimum is not unique
+    new["n_ties"].values[2] = 4
+    return new, base
+
+
+def test_undeclared_differences_are_reported():
+    new, base = _pair()
+    problems = check.compare_data(new, base, 1e-6, 1e-9)
+    assert [p.split(":")[0] for p in problems] == ["n_ties", "theta"]
+
+
+def test_declared_skip_and_where_hide_only_the_declared_differences():
+    new, base = _pair()
+    declared = {"n_ties": {"skip": "optimiser count"}, "theta": {"where": "unique"}}
+    assert check.compare_data(new, base, 1e-6, 1e-9, declared) == []
+    new["theta"].values[0] = 1.5  # a real change where the optimum is unique is still caught
+    problems = check.compare_data(new, base, 1e-6, 1e-9, declared)
+    assert len(problems) == 1 and problems[0].startswith("theta: 1 of 3 values differ")
+
+
+def test_declared_tolerance_and_missing_mask():
+    new, base = _pair()
+    new["c"] = new["c"] * (1 + 1e-4)
+    assert check.compare_data(
+        new, base, 1e-6, 1e-9, {"n_ties": {"skip": "x"}, "theta": {"skip": "x"}}
+    )
+    assert not check.compare_data(
+        new,
+        base,
+        1e-6,
+        1e-9,
+        {"c": {"rtol": 1e-3}, "n_ties": {"skip": "x"}, "theta": {"skip": "x"}},
+    )
+    problems = check.compare_data(new, base, 1e-6, 1e-9, {"c": {"where": "nope"}})
+    assert any("'where' variable 'nope' is missing" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "declaration, key",
+    [
+        ({"variables": {"c": {"skp": "typo"}}}, "x.f.check.variables.c"),
+        ({"image": {"rms": -1}}, "x.f.check.image.rms"),
+        ({"variables": {"c": {}}}, "x.f.check.variables.c"),
+    ],
+)
+def test_bad_check_declaration_names_the_key(declaration, key):
+    papers = {
+        "x": {"f": {"title": "t", "panels": {"main": {"solver": "m.f"}}, "check": declaration}}
+    }
+    with pytest.raises(config.ConfigError, match=key.replace(".", r"\.")):
+        config.check_schema(papers)
