@@ -372,19 +372,26 @@ def _grid(n):
 
 
 def test_fig7_result_does_not_depend_on_chunking():
+    """One call, two halves, reversed order: the same optimum (numpy's stacked kernels round a
+    member differently with the batch size, ~1e-16 in C, ~1e-8 rad in the fields)."""
     T1, T2 = _grid(5)
     c, x, d = m.optimise_fields(T1, T2)
     half = T1.size // 2
     parts = [m.optimise_fields(T1[s], T2[s]) for s in (slice(None, half), slice(half, None))]
     rev = m.optimise_fields(T1[::-1], T2[::-1])
-    assert np.array_equal(c, np.concatenate([p[0] for p in parts]))
-    assert np.array_equal(x, np.concatenate([p[1] for p in parts]))
+    for cc, xx, uu in (
+        (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), None),
+        (rev[0][::-1], rev[1][::-1], rev[2]["unique"][::-1]),
+    ):
+        assert np.abs(c - cc).max() < 1e-12
+        assert np.abs(x - xx).max() < 1e-6
+        if uu is not None:
+            assert np.array_equal(d["unique"], uu)
     assert np.array_equal(d["unique"], np.concatenate([p[2]["unique"] for p in parts]))
-    assert np.array_equal(c, rev[0][::-1]) and np.array_equal(x, rev[1][::-1])
 
 
 def test_fig7_same_optimum_under_another_blas_kernel(tmp_path):
-    """OPENBLAS_CORETYPE=Prescott in a subprocess: C to 1e-6, fields where unique to 1e-5."""
+    """OPENBLAS_CORETYPE=Prescott in a subprocess: C to 1e-6, fields where unique to 1e-4 rad."""
     import os
     import subprocess
     import sys
@@ -408,13 +415,13 @@ def test_fig7_same_optimum_under_another_blas_kernel(tmp_path):
     assert np.abs(a["c"] - b["c"]).max() < 1e-6
     assert np.array_equal(a["u"], b["u"]) and a["u"].sum() >= 4
     u = a["u"].astype(bool)
-    assert np.abs(a["x"][u] - b["x"][u]).max() < 1e-5
+    assert np.abs(a["x"][u] - b["x"][u]).max() < 1e-4
 
 
 @pytest.mark.parametrize(
     "bad, key",
     [
-        ({"n_refine": 20}, "n_refine"),
+        ({"n_refine": 40}, "n_refine"),
         ({"n_explore": 500}, "n_explore"),
         ({"n_starts": -1}, "n_starts"),
         ({"gtol": 0.0}, "gtol"),
@@ -555,7 +562,7 @@ def test_render_options_measure_is_checked_before_any_work():
 
 def test_fig7_companion_tangle_is_the_square_of_the_maximal_concurrence():
     T1, T2 = np.array([0.3, 0.6, 0.9]), np.array([0.0, 0.5, 0.9])
-    ds = m.optimal_fields(T1=T1, T2=T2, n_starts=8, n_refine=2, iters=10, n_neighbours=0)
+    ds = m.optimal_fields(T1=T1, T2=T2, n_starts=8, n_explore=4, n_refine=2)
     out = m.with_tangle(ds)
     assert np.allclose(out.tangle, ds.concurrence**2) and out.tangle.attrs["long_name"]
     # the T2 = 0 limit in the paper's convention is Eq. (B6) itself
