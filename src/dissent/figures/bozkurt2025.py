@@ -259,19 +259,18 @@ def fig6(ds: xr.Dataset, *, measure: str = "concurrence"):
     return fig
 
 
-def _map(ax, fig, ds, var, label, **kw):
-    m = ax.pcolormesh(
-        ds["T1"].values,
-        ds["T2"].values,
-        ds[var].transpose("T2", "T1").values,
-        shading="nearest",
-        rasterized=True,
-        **kw,
-    )
-    fig.colorbar(m, ax=ax, label=label)
+def _map(ax, fig, ds, var, label, values=None, **kw):
+    """Colour map of ``var`` (or of ``values`` on the same (T1, T2) grid) with a colour bar exactly
+    as tall as the (square) axes."""
+    z = ds[var].transpose("T2", "T1").values if values is None else values
+    extend = kw.pop("extend", "neither")
+    m = ax.pcolormesh(ds["T1"].values, ds["T2"].values, z, shading="nearest", rasterized=True, **kw)
+    ax.set_aspect("equal")
+    cax = ax.inset_axes([1.04, 0.0, 0.05, 1.0])
+    fig.colorbar(m, cax=cax, label=label, extend=extend)
     ax.set_xlabel("$T_1$")
     ax.set_ylabel("$T_2$")
-    ax.set_aspect("equal")
+    return m
 
 
 def fig7(ds: xr.Dataset):
@@ -280,19 +279,65 @@ def fig7(ds: xr.Dataset):
     return fig
 
 
+def _hatch_uninformative(ax, ds, mask):
+    """Hatch the cells (T2, T1) where the optimal fields carry no information."""
+    from matplotlib.colors import ListedColormap
+
+    z = np.where(mask, 1.0, np.nan)
+    ax.pcolor(
+        ds["T1"].values,
+        ds["T2"].values,
+        z,
+        shading="nearest",
+        hatch="////",
+        cmap=ListedColormap(["0.88"]),
+        edgecolor="0.5",
+        linewidth=0.0,
+    )
+
+
 def fig8(ds: xr.Dataset):
-    fig, axes = figure("double", 2, 3, height=4.6, layout="constrained")
+    """Optimal fields of Fig. 7, drawn only where the optimum is unique (``optimum_unique``);
+    other cells (C = 0, the T = 1 edges, ties between inequivalent optima) are hatched."""
+    from matplotlib.patches import Patch
+
+    fig, axes = figure("double", 2, 3, height=4.4, layout="constrained")
     axes = axes.ravel()
+    unique = ds["optimum_unique"].transpose("T2", "T1").values.astype(bool)
+
+    def field(var):
+        return np.where(unique, ds[var].transpose("T2", "T1").values, np.nan)
+
+    # phi2 - phi1 is periodic: unwrap around its circular mean, then a sequential scale over the
+    # range it takes (the full circle would make the panel almost uniform)
+    dphi = field("delta_phi")
+    mean = np.angle(np.nanmean(np.exp(1j * dphi))) if unique.any() else 0.0
+    dphi = mean + np.angle(np.exp(1j * (dphi - mean)))
+    lo, hi = np.nanpercentile(dphi, [1, 99]) if unique.any() else (-np.pi, np.pi)
     specs = [
-        ("theta1", r"$\theta_1$ (rad)", dict(vmin=0, vmax=np.pi, cmap="twilight")),
-        ("theta2", r"$\theta_2$ (rad)", dict(vmin=0, vmax=np.pi, cmap="twilight")),
-        ("delta_phi", r"$\phi_2-\phi_1$ (rad)", dict(vmin=-np.pi, vmax=np.pi, cmap="twilight")),
-        ("omega1", r"$\Omega_1/f_{\rm col}$", dict(vmin=0, vmax=np.pi, cmap="cividis")),
-        ("omega2", r"$\Omega_2/f_{\rm col}$", dict(vmin=0, vmax=np.pi, cmap="cividis")),
+        ("theta1", r"$\theta_1$ (rad)", None, dict(vmin=0, vmax=np.pi, cmap="PuOr")),
+        ("theta2", r"$\theta_2$ (rad)", None, dict(vmin=0, vmax=np.pi, cmap="PuOr")),
+        (
+            "delta_phi",
+            r"$\phi_2-\phi_1$ (rad)",
+            dphi,
+            dict(vmin=lo, vmax=hi, cmap="viridis", extend="both"),
+        ),
+        ("omega1", r"$\Omega_1/f_{\rm col}$", None, dict(vmin=0, vmax=np.pi, cmap="cividis")),
+        ("omega2", r"$\Omega_2/f_{\rm col}$", None, dict(vmin=0, vmax=np.pi, cmap="cividis")),
     ]
-    for k, (var, lab, kw) in enumerate(specs):
-        _map(axes[k], fig, ds, var, lab, **kw)
+    for k, (var, lab, values, kw) in enumerate(specs):
+        _map(axes[k], fig, ds, var, lab, values=field(var) if values is None else values, **kw)
+        _hatch_uninformative(axes[k], ds, ~unique)
         panel_label(axes[k], "abcde"[k])
-    _map(axes[5], fig, ds, "concurrence", "maximal $C$ (Fig. 7)", vmin=0, vmax=1, cmap="viridis")
+    _map(axes[5], fig, ds, "concurrence", "maximal $C$", vmin=0, vmax=1, cmap="viridis")
     panel_label(axes[5], "f")
+    axes[5].set_title("ours, not in the paper", loc="right", fontsize="small")
+    key = Patch(
+        facecolor="0.85",
+        edgecolor="0.45",
+        hatch="////",
+        label="fields not unique: $C = 0$, $T_n = 1$ or a tie (no information)",
+    )
+    fig.legend(handles=[key], loc="outside lower center", frameon=False, fontsize="small")
     return fig

@@ -29,6 +29,7 @@ import numpy as np
 import xarray as xr
 from scipy.linalg import expm
 
+from ..optimize import multistart_maximize
 from ..quantum import concurrence as _concurrence_core
 from ..quantum import fixed_point, liouvillian, tangle
 from ..quantum.superop import sandwich
@@ -749,51 +750,96 @@ def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
 # ---------------------------------------------------------------------------------------------
 # Figs. 7/8: maximal steady-state concurrence over the local fields
 # ---------------------------------------------------------------------------------------------
-# The objective is evaluated on stacked parameter sets: the no-decoherence map with chi = |down>
-# has the two Kraus operators K_s = U <s|S|down>; in the Pauli basis the map is real and its fixed
-# point solves a 15x15 real linear system.
+# Parameters x = (theta1, theta2, delta_phi, Omega1, Omega2), phi1 = 0.  Without decoherence the
+# period map is M = (U x U*) S: in the real Pauli basis (c_a = tr(P_a rho)) its transfer matrix is
+# R = kron(r1, r2) R_S, with R_S the collision (fixed per point) and r_n = diag(1, O_n) the Bloch
+# rotation of qubit n.  The fixed point c = (1, c') solves the real 15x15 system (1 - R') c' = b;
+# its derivative needs one more (adjoint) solve, so value and exact gradient cost two solves.
 PARAM_NAMES = ("theta1", "theta2", "delta_phi", "omega1", "omega2")
+_SIGN4 = np.array([1.0, -1.0, -1.0, -1.0])
+_YY = np.kron(SY, SY)
+_LAMBDA_FLOOR = 1e-7  # below this a Wootters lambda is rounding noise: no derivative through it
 
 
-def _kraus_down(T1, T2, interaction):
+def collision_transfer(T1, T2, interaction: str = "ferro") -> np.ndarray:
+    """Real Pauli transfer matrix (..., 16, 16) of the collision map with chi = |down><down|."""
     A = electron_blocks(three_particle_s(T1, T2, interaction))
-    return A[..., 0, 1, :, :], A[..., 1, 1, :, :]  # <up|S|down>, <down|S|down>
+    M = sum(_kron2(A[..., s, 1, :, :], np.conj(A[..., s, 1, :, :])) for s in (0, 1))
+    return pauli_transfer(M)
 
 
-def _fixed_point_trace_row(M: np.ndarray) -> np.ndarray:
-    """Fixed point of stacked trace-preserving maps M (..., 16, 16) assumed unique: (M - 1) x = 0
-    with the row of rho_00 replaced by the trace condition (one batched complex solve)."""
-    A = M - np.eye(16)
-    A[..., 0, :] = np.eye(4).reshape(16)
-    b = np.zeros(A.shape[:-1] + (1,), complex)
-    b[..., 0, 0] = 1.0
-    try:
-        x = np.linalg.solve(A, b)[..., 0]
-    except np.linalg.LinAlgError:  # an exactly singular member: least squares one by one
-        flat_a = A.reshape(-1, 16, 16)
-        x = np.stack(
-            [np.linalg.lstsq(a_, b.reshape(-1, 16, 1)[0], rcond=None)[0][:, 0] for a_ in flat_a]
-        ).reshape(A.shape[:-1])
-    return x.reshape(x.shape[:-1] + (4, 4))
+def _cross_matrix(b: np.ndarray) -> np.ndarray:
+    z = np.zeros_like(b[..., 0])
+    x, y, w = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack(
+        [np.stack([z, -w, y], -1), np.stack([w, z, -x], -1), np.stack([-y, x, z], -1)], -2
+    )
 
 
-def _field_unitaries(x: np.ndarray) -> np.ndarray:
-    """Two-qubit U = exp(-iH/f_col) for parameters x = (theta1, theta2, delta_phi, omega1, omega2),
-    phi1 = 0, (..., 4, 4)."""
-    u1 = larmor_unitary(x[..., 0], 0.0 * x[..., 0], x[..., 3])
-    u2 = larmor_unitary(x[..., 1], x[..., 2], x[..., 4])
-    return _kron2(u1, u2)
+def rotation_transfer(theta, phi, omega):
+    """Pauli transfer r (..., 4, 4) of exp(i omega/2 B.sigma) and dr/d(theta, phi, omega)
+    (..., 3, 4, 4): the Bloch rotation by -omega about B (Rodrigues), r = diag(1, O)."""
+    th, ph, om = np.broadcast_arrays(*(np.asarray(v, float) for v in (theta, phi, omega)))
+    b = field_direction(th, ph)
+    db_th = np.stack([np.cos(th) * np.cos(ph), np.cos(th) * np.sin(ph), -np.sin(th)], -1)
+    db_ph = np.stack([-np.sin(th) * np.sin(ph), np.sin(th) * np.cos(ph), np.zeros_like(th)], -1)
+    co, si = np.cos(om)[..., None, None], np.sin(om)[..., None, None]
+    bb = b[..., :, None] * b[..., None, :]
+    r = np.zeros(th.shape + (4, 4))
+    r[..., 0, 0] = 1.0
+    r[..., 1:, 1:] = co * np.eye(3) + (1 - co) * bb - si * _cross_matrix(b)
+    dr = np.zeros(th.shape + (3, 4, 4))
+    for k, db in enumerate((db_th, db_ph)):
+        sym = db[..., :, None] * b[..., None, :] + b[..., :, None] * db[..., None, :]
+        dr[..., k, 1:, 1:] = (1 - co) * sym - si * _cross_matrix(db)
+    dr[..., 2, 1:, 1:] = si * (bb - np.eye(3)) - co * _cross_matrix(b)
+    return r, dr
 
 
-def objective(x: np.ndarray, kup: np.ndarray, kdown: np.ndarray) -> np.ndarray:
-    """Steady-state concurrence for stacked parameters x (..., 5); kup/kdown broadcast (..., 4, 4).
+def objective(x: np.ndarray, RS: np.ndarray, grad: bool = False):
+    """Wootters lambda_1 - lambda_2 - lambda_3 - lambda_4 of the steady state, x (..., 5).
 
-    Assumes T1, T2 < 1 (unique steady state; :func:`optimise_fields` treats T = 1 separately)."""
-    U = _field_unitaries(x)
-    k0, k1 = U @ kup, U @ kdown
-    M = _kron2(k0, np.conj(k0)) + _kron2(k1, np.conj(k1))
-    c = concurrence(_fixed_point_trace_row(M))
-    return np.where(np.isfinite(c), c, 0.0)
+    Equals the concurrence where >= 0 (C = max(0, value)); below 0 it still ranks the fields,
+    which gives the optimiser a slope where C = 0.  ``RS`` (..., 16, 16) from
+    :func:`collision_transfer` with T1, T2 < 1 (unique steady state).  With ``grad`` also returns
+    the exact gradient (..., 5): d lambda_i = Re(l_i dX r_i) / (2 lambda_i) for the eigenvalues
+    lambda_i^2 of X = rho rho~ (left/right eigenvectors l_i, r_i), and the adjoint of the fixed
+    point equation.  Lambdas below 1e-7 (pure-state directions, a kink) add no derivative.
+    """
+    r1, dr1 = rotation_transfer(x[..., 0], np.zeros_like(x[..., 0]), x[..., 3])
+    r2, dr2 = rotation_transfer(x[..., 1], x[..., 2], x[..., 4])
+    R = _kron2(r1, r2) @ RS
+    A = np.eye(15) - R[..., 1:, 1:]
+    cp = np.linalg.solve(A, R[..., 1:, :1])[..., 0]
+    c = np.concatenate([np.ones(cp.shape[:-1] + (1,)), cp], -1)
+    rho = np.einsum("...a,aij->...ij", c, _P2) / 4
+    flipped = _YY @ np.conj(rho) @ _YY
+    X = rho @ flipped
+    if not grad:
+        mu = np.sort(np.linalg.eigvals(X).real, axis=-1)[..., ::-1]
+        return np.sqrt(np.clip(mu, 0, None)) @ _SIGN4
+    mu, V = np.linalg.eig(X)
+    order = np.argsort(-mu.real, axis=-1, kind="stable")
+    mu = np.take_along_axis(mu.real, order, -1)
+    V = np.take_along_axis(V, order[..., None, :], -1)
+    lam = np.sqrt(np.clip(mu, 0, None))
+    weight = np.where(lam > _LAMBDA_FLOOR, _SIGN4 / (2 * np.maximum(lam, _LAMBDA_FLOOR)), 0.0)
+    Z = (V * weight[..., None, :]) @ np.linalg.inv(V)  # d value = Re tr(Z dX)
+    # dX = drho rho~ + rho YY drho* YY, drho = sum_a dc_a P_a / 4
+    g_c = np.einsum("...ij,aji->...a", flipped @ Z, _P2)
+    g_c = np.real(g_c + np.einsum("...ij,aji->...a", _YY @ Z @ rho @ _YY, np.conj(_P2))) / 4
+    w = np.linalg.solve(np.swapaxes(A, -1, -2), g_c[..., 1:, None])[..., 0]  # adjoint
+    d = (RS @ c[..., None])[..., 0].reshape(c.shape[:-1] + (4, 4))  # Pauli vector of S[rho]
+    r2t = np.swapaxes(r2, -1, -2)
+    dR = [  # d(kron(r1, r2)) d for each parameter, as (a V b^T)
+        dr1[..., 0, :, :] @ d @ r2t,
+        r1 @ d @ np.swapaxes(dr2[..., 0, :, :], -1, -2),
+        r1 @ d @ np.swapaxes(dr2[..., 1, :, :], -1, -2),
+        dr1[..., 2, :, :] @ d @ r2t,
+        r1 @ d @ np.swapaxes(dr2[..., 2, :, :], -1, -2),
+    ]
+    rhs = np.stack(dR, -3).reshape(c.shape[:-1] + (5, 16))[..., 1:]
+    return lam @ _SIGN4, np.einsum("...ka,...a->...k", rhs, w)
 
 
 def canonical_parameters(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -834,9 +880,7 @@ def canonical_parameters(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
                 ~f2 | (np.abs(om[1] - np.pi) < 1e-2)
             )
             cand = np.stack([t1, t2, dphi, om[0], om[1]], -1)
-            diff = cand - reference
-            diff[..., 2] = np.angle(np.exp(1j * diff[..., 2]))
-            dist = np.where(allowed, np.sum(diff**2, -1), np.inf)
+            dist = np.where(allowed, _param_distance(cand, reference), np.inf)
             if best is None:
                 best, best_d = cand, dist
             else:
@@ -846,188 +890,153 @@ def canonical_parameters(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return best
 
 
-def _starts(n_random: int, seed: int) -> np.ndarray:
+def _param_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance of parameter sets (..., 5) with delta_phi taken modulo 2 pi."""
+    diff = np.array(a - b, dtype=float)
+    diff[..., 2] = np.angle(np.exp(1j * diff[..., 2]))
+    return np.sqrt(np.sum(diff**2, -1))
+
+
+def _random_fields(n: int, seed: int) -> np.ndarray:
+    """n seeded parameter sets: isotropic directions; Omega uniform in the canonical [0, pi] for
+    the first half and log-uniform in [0.01, pi] for the second (near T = 1 the optimal
+    rotations are small, Omega ~ 0.2 at T = 0.97, a basin uniform starts rarely hit)."""
     rng = np.random.default_rng(seed)
-    x = np.column_stack(
+    k = n - n // 2
+    omega = np.concatenate(
         [
-            np.arccos(rng.uniform(-1, 1, n_random)),  # isotropic directions
-            np.arccos(rng.uniform(-1, 1, n_random)),
-            rng.uniform(-np.pi, np.pi, n_random),
-            rng.uniform(0, 2 * np.pi, n_random),
-            rng.uniform(0, 2 * np.pi, n_random),
+            rng.uniform(0, np.pi, (k, 2)),
+            np.exp(rng.uniform(np.log(0.01), np.log(np.pi), (n - k, 2))),
         ]
     )
-    return x
+    return np.column_stack(
+        [
+            np.arccos(rng.uniform(-1, 1, n)),
+            np.arccos(rng.uniform(-1, 1, n)),
+            rng.uniform(-np.pi, np.pi, n),
+            omega[:, 0],
+            omega[:, 1],
+        ]
+    )
 
 
-def _bfgs(f, x0: np.ndarray, iters: int, h: float = 1e-7):
-    """Maximise f for a stack of starting points x0 (nb, d), every evaluation stacked.
-
-    f maps (nb, k, d) -> (nb, k).  BFGS with forward-difference gradients and a parallel line
-    search over the step lengths 1, 1/4, 1/16, 1/64, 1/256 along the quasi-Newton direction
-    (length capped at 1 rad); the metric is reset where a step fails.
-    """
-    x = x0.copy()
-    nb, d = x.shape
-    eye = np.eye(d)
-    rows = np.arange(nb)
-    steps = 0.25 ** np.arange(5)
-
-    def value_and_grad(xx):
-        pts = np.concatenate([xx[:, None, :], xx[:, None, :] + h * eye], axis=1)
-        v = f(pts)
-        return v[:, 0], (v[:, 1:] - v[:, :1]) / h
-
-    fx, g = value_and_grad(x)
-    Hinv = np.broadcast_to(eye, (nb, d, d)).copy()
-    for _ in range(iters):
-        p = np.einsum("nij,nj->ni", Hinv, g)
-        bad = np.einsum("ni,ni->n", p, g) <= 0
-        p[bad] = g[bad]
-        p *= np.minimum(1.0, 1.0 / np.maximum(np.linalg.norm(p, axis=1), 1e-300))[:, None]
-        trial = x[:, None, :] + steps[None, :, None] * p[:, None, :]
-        ft = f(trial)
-        j = np.argmax(ft, axis=1)
-        improved = ft[rows, j] > fx + 1e-14
-        if not improved.any():
-            break
-        xn = np.where(improved[:, None], trial[rows, j], x)
-        fn, gn = value_and_grad(xn)
-        fn = np.where(improved, fn, fx)
-        s_ = xn - x
-        y = g - gn  # gradient change of -f
-        sy = np.einsum("ni,ni->n", s_, y)
-        upd = improved & (sy > 1e-16)
-        if upd.any():
-            r = 1.0 / sy[upd]
-            V = eye - r[:, None, None] * s_[upd][:, :, None] * y[upd][:, None, :]
-            Hinv[upd] = V @ Hinv[upd] @ np.swapaxes(V, -1, -2) + r[:, None, None] * (
-                s_[upd][:, :, None] * s_[upd][:, None, :]
-            )
-        Hinv[~improved] = eye
-        x, fx, g = xn, fn, gn
-    return x, fx
+def reference_fields(T1, T2, interaction: str = "ferro") -> np.ndarray:
+    """The symmetric-case optimum of Sec. IV A as a start: (pi/2, pi/2, (varphi1 + varphi2)/2,
+    pi, pi), (npoints, 5)."""
+    T1, T2 = np.broadcast_arrays(np.atleast_1d(np.asarray(T1, float)), np.asarray(T2, float))
+    half, full = np.full(T1.shape, np.pi / 2), np.full(T1.shape, np.pi)
+    dphi = 0.5 * (forward_phase(T1, interaction) + forward_phase(T2, interaction))
+    return np.stack([half, half, dphi, full, full], -1)
 
 
 def optimise_fields(
     T1,
     T2,
     *,
-    n_starts=64,
-    n_refine=5,
-    iters=40,
-    n_neighbours=8,
-    sweeps=3,
+    n_starts=256,
+    n_explore=32,
+    explore_iter=8,
+    n_refine=4,
+    gtol=1e-9,
+    max_iter=300,
     seed=20250211,
-    tie_tol=1e-7,
+    tie_tol=1e-6,
+    distinct_tol=1e-2,
     interaction="ferro",
 ):
     """Maximise the steady-state concurrence over (theta1, theta2, delta_phi, Omega1, Omega2).
 
-    Global strategy, deterministic (fixed seed, no data-dependent randomness):
-    1. one stacked evaluation, at every point, of ``n_starts`` seeded random parameter sets plus
-       the symmetric-case optimum x_ref = (pi/2, pi/2, (varphi1 + varphi2)/2, pi, pi);
-    2. x_ref and the ``n_refine`` - 1 best other candidates are refined together (batched BFGS);
-    3. ``sweeps`` times: the optima of the ``n_neighbours`` nearest points of the same call in the
-       (T1, T2) plane are tried as starting points and refined where they beat the current
-       optimum (continuation: a point stuck in a local optimum inherits its neighbour's basin).
-    Ties (refined optima within ``tie_tol`` of the maximum) are broken by the distance to x_ref
-    after :func:`canonical_parameters`.  Points with T1 = 1 or T2 = 1 (a qubit never collides, its
-    state is not fixed by the map; resolved from rho = 1/4 it stays maximally mixed) give C = 0
-    for all fields and report x_ref.  Returns (C, x (npoints, 5), diagnostics dict).
+    Every point is solved on its own (no data from other points, so the result does not depend on
+    how a grid is cut into chunks): the symmetric optimum x_ref of Sec. IV A and ``n_starts``
+    seeded random fields (the same for every point) are evaluated; x_ref and the best others,
+    ``n_explore`` in all, get ``explore_iter`` BFGS iterations with exact gradients; the
+    ``n_refine`` best are polished until |grad| <= ``gtol`` (:func:`dissent.optimize.
+    multistart_maximize`).  Reported fields are canonical (:func:`canonical_parameters`); among
+    polished optima within ``tie_tol`` of the best, the one closest to x_ref is reported.
+
+    The optimum is flagged unique when C > ``tie_tol``, T1, T2 < 1 and all polished optima within
+    ``tie_tol`` of the best have canonical fields within ``distinct_tol`` (rad) of each other.
+    T1 = 1 or T2 = 1 (a qubit never collides; resolved from rho = 1/4 it stays mixed) give C = 0
+    and x_ref.  Returns (C, x (npoints, 5), diagnostics dict).
     """
-    T1 = np.atleast_1d(np.asarray(T1, float))
-    T2 = np.atleast_1d(np.asarray(T2, float))
+    T1, T2 = np.broadcast_arrays(np.atleast_1d(np.asarray(T1, float)), np.asarray(T2, float))
+    T1, T2 = T1.ravel(), T2.ravel()
     npts = T1.size
-    ref = np.column_stack(
-        [
-            np.full(npts, np.pi / 2),
-            np.full(npts, np.pi / 2),
-            0.5 * (forward_phase(T1, interaction) + forward_phase(T2, interaction)),
-            np.full(npts, np.pi),
-            np.full(npts, np.pi),
-        ]
-    )
-    degenerate = (T1 >= 1) | (T2 >= 1)
-    live = np.flatnonzero(~degenerate)
+    ref = reference_fields(T1, T2, interaction)
+    live = np.flatnonzero((T1 < 1) & (T2 < 1))
     cmax = np.zeros(npts)
     x_best = ref.copy()
-    n_ties = np.ones(npts, int)
-    start_best = np.zeros(npts)
+    diag = {
+        "n_ties": np.zeros(npts, int),
+        "start_best": np.zeros(npts),
+        "unique": np.zeros(npts, bool),
+        "grad_norm": np.zeros(npts),
+    }
     if live.size == 0:
-        return cmax, x_best, {"n_ties": n_ties, "start_best": start_best}
-    kup, kdown = _kraus_down(T1[live], T2[live], interaction)
+        return cmax, x_best, diag
+    RS = collision_transfer(T1[live], T2[live], interaction)
     rf = ref[live]
     nl = live.size
-    starts = _starts(n_starts, seed)
-    cand = np.concatenate([rf[:, None, :], np.broadcast_to(starts, (nl,) + starts.shape)], axis=1)
-    vals = objective(cand, kup[:, None], kdown[:, None])
-    start_best[live] = vals.max(axis=1)
-    order = np.argsort(-vals[:, 1:], axis=1, kind="stable")[:, : max(n_refine - 1, 0)] + 1
-    pick = np.concatenate([np.zeros((nl, 1), int), order], axis=1)
-    k = pick.shape[1]
-    x0 = np.take_along_axis(cand, pick[..., None], axis=1).reshape(-1, 5)
-    ku = np.repeat(kup, k, axis=0)[:, None]
-    kd = np.repeat(kdown, k, axis=0)[:, None]
-    xs, fs = _bfgs(lambda p: objective(p, ku, kd), x0, iters)
-    xs, fs = xs.reshape(nl, k, 5), fs.reshape(nl, k)
-    # continuation from neighbours
-    if n_neighbours > 0 and nl > 1:
-        pts = np.column_stack([T1[live], T2[live]])
-        dist = np.sum((pts[:, None, :] - pts[None, :, :]) ** 2, -1)
-        dist[np.arange(nl), np.arange(nl)] = np.inf
-        nn = np.argsort(dist, axis=1, kind="stable")[:, : min(n_neighbours, nl - 1)]
-        for _ in range(int(sweeps)):
-            top = xs[np.arange(nl), np.argmax(fs, axis=1)]
-            trial = top[nn]  # (nl, nn, 5)
-            tv = objective(trial, kup[:, None], kdown[:, None])
-            j = np.argmax(tv, axis=1)
-            better = tv[np.arange(nl), j] > fs.max(axis=1) + 1e-9
-            if not better.any():
-                break
-            idx = np.flatnonzero(better)
-            xb, fb = _bfgs(
-                lambda p, idx=idx: objective(p, kup[idx, None], kdown[idx, None]),
-                trial[idx, j[idx]],
-                iters,
-            )
-            # replace the worst refined candidate of those points
-            worst = np.argmin(fs[idx], axis=1)
-            xs[idx, worst] = xb
-            fs[idx, worst] = fb
-    cm = fs.max(axis=1)
+    starts = _random_fields(int(n_starts), int(seed))
+    cand = np.concatenate([rf[:, None, :], np.broadcast_to(starts, (nl,) + starts.shape)], 1)
+    xs, fs, start_best, res = multistart_maximize(
+        lambda x, i: objective(x, RS[i]),
+        lambda x, i: objective(x, RS[i], grad=True),
+        cand,
+        n_explore=n_explore,
+        explore_iter=explore_iter,
+        n_refine=n_refine,
+        gtol=gtol,
+        max_iter=max_iter,
+    )
+    fmax = fs.max(axis=1)
     canon = canonical_parameters(xs, rf[:, None, :])
-    diff = canon - rf[:, None, :]
-    diff[..., 2] = np.angle(np.exp(1j * diff[..., 2]))
-    tie = fs >= cm[:, None] - tie_tol
-    best = np.argmin(np.where(tie, np.sum(diff**2, -1), np.inf), axis=1)
-    cmax[live] = cm
-    x_best[live] = canon[np.arange(nl), best]
-    n_ties[live] = tie.sum(axis=1)
-    return cmax, x_best, {"n_ties": n_ties, "start_best": start_best}
+    tie = fs >= fmax[:, None] - tie_tol
+    dist = np.where(tie, _param_distance(canon, rf[:, None, :]), np.inf)
+    best = np.argmin(dist, axis=1)
+    xb = canon[np.arange(nl), best]
+    spread = np.where(tie, _param_distance(canon, xb[:, None, :]), 0.0).max(axis=1)
+    cmax[live] = np.maximum(fmax, 0.0)
+    x_best[live] = xb
+    diag["n_ties"][live] = tie.sum(axis=1)
+    diag["start_best"][live] = np.maximum(start_best, 0.0)
+    diag["unique"][live] = (fmax > tie_tol) & (spread < distinct_tol)
+    diag["grad_norm"][live] = res.grad_norm.reshape(nl, -1)[np.arange(nl), best]
+    return cmax, x_best, diag
 
 
 def _check_opt(
     *,
     T1,
     T2,
-    n_starts=64,
-    n_refine=5,
-    iters=40,
-    n_neighbours=8,
-    sweeps=3,
-    seed=0,
+    n_starts=256,
+    n_explore=32,
+    explore_iter=8,
+    n_refine=4,
+    gtol=1e-9,
+    max_iter=300,
+    seed=20250211,
     interaction="ferro",
 ):
     _check_T("T1", T1)
     _check_T("T2", T2)
     _sign(interaction)
-    if int(n_starts) < 1 or not 1 <= int(n_refine) <= int(n_starts) + 1 or int(iters) < 1:
-        raise ParameterError(
-            "n_starts", "need n_starts >= 1, 1 <= n_refine <= n_starts + 1, iters >= 1"
-        )
-    if int(n_neighbours) < 0 or int(sweeps) < 0:
-        raise ParameterError("n_neighbours", "n_neighbours and sweeps must be >= 0")
+    for key, value, low in (
+        ("n_starts", n_starts, 0),
+        ("n_explore", n_explore, 1),
+        ("explore_iter", explore_iter, 0),
+        ("n_refine", n_refine, 1),
+        ("max_iter", max_iter, 1),
+        ("seed", seed, 0),
+    ):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+            raise ParameterError(key, f"an integer >= {low}")
+    if n_explore > n_starts + 1:
+        raise ParameterError("n_explore", "at most n_starts + 1 (the random starts and x_ref)")
+    if n_refine > n_explore:
+        raise ParameterError("n_refine", "at most n_explore")
+    if not (isinstance(gtol, (int, float)) and np.isfinite(gtol) and gtol > 0):
+        raise ParameterError("gtol", "a finite number > 0 (gradient norm, 1/rad)")
 
 
 @validates(_check_opt)
@@ -1035,11 +1044,12 @@ def optimal_fields(
     *,
     T1,
     T2,
-    n_starts=64,
-    n_refine=5,
-    iters=40,
-    n_neighbours=8,
-    sweeps=3,
+    n_starts=256,
+    n_explore=32,
+    explore_iter=8,
+    n_refine=4,
+    gtol=1e-9,
+    max_iter=300,
     seed=20250211,
     interaction="ferro",
 ) -> xr.Dataset:
@@ -1047,12 +1057,13 @@ def optimal_fields(
     c, x, diag = optimise_fields(
         T1,
         T2,
-        n_starts=int(n_starts),
-        n_refine=int(n_refine),
-        iters=int(iters),
-        n_neighbours=int(n_neighbours),
-        sweeps=int(sweeps),
-        seed=int(seed),
+        n_starts=n_starts,
+        n_explore=n_explore,
+        explore_iter=explore_iter,
+        n_refine=n_refine,
+        gtol=float(gtol),
+        max_iter=max_iter,
+        seed=seed,
         interaction=interaction,
     )
     pt = ("point",)
@@ -1064,7 +1075,13 @@ def optimal_fields(
             "delta_phi": (pt, x[:, 2], "optimal azimuthal difference phi2 - phi1", "rad"),
             "omega1": (pt, x[:, 3], "optimal Larmor frequency Omega1", "f_col"),
             "omega2": (pt, x[:, 4], "optimal Larmor frequency Omega2", "f_col"),
-            "n_ties": (pt, diag["n_ties"], "refined optima within 1e-7 of the maximum", "1"),
+            "optimum_unique": (
+                pt,
+                diag["unique"].astype(np.int8),
+                "1 where the optimal fields are unique (C > 0, T < 1, no tie with other fields)",
+                "1",
+            ),
+            "n_ties": (pt, diag["n_ties"], "polished optima within 1e-6 of the maximum", "1"),
             "concurrence_best_start": (
                 pt,
                 diag["start_best"],
