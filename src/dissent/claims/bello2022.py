@@ -115,8 +115,8 @@ def fig4a_delta_below_one(ds) -> bool:
 
 
 def fig4a_inhomogeneous_end_above_one(ds) -> bool:
-    """Fig. 4(a): Delta > 1 at the steady state for c/r_max = 1, < 1 for c/r_max = 4."""
-    return bool(at(ds.delta_steady, c=1.0) > 1 and at(ds.delta_steady, c=4.0) < 1)
+    """Fig. 4(a): Delta > 1 at the steady state for c/r_max = 1, < 1 for c/r_max = 2."""
+    return bool(at(ds.delta_steady, c=1.0) > 1 and at(ds.delta_steady, c=2.0) < 1)
 
 
 def fig4a_minimum_within_10_over_2kappa(ds) -> bool:

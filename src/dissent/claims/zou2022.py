@@ -150,13 +150,13 @@ def figS4a_steady_concurrence(ds) -> float:
 
 def figS4a_lifetime_grows_with_A(ds) -> bool:
     """Fig. S4(a): the time-integrated concurrence (C dies at finite t) increases with |A|."""
-    area = ds.concurrence_a.transpose("A", "time_a").integrate("time_a").values
+    area = ds.concurrence_a.transpose("A", "time").integrate("time").values
     return bool(np.all(np.diff(area) > 0))
 
 
 def figS4b_lifetime_decreases_with_delta(ds) -> bool:
     """Fig. S4(b): the time-integrated concurrence decreases with delta."""
-    area = ds.concurrence_b.transpose("delta", "time_b").integrate("time_b").values
+    area = ds.concurrence_b.transpose("delta", "time").integrate("time").values
     return bool(np.all(np.diff(area) < 0))
 
 

@@ -274,7 +274,9 @@ def _map(ax, fig, ds, var, label, values=None, **kw):
 
 
 def fig7(ds: xr.Dataset):
-    fig, ax = figure("single", height=2.9, layout="constrained")
+    # fixed margins: constrained layout does not see the colour bar's inset axes
+    fig, ax = figure("single", height=2.9, layout="none")
+    fig.subplots_adjust(left=0.17, right=0.76, bottom=0.15, top=0.96)
     _map(ax, fig, ds, "concurrence", "maximal steady-state $C$", vmin=0, vmax=1, cmap="viridis")
     return fig
 
