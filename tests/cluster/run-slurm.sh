@@ -185,7 +185,7 @@ FAST+=(--config "papers=[zou2022]")
 # ---------------------------------------------------------------- phase 1: the quick run on SLURM
 log "phase 1: snakemake --profile profiles/slurm check (time limit ${LIMIT}s)"
 set +e
-timeout -s INT -k 60 "$LIMIT" "$PYTHON" -m snakemake --profile profiles/slurm "${FAST[@]}" check \
+timeout -s INT -k 60 "$LIMIT" "$PYTHON" -m snakemake --profile profiles/slurm "${FAST[@]}" -- check \
     >"$WORK/log/snakemake.log" 2>&1
 rc=$?
 set -e
