@@ -286,6 +286,30 @@ def _fails_before_any_job(repo: Path, tmp_path: Path, text: str, key: str) -> No
 
 
 @pytest.mark.parametrize(("text", "key"), BAD_CONFIGS, ids=[k for _, k in BAD_CONFIGS])
+def test_bad_configuration_is_named(text, key):
+    """Every bad configuration, through the loader the Snakefile runs before any job."""
+    import yaml
+
+    from dissent import config as cfg
+
+    config = cfg.deep_merge(
+        yaml.safe_load((ROOT / "config/config.yaml").read_text()),
+        yaml.safe_load(DRILL_CONFIG),
+    )
+    config["paper_configs"] = str(ROOT / "config/papers")
+    config = cfg.deep_merge(config, yaml.safe_load(text))
+    schema = ROOT / "workflow/schemas/config.schema.yaml"
+    with pytest.raises(cfg.ConfigError) as err:
+        cfg.load_workflow_config(config, schema)
+    assert str(err.value).startswith(key), err.value
+
+
+# One of each kind end to end (schema type, unknown key, solver validator, empty grid, unknown
+# paper): Snakemake itself stops before any job, with the message naming the key.
+END_TO_END = [BAD_CONFIGS[i] for i in (0, 3, 9, 11, 12)]
+
+
+@pytest.mark.parametrize(("text", "key"), END_TO_END, ids=[k for _, k in END_TO_END])
 def test_bad_configuration_fails_before_any_job(pristine, tmp_path, text, key):
     _fails_before_any_job(pristine, tmp_path, text, key)
 
@@ -343,7 +367,7 @@ def test_summary_says_why_a_figure_would_be_rebuilt(clean, tmp_path):
         module.write_text(original + "\n# a cosmetic edit\n")
         summary = _summary(repo)
         png = summary["figures/quick/zou2022/fig2.png"]
-        assert png == ("updated input files", "update pending")
+        assert png == ("params changed", "update pending")  # the render code digest
         assert summary["results/quick/zou2022/fig2.nc"] == ("ok", "no update")
     finally:
         module.write_text(original)

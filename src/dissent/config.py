@@ -328,3 +328,18 @@ def validate_once(papers: Mapping, selected: Iterable[str], cache_dir: str | Pat
     if code is not None:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
+
+
+def load_workflow_config(config: Mapping, schema_path: str | Path, cache_dir=None) -> dict:
+    """The validated figures of the workflow's configuration (what the Snakefile does before any
+    job): global keys against ``schema_path``, paper files, ``figures:`` overrides, every figure of
+    the selected papers (once per configuration and code when ``cache_dir`` is given)."""
+    with open(schema_path) as fh:
+        check_schema(config, yaml.load(fh, Loader=_YAML_LOADER))
+    papers = load_papers(paper_files(config["paper_configs"]))
+    papers = deep_merge(papers, config.get("figures") or {})
+    if cache_dir is None:
+        validate(papers, config["papers"])
+    else:
+        validate_once(papers, config["papers"], cache_dir)
+    return papers

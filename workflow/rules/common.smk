@@ -7,7 +7,6 @@ import sys
 from types import SimpleNamespace
 
 from snakemake.exceptions import WorkflowError
-import yaml
 
 from dissent import codedeps
 from dissent import config as cfg
@@ -15,16 +14,13 @@ from dissent import config as cfg
 
 def _load_papers():
     try:
-        schema = yaml.safe_load(
-            Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text()
+        return cfg.load_workflow_config(
+            config,
+            Path(workflow.basedir, "workflow/schemas/config.schema.yaml"),
+            ".snakemake/dissent",
         )
-        cfg.check_schema(config, schema)
-        papers = cfg.load_papers(cfg.paper_files(config["paper_configs"]))
-        papers = cfg.deep_merge(papers, config.get("figures") or {})
-        cfg.validate_once(papers, config["papers"], ".snakemake/dissent")
     except cfg.ConfigError as exc:
         raise WorkflowError(f"Invalid configuration: {exc}") from None
-    return papers
 
 
 envvars:
