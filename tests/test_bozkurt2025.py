@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 import qutip as qt
+import xarray as xr
 from scipy.linalg import expm
 
 from dissent.models import bozkurt2025 as m
@@ -567,3 +568,22 @@ def test_fig7_companion_tangle_is_the_square_of_the_maximal_concurrence():
     assert np.allclose(out.tangle, ds.concurrence**2) and out.tangle.attrs["long_name"]
     # the T2 = 0 limit in the paper's convention is Eq. (B6) itself
     assert float(out.tangle[0]) == pytest.approx(4 * 0.3 * 0.7 / 1.3**2, abs=1e-6)
+
+
+def test_fig7_draws_either_measure():
+    """fig7's render_options switch: C by default, the tangle C^2 in the paper's convention."""
+    import matplotlib.pyplot as plt
+
+    from dissent.figures import bozkurt2025 as figures
+
+    T1, T2 = np.array([0.3, 0.6, 0.3, 0.6]), np.array([0.4, 0.4, 0.7, 0.7])
+    out = m.with_tangle(m.optimal_fields(T1=T1, T2=T2, n_starts=8, n_explore=4, n_refine=2))
+    ds = xr.Dataset(
+        {v: (("T2", "T1"), out[v].values.reshape(2, 2)) for v in ("concurrence", "tangle")},
+        coords={"T1": [0.3, 0.6], "T2": [0.4, 0.7]},
+    )
+    for measure, var in (("concurrence", "concurrence"), ("tangle", "tangle")):
+        fig = figures.fig7(ds, measure=measure)
+        mesh = fig.axes[0].collections[0]
+        assert np.allclose(np.sort(mesh.get_array().ravel()), np.sort(ds[var].values.ravel()))
+        plt.close(fig)

@@ -273,11 +273,13 @@ def _map(ax, fig, ds, var, label, values=None, **kw):
     return m
 
 
-def fig7(ds: xr.Dataset):
+@validates(_check_measure)
+def fig7(ds: xr.Dataset, *, measure: str = "concurrence"):
     # fixed margins: constrained layout does not see the colour bar's inset axes
     fig, ax = figure("single", height=2.9, layout="none")
     fig.subplots_adjust(left=0.17, right=0.76, bottom=0.15, top=0.96)
-    _map(ax, fig, ds, "concurrence", "maximal steady-state $C$", vmin=0, vmax=1, cmap="viridis")
+    label = f"maximal steady-state ${_sym(measure)}$"
+    _map(ax, fig, ds, _var("concurrence", measure), label, vmin=0, vmax=1, cmap="viridis")
     return fig
 
 
