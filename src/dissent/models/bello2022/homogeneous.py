@@ -24,6 +24,7 @@ Conventions
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -121,6 +122,19 @@ def on2(op, d1: int) -> sp.csc_matrix:
 # ---------------------------------------------------------------------------------------------
 # the q = 0 sector of one (J1, J2) block
 # ---------------------------------------------------------------------------------------------
+def sector_size(J1, J2) -> np.ndarray:
+    """Number of elements of the q = 0 sector of (J1, J2), sum_s n_s^2 (broadcasts)."""
+    d1, d2 = np.broadcast_arrays(
+        np.rint(2 * np.asarray(J1, float)) + 1, np.rint(2 * np.asarray(J2, float)) + 1
+    )
+    out = np.zeros(d1.shape)
+    for idx in np.ndindex(d1.shape):
+        s = np.arange(d1[idx] + d2[idx] - 1)
+        n = np.minimum(s, d1[idx] - 1) - np.maximum(0, s - (d2[idx] - 1)) + 1
+        out[idx] = np.sum(n**2)
+    return out
+
+
 class Sector:
     """Density-matrix elements rho[(a1, a2), (b1, b2)] with a1 + a2 = b1 + b2 of a (J1, J2) block.
 
@@ -460,6 +474,7 @@ class _LU:
                 )
         except RuntimeError as err:  # "Factor is exactly singular"
             raise SteadyStateError(str(err)) from err
+        self.dtype = Mp.dtype  # (SuperLU's .L/.U build copies of the factors: not per solve)
 
     @property
     def nnz(self) -> int:
@@ -467,7 +482,7 @@ class _LU:
 
     def __call__(self, b: np.ndarray) -> np.ndarray:
         x = np.empty(b.shape, np.result_type(b.dtype, np.float64))
-        x[self.perm] = self.lu.solve(b[self.perm].astype(self.lu.L.dtype))
+        x[self.perm] = self.lu.solve(b[self.perm].astype(self.dtype))
         return x
 
 
@@ -634,6 +649,7 @@ class MESolver:
         self.sector = sector
         self.L = _real(L)
         self.single = single
+        self.scale = 1.0  # self.L = scale * (the generator factored), see scaled
         swap = swap_permutation(sector)
         self.red = Reduction(sector, swap if _commutes(self.L, swap) else None)
         key = self.red.steady_key
@@ -666,15 +682,30 @@ class MESolver:
         _check_residual(lambda v: self.L @ v, x, abs(self.L).sum(axis=0).max(), tol)
         return x.astype(complex)
 
+    def scaled(self, factor: float) -> MESolver:
+        """The solver of ``factor * L`` sharing this one's factorisations (same steady state).
+
+        Every rate of (A17) is quadratic in the dwell times, so the generator of a protocol
+        scaled by f is f^2 L: the exact solves at several mu of one sector need one set of LUs.
+        """
+        out = copy.copy(self)
+        out.L = self.L * factor
+        out.scale = self.scale * factor
+        return out
+
     def precondition(self, q: np.ndarray) -> np.ndarray:
         """Approximately solve (bordered L) y = q, row 0 of q being the trace equation.
 
         Exact when element 0 is its own orbit (transpose only); with the swap, the L row of
-        element 0's partner is traded for the trace (a rank-one difference for GMRES).
+        element 0's partner is traded for the trace (a rank-one difference for GMRES). q is
+        taken as Hermitian (GMRES on the Hermiticity-preserving T - 1 from Hermitian vectors
+        stays Hermitian): only its real part enters the transpose-symmetric blocks and its
+        imaginary part the antisymmetric ones, one real solve per block.
         """
         q = np.array(q, complex)
         trace_rhs = q[0]
         q[0] = 0.0
+        q /= self.scale  # the factors are those of L / scale
         out = np.zeros(q.shape, complex)
         for key, block in self.red.blocks.items():
             if block["reps"].size == 0:
@@ -683,8 +714,10 @@ class MESolver:
             rhs = (E.T @ q) / block["orbit"]
             if key == self.red.steady_key:
                 rhs[0] = trace_rhs
-            y = self._block_lu(key)(rhs.real) + 1j * self._block_lu(key)(rhs.imag)
-            out += E @ y
+            if key[0] == "sym":
+                out += E @ self._block_lu(key)(rhs.real)
+            else:
+                out += 1j * (E @ self._block_lu(key)(rhs.imag))
         return out
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
-from ...registry import ParameterError, validates
+from ...registry import ParameterError, estimated_cost, validates
 from . import homogeneous as hom
 from . import hp
 
@@ -61,10 +61,13 @@ def _check_n(N, spin):
         raise ParameterError("spin", "nuclear spin I must be a positive half-integer")
 
 
-def _solve(sector, protocol, c1, c2, *, exact=True, direct_max=500):
-    """ME and exact steady states of one sector; exact failure -> None plus a diagnostic."""
-    L = hom.me_generator(sector, protocol, c1, c2)
-    me = hom.MESolver(sector, L)
+def _solve(sector, protocol, c1, c2, *, exact=True, direct_max=500, me=None):
+    """ME and exact steady states of one sector; exact failure -> None plus a diagnostic.
+
+    ``me``: the :class:`hom.MESolver` of this sector and protocol if already built.
+    """
+    if me is None:
+        me = hom.MESolver(sector, hom.me_generator(sector, protocol, c1, c2))
     x_me = me.steady_state()
     out = {"me": x_me, "exact": None, "iterations": 0, "residual": np.nan}
     if not exact:
@@ -133,7 +136,14 @@ def hp_valid(J, n) -> bool:
     return bool(J > 0 and n <= J / 2)
 
 
+def _cost_vs_n(*, N, spin=0.5, **_):
+    """Sparse LU and GMRES of the maximal-J sector: ~ size^1.5 (measured N = 30..50)."""
+    J = np.asarray(N, float) * spin
+    return hom.sector_size(J, J) ** 1.5
+
+
 @validates(_check_fig2b)
+@estimated_cost(_cost_vs_n)
 def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dataset:
     """Steady state in the sector J1 = J2 = N I from |Psi_FP>: exact map (Eq. 2) and ME (Eq. 3).
 
@@ -149,13 +159,17 @@ def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dat
     resid = np.full(npts, np.nan)
     hp_n = np.full(npts, np.nan)
     hp_ok = np.zeros(npts, dtype=np.int8)
+    solved = {}  # N -> (sector, MESolver, its mu): the generator at mu' is (mu'/mu)^2 times it
     for i, n in enumerate(N):
         J = n * spin
         c = float(hom.coupling_constant(n, spin))
         mu = mu_sqrt_n[i] / np.sqrt(n)
         protocol = hom.Protocol.ideal(mu, nu_over_mu * mu, int(k), p)
-        sector = hom.Sector(J, J)
-        sol = _solve(sector, protocol, c, c)
+        if n not in solved:
+            sector = hom.Sector(J, J)
+            solved[n] = (sector, hom.MESolver(sector, hom.me_generator(sector, protocol, c, c)), mu)
+        sector, me, mu_factored = solved[n]
+        sol = _solve(sector, protocol, c, c, me=me.scaled((mu / mu_factored) ** 2))
         for j, key in enumerate(("exact", "me")):
             e, p1, p2 = _observables(sector, sol[key], n, n, spin)
             epr[j, i] = e
@@ -251,7 +265,16 @@ def _check_sector(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3
         raise ParameterError("width_sq", "Gaussian variance w^2 must be positive")
 
 
+def _cost_sector(*, J1, J2, mirror=0, **_):
+    """Sparse LU of the steady block (a quarter of the sector if J1 = J2, else half) ~ size^2;
+    the mirrored sectors (J1 > J2 with ``mirror``) cost nothing."""
+    J1, J2 = np.asarray(J1, float), np.asarray(J2, float)
+    block = hom.sector_size(J1, J2) / np.where(J1 == J2, 4.0, 2.0)
+    return np.where(bool(mirror) & (J1 > J2), 0.0, block**2 + 1e4)
+
+
 @validates(_check_sector)
+@estimated_cost(_cost_sector)
 def sector_moments(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0):
     """Per-(J1, J2) steady-state moments of the 2nd-order ME and of HP (N1 = N2 = N).
 
@@ -438,7 +461,15 @@ def _per_point(k, N, mu_sqrt_n, nu_over_mu, spin):
         yield i, n, sector, _solve(sector, protocol, c, c)
 
 
+def _cost_vs_k(*, k, N, spin=0.5, **_):
+    """Sector size^1.5 (LU, GMRES) plus k squarings of the local step's superoperator."""
+    J = np.asarray(N, float) * spin
+    size = hom.sector_size(J, J)
+    return size**1.5 + size * np.log2(np.asarray(k, float) + 1)
+
+
 @validates(_check_vs_k)
+@estimated_cost(_cost_vs_k)
 def fidelity_vs_k(*, k, N, mu_sqrt_n, nu_over_mu, spin=0.5) -> xr.Dataset:
     """Fig. B1: <Psi_TMS| rho_ss |Psi_TMS> of the maximal-J steady state, exact and ME."""
     fid = np.full((2, np.size(k)), np.nan)
@@ -481,6 +512,7 @@ def min_pt_eigenvalue(sector, x) -> float:
 
 
 @validates(_check_vs_k)
+@estimated_cost(_cost_vs_k)
 def small_system_vs_k(*, k, N, mu_sqrt_n, nu_over_mu, spin=0.5) -> xr.Dataset:
     """Fig. B2: Delta_EPR, lowest eigenvalue of rho^{T2}, singlet witness (N = 1), exact and ME."""
     names = ("delta_epr", "min_pt_eigenvalue", "witness")
@@ -562,7 +594,44 @@ def _crossing_time(values: np.ndarray, target: float) -> float:
     return float(n - 1 + (v0 - target) / (v0 - v1))
 
 
+def _relaxation_times(sector, L, states, n_max) -> list[float]:
+    """1/e crossing cycles of |<Jz1>_n - <Jz1>_inf| under rho_{n+1} = (1 + L) rho_n.
+
+    The states (columns, sector vectors) and <Jz1> are transpose- and swap-symmetric, so the
+    map is iterated in the ("sym", "even") block of :class:`MESolver`'s reduction (a quarter
+    of the sector), until both states have crossed or n_max cycles.
+    """
+    me = hom.MESolver(sector, L)
+    key = me.red.steady_key
+    block = me.red.blocks[key]
+    step = (sp.identity(block["reps"].size, format="csr") + me.red.restrict(me.L, key)).tocsr()
+    d = sector.diagonal
+    jz1 = np.zeros(sector.size)
+    jz1[d] = sector.m1[sector.ket[d]]
+    jz_inf = float(jz1 @ np.real(me.steady_state()))
+    X = np.real(np.asarray(states)[block["reps"]])  # (block size, states)
+    if not np.allclose(block["expand"] @ X, states, rtol=0, atol=1e-14):
+        raise ValueError("initial states must be real, transpose- and swap-symmetric")
+    F = block["expand"].T @ jz1
+    dist0 = np.abs(F @ X - jz_inf)
+    traj = np.empty((n_max + 1, X.shape[1]))
+    for cycle in range(n_max + 1):
+        traj[cycle] = np.abs(F @ X - jz_inf) / dist0
+        if np.all(traj[cycle] < np.exp(-1) * 0.999):
+            traj = traj[: cycle + 1]
+            break
+        X = step @ X
+    return [_crossing_time(traj[:, j], np.exp(-1)) for j in range(X.shape[1])]
+
+
+def _cost_c2(*, N, spin=0.5, **_):
+    """~ N cycles (1/kappa ~ N) of a sector vector of size ~ N^3."""
+    N = np.asarray(N, float)
+    return N * hom.sector_size(N * spin, N * spin)
+
+
 @validates(_check_c2)
+@estimated_cost(_cost_c2)
 def stabilization_time_vs_n(
     *, N, mu_sqrt_n, nu_over_mu, k=1, spin=0.5, max_cycles_factor=20.0
 ) -> xr.Dataset:
@@ -578,23 +647,9 @@ def stabilization_time_vs_n(
         protocol = hom.Protocol.ideal(mu, nu_over_mu * mu, int(k))
         sector = hom.Sector(J, J)
         L = hom.me_generator(sector, protocol, c, c)
-        step = (sp.identity(sector.size, format="csr") + L).tocsr()
-        x_inf = hom.MESolver(sector, L).steady_state()
-        d = sector.diagonal
-        m1 = sector.m1[sector.ket[d]]
-        jz_inf = float(np.sum(m1 * np.real(x_inf[d])))
-        n_max = int(max_cycles_factor / (2 * float(hp.kappa(mu, nu_over_mu * mu))))
+        two_kappa = 2 * float(hp.kappa(mu, nu_over_mu * mu))
         states = np.stack([sector.fully_polarized(), sector.maximally_mixed()], axis=1)
-        dist0 = np.abs(np.real(m1 @ states[d]) - jz_inf)
-        traj = np.empty((n_max + 1, 2))
-        for cycle in range(n_max + 1):
-            traj[cycle] = np.abs(np.real(m1 @ states[d]) - jz_inf) / dist0
-            if np.all(traj[cycle] < np.exp(-1) * 0.999):
-                traj = traj[: cycle + 1]
-                break
-            states = step @ states
-        t_fp[i] = _crossing_time(traj[:, 0], np.exp(-1))
-        t_mix[i] = _crossing_time(traj[:, 1], np.exp(-1))
+        t_fp[i], t_mix[i] = _relaxation_times(sector, L, states, int(max_cycles_factor / two_kappa))
     kap = hp.kappa(mu_sqrt_n / np.sqrt(N), nu_over_mu * mu_sqrt_n / np.sqrt(N))
     return xr.Dataset(
         {
