@@ -9,6 +9,8 @@ import importlib
 import inspect
 from collections.abc import Callable
 
+import numpy as np
+
 from . import contract
 
 
@@ -29,6 +31,22 @@ def validates(check: Callable[..., None]):
 
     def attach(fn):
         fn.validate = check
+        return fn
+
+    return attach
+
+
+def estimated_cost(model: Callable[..., np.ndarray]):
+    """Declare a solver's relative cost per point, used to cut chunks of equal estimated cost.
+
+    ``model(**kwargs)`` gets the solver's keyword arguments on the whole grid (grid axes as 1-D
+    arrays of length npoints, params as given) and returns npoints non-negative numbers in any
+    unit (only ratios matter), e.g. ``dim**3`` of the matrix solved at each point. Without a model
+    every point costs the same.
+    """
+
+    def attach(fn):
+        fn.cost = model
         return fn
 
     return attach
