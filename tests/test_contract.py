@@ -1,5 +1,11 @@
 """The solver contract: only declared functions may be named by config, each in its role."""
 
+import sys
+import time
+import types
+from typing import Annotated
+
+import numpy as np
 import pytest
 
 from dissent import config as cfg
@@ -87,3 +93,226 @@ def test_config_naming_an_undeclared_function_is_a_config_error(override, key):
     with pytest.raises(cfg.ConfigError) as err:
         cfg.validate(cfg.deep_merge(PAPERS, {"zou2022": override}), ["zou2022"])
     assert str(err.value).startswith(key), str(err.value)
+
+
+# --------------------------------------------------------------- constraints declared in signatures
+@contract.solver(check=lambda *, a, A, **_: _amplitude_within_rate(a, A))
+def _drill_solver(
+    *,
+    a: contract.Positive,
+    A: contract.Real,
+    gamma: contract.NonNegative = 0.0,
+    p: contract.Probability = 0.5,
+    n: contract.Count = 1,
+    seed: contract.NonNegativeInt = 0,
+    kind: contract.OneOf("ferro", "antiferro") = "ferro",  # noqa: F821 (a marker, not a name)
+    time: contract.TimeGrid,
+    g: Annotated[np.ndarray, contract.Vector(size=2)] = (0.5, 0.5),
+    r_max: Annotated[float, contract.Number(0.0, 1.0, low_open=True)] = 1.0,
+    extra=None,
+):
+    """A solver of a made-up figure: the contract's markers, one of each."""
+
+
+def _amplitude_within_rate(a, A):
+    if np.any(np.abs(A) > a):
+        raise registry.ParameterError("A", f"|A| <= a (got |A| = {np.max(np.abs(A)):g} > a)")
+
+
+GOOD = {"a": 1.0, "A": np.array([-1.0, 0.0, 0.5]), "time": np.linspace(0.0, 1.0, 5)}
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "says"),
+    [
+        ({"a": float("nan")}, "a", "expected a finite number > 0; got nan"),
+        ({"a": 0.0}, "a", "> 0; got 0.0"),
+        ({"a": [1.0, 2.0]}, "a", "> 0; got a list [1.0, 2.0] (a list of values is a grid axis"),
+        ({"a": "1.0"}, "a", "got '1.0'"),
+        ({"a": True}, "a", "> 0; got True"),
+        ({"gamma": -0.1}, "gamma", "a finite number >= 0; got -0.1"),
+        ({"gamma": float("inf")}, "gamma", "got inf"),
+        ({"p": 1.5}, "p", "in [0, 1]; got 1.5"),
+        ({"n": 0}, "n", "an integer >= 1; got 0"),
+        ({"n": 2.0}, "n", "an integer >= 1; got 2.0"),
+        ({"seed": -1}, "seed", "an integer >= 0"),
+        ({"kind": "ferromagnet"}, "kind", "one of ['antiferro', 'ferro']; got 'ferromagnet'"),
+        ({"kind": 1.0}, "kind", "got 1.0"),
+        ({"time": np.array([0.0, 2.0, 1.0])}, "time", "strictly increasing"),
+        ({"time": np.array([-1.0, 2.0])}, "time", "got -1.0 at position 0"),
+        ({"time": 3.0}, "time", "a list of strictly increasing numbers"),
+        ({"g": [0.5]}, "g", "a list of 2 numbers, each a finite number; got 1 values"),
+        ({"r_max": 0.0}, "r_max", "a finite number in (0, 1]; got 0.0"),
+        ({"extra": float("nan")}, "extra", "a finite number or a list of finite numbers"),
+        ({"extra": "text"}, "extra", "got 'text'"),
+        ({"A": np.array([0.0, 2.0])}, "A", "|A| <= a"),  # the declared relation
+        ({"b": 1.0}, "b", "unknown parameter of _drill_solver; it accepts ['A', 'a', "),
+    ],
+)
+def test_markers_derive_the_check_and_its_message(change, key, says):
+    with pytest.raises(registry.ParameterError) as err:
+        contract.check_arguments(_drill_solver, {**GOOD, **change})
+    assert err.value.key == key and says in err.value.message, err.value.message
+
+
+def test_markers_accept_good_values_and_none_where_the_default_is_none():
+    contract.check_arguments(_drill_solver, GOOD)
+    contract.check_arguments(_drill_solver, {**GOOD, "extra": None, "g": [0.1, 0.2], "n": 3})
+    contract.check_arguments(_drill_solver, {**GOOD, "kind": "antiferro", "extra": [1.0, 2.0]})
+
+
+def test_grid_axes_are_checked_value_by_value_and_only_where_one_value_per_point():
+    grid = {"a": np.array([1.0, 2.0]), "A": np.array([0.5])}
+    contract.check_values(_drill_solver, grid, {"time": [0.0, 1.0]})
+    with pytest.raises(registry.ParameterError, match=r"^a: .* got -2.0 on the grid"):
+        contract.check_values(_drill_solver, {"a": np.array([1.0, -2.0])}, {"A": 0.0, "time": [0]})
+    with pytest.raises(registry.ParameterError, match="^time: .*not a grid axis"):
+        contract.check_values(_drill_solver, {"time": np.array([0.0, 1.0])}, {"a": 1.0, "A": 0.0})
+    with pytest.raises(registry.ParameterError, match="^kind: .*not a grid axis"):
+        contract.check_values(_drill_solver, {"kind": np.array([0.0])}, {**GOOD, "A": 0.0})
+    with pytest.raises(registry.ParameterError, match="^time: missing; _drill_solver needs a list"):
+        contract.check_values(_drill_solver, {}, {"a": 1.0, "A": 0.0})
+    with pytest.raises(registry.ParameterError, match="^a: given both as a grid axis and as"):
+        contract.check_values(_drill_solver, {"a": np.ones(1)}, {"a": 1.0, "A": 0.0, "time": [0]})
+
+
+def test_a_hand_written_check_that_fails_on_a_list_names_the_list():
+    @contract.solver(check=lambda *, x, y: x * 2.5 + y)
+    def f(*, x, y):
+        pass
+
+    with pytest.raises(registry.ParameterError) as err:
+        contract.check_arguments(f, {"x": [1.0, 2.0], "y": 1.0})
+    assert err.value.key == "x" and "TypeError" in err.value.message
+
+
+def test_every_declared_function_has_resolvable_annotations():
+    """parameters() evaluates each declared function's annotations (markers included) once."""
+    for role, name in _configured_names():
+        fn = getattr(registry, role)(name)
+        assert all(isinstance(p, contract.Parameter) for p in contract.parameters(fn).values())
+
+
+def test_the_cost_model_is_part_of_the_declaration():
+    def model(**kw):
+        return np.ones(3)
+
+    @contract.solver(cost=model)
+    def f(*, x):
+        pass
+
+    assert f.cost is model and contract.declaration(f).role == "solver"
+
+
+# ------------------------------------------------------------------ the bad-input drill (issue 16)
+def _zou(override):
+    return cfg.deep_merge(PAPERS, {"zou2022": override})
+
+
+def _panel(**body):
+    return {"fig2": {"panels": {"main": body}}}
+
+
+DRILL = [
+    # (override of zou2022, the key the message must start with, what it must say)
+    (_panel(params={"a": float("nan")}), "zou2022.fig2.panels.main.params.a", "got nan"),
+    (
+        _panel(params={"boltzmann": float("inf")}),
+        "zou2022.fig2.panels.main.params.boltzmann",
+        "inf",
+    ),
+    (
+        _panel(grid={"delta": {"values": [0.0, float("nan")]}}),
+        "zou2022.fig2.panels.main.grid.delta",
+        "finite",
+    ),
+    (
+        _panel(grid={"delta": {"values": [1.0, 0.3, 1.0]}}),
+        "zou2022.fig2.panels.main.grid.delta",
+        "repeated value 1",
+    ),
+    (
+        _panel(grid={"delta": {"linspace": [1.0, 1.0, 3]}}),
+        "zou2022.fig2.panels.main.grid.delta",
+        "repeated value 1",
+    ),
+    (
+        _panel(grid={"delta": {"linspace": [0.0, 1.0, 100_000_000]}}),
+        "zou2022.fig2.panels.main.grid.delta",
+        "100000000 values; at most 1000000 per axis",
+    ),
+    (
+        _panel(grid={"delta": {"linspace": [0, 1, 10_000]}, "A": {"linspace": [0, 1, 10_000]}}),
+        "zou2022.fig2.panels.main.grid",
+        "100000000 points (10000 delta x 10000 A); at most 1000000 per panel",
+    ),
+    (
+        _panel(params={"time": {"linspace": [0.0, 4.0, 100_000_000]}}),
+        "zou2022.fig2.panels.main.params.time",
+        "at most 1000000 per axis",
+    ),
+    # a list where the (unannotated) solver expects a number: its hand-written check fails on it
+    (_panel(params={"a": [1.0, 2.0]}), "zou2022.fig2.panels.main.params.a", "TypeError"),
+    (
+        _panel(params={"a": [[1.0], [2.0]]}),
+        "zou2022.fig2.panels.main.params.a",
+        "got [[1.0], [2.0]]",
+    ),
+    (_panel(params={"a": True}), "zou2022.fig2.panels.main.params.a", "got True"),
+    (
+        _panel(solver="zou2022.__class__"),
+        "zou2022.fig2.panels.main.solver",
+        "not a declared solver",
+    ),
+    ({"fig2": {"render": "zou2022.Line2D"}}, "zou2022.fig2.render", "not a declared renderer"),
+]
+
+
+@pytest.mark.parametrize(("override", "key", "says"), DRILL, ids=[d[2] for d in DRILL])
+def test_the_drill_holes_are_closed(override, key, says):
+    """Each input of the bad-input drill stops validation with a message naming the key (the
+    1e8-point grid within a second of CPU: the limit is read from the specs, nothing expanded)."""
+    start = time.process_time()
+    with pytest.raises(cfg.ConfigError) as err:
+        cfg.validate(_zou(override), ["zou2022"])
+    assert str(err.value).startswith(f"{key}: ") and says in str(err.value), str(err.value)
+    assert time.process_time() - start < 1.0
+
+
+def test_n_points_reads_the_specs_without_expanding_them():
+    assert cfg.n_points({"x": {"linspace": [0, 1, 10**5]}, "y": {"values": [1, 2]}}) == 2 * 10**5
+
+
+def test_a_declared_solver_stops_a_list_where_a_number_is_expected(monkeypatch):
+    """End to end through config: a made-up paper whose solver declares its constraints."""
+    module = types.ModuleType("dissent.models._drill")
+    module.solve = _drill_solver
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    body = {
+        "title": "a made-up figure",
+        "render": "zou2022.fig2",
+        "panels": {
+            "main": {
+                "solver": "_drill.solve",
+                "grid": {"A": {"values": [0.0, 0.5]}},
+                "params": {"a": 1.0, "time": {"linspace": [0.0, 1.0, 3]}},
+            }
+        },
+    }
+    papers = {"drill2026": {"fig1": body}}
+    cfg.validate(papers)
+    for params, key, says in [
+        ({"a": [1.0, 2.0]}, "params.a", "got a list [1.0, 2.0]"),
+        ({"n": 2.5}, "params.n", "an integer >= 1; got 2.5"),
+        ({"p": 1.5}, "params.p", "in [0, 1]; got 1.5"),
+        ({"gamma": -1.0}, "params.gamma", ">= 0; got -1.0"),
+        ({"kind": "ferri"}, "params.kind", "one of ['antiferro', 'ferro']; got 'ferri'"),
+        ({"a": 0.25}, "grid.A", "|A| <= a (got |A| = 0.5 > a)"),
+    ]:
+        bad = cfg.deep_merge(
+            papers, {"drill2026": {"fig1": {"panels": {"main": {"params": params}}}}}
+        )
+        with pytest.raises(cfg.ConfigError) as err:
+            cfg.validate(bad)
+        assert str(err.value).startswith(f"drill2026.fig1.panels.main.{key}: "), str(err.value)
+        assert says in str(err.value), str(err.value)
