@@ -7,6 +7,8 @@ from typing import Annotated
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dissent import config as cfg
 from dissent import contract, registry
@@ -316,3 +318,153 @@ def test_a_declared_solver_stops_a_list_where_a_number_is_expected(monkeypatch):
             cfg.validate(bad)
         assert str(err.value).startswith(f"drill2026.fig1.panels.main.{key}: "), str(err.value)
         assert says in str(err.value), str(err.value)
+
+
+# ---------------------------------------------------------- property: validates or names the key
+def _panels():
+    """(paper, figure, variant, panel, panel spec) of every configured panel and variant."""
+    out = []
+    for paper, figures in PAPERS.items():
+        for figure in figures:
+            for variant in cfg.VARIANTS:
+                spec = cfg.figure_spec(PAPERS, paper, figure, variant)
+                for panel, panel_spec in spec.get("panels", {}).items():
+                    out.append((paper, figure, variant, panel, panel_spec))
+    return out
+
+
+PANELS = _panels()
+NUMBERS = st.floats(-1e3, 1e3, allow_nan=False) | st.integers(-1000, 1000)
+NOT_FINITE = st.sampled_from([float("nan"), float("inf"), float("-inf")])
+SCALARS = st.none() | st.booleans() | NUMBERS | NOT_FINITE | st.text(max_size=6)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=2)
+    ),
+    max_leaves=5,
+)
+NAMES = st.sampled_from(
+    ["zou2022.__class__", "zou2022.np", "zou2022.zero_temperature_companion", "hou2025.j0"]
+) | st.from_regex(r"\A[a-z]{1,6}\.[a-z_]{1,8}\Z")
+KINDS = {
+    # kind: (what it should do: True = validates, False = refused, None = either)
+    "same": True,
+    "subset": True,
+    "chunks": True,
+    "title": True,
+    "not_finite": False,
+    "duplicate": False,
+    "huge": False,
+    "unknown_key": False,
+    "undeclared": False,
+    "wrong_type": False,
+    "negative": None,
+    "probability": None,
+    "list": None,
+    "random": None,
+}
+
+
+@st.composite
+def overrides(draw):
+    """(override path, value, expectation) on a configured panel, possibly in its quick block."""
+    paper, figure, variant, panel, spec = draw(st.sampled_from(PANELS))
+    kind = draw(st.sampled_from(sorted(KINDS)))
+    quick = ["quick"] if variant == "quick" else []
+    base = [paper, figure, *quick]
+    at_panel = [*base, "panels", panel]
+    grid, params = spec.get("grid", {}), spec.get("params", {})
+    numeric = sorted(k for k, v in params.items() if isinstance(v, int | float) and v is not True)
+    axis = draw(st.sampled_from(sorted(grid))) if grid else None
+    values = cfg.axis_values(grid[axis]) if axis else None
+    if kind == "same" and (params or axis):
+        if axis and (not params or draw(st.booleans())):
+            return [*at_panel, "grid", axis], grid[axis], True
+        name = draw(st.sampled_from(sorted(params)))
+        return [*at_panel, "params", name], params[name], True
+    if kind == "subset" and axis:
+        n = draw(st.integers(1, min(5, values.size)))
+        return [*at_panel, "grid", axis], {"values": values[:n].tolist()}, None
+    if kind == "chunks":
+        return [*base, "chunks"], draw(st.integers(1, 64)), True
+    if kind == "title":
+        return [*base, "title"], draw(st.text(max_size=20)), True
+    if kind == "not_finite":
+        bad = draw(NOT_FINITE)
+        if axis and draw(st.booleans()):
+            return [*at_panel, "grid", axis], {"values": [*values[:2].tolist(), bad]}, False
+        name = draw(st.sampled_from(numeric or sorted(params) or ["x"]))
+        return [*at_panel, "params", name], bad, False
+    if kind == "duplicate" and axis:
+        return [*at_panel, "grid", axis], {"values": [values[0], values[0]]}, False
+    if kind == "huge":
+        n = draw(st.integers(cfg.MAX_AXIS_VALUES + 1, 10**12))
+        name = axis or draw(st.sampled_from(sorted(params) or ["x"]))
+        section = "grid" if axis else "params"
+        return [*at_panel, section, name], {"linspace": [0.0, 1.0, n]}, False
+    if kind == "unknown_key":
+        where = draw(
+            st.sampled_from([base, at_panel, *([[*at_panel, "grid", axis]] if axis else [])])
+        )
+        return [*where, draw(st.sampled_from(["colour", "gird", "parms", "solvers"]))], 1.0, False
+    if kind == "undeclared":
+        role = draw(st.sampled_from(["solver", "companion", "render"]))
+        where = base if role == "render" else at_panel
+        name = draw(NAMES.filter(lambda n: role != "companion" or "companion" not in n))
+        return [*where, role], name, False
+    if kind == "wrong_type" and numeric:
+        bad = draw(st.sampled_from([True, "abc", [[1.0]], {"foo": 1.0}]))
+        return [*at_panel, "params", draw(st.sampled_from(numeric))], bad, False
+    if kind == "negative" and (numeric or axis):
+        if axis and (not numeric or draw(st.booleans())):
+            return [*at_panel, "grid", axis], {"values": [-abs(float(values[0])) - 1.0]}, None
+        name = draw(st.sampled_from(numeric))
+        return [*at_panel, "params", name], -abs(params[name]) - 1, None
+    if kind == "probability" and numeric:
+        bad = draw(st.sampled_from([-0.1, 1.5]))
+        return [*at_panel, "params", draw(st.sampled_from(numeric))], bad, None
+    if kind == "list" and numeric:
+        return (
+            [*at_panel, "params", draw(st.sampled_from(numeric))],
+            draw(st.lists(NUMBERS, max_size=3)),
+            None,
+        )
+    section = draw(st.sampled_from(["params", "grid", "solver", "rename", "note"]))
+    name = draw(st.sampled_from(sorted(params if section == "params" else grid) or ["x"]))
+    key = [*at_panel, section, name] if section in ("params", "grid") else [*at_panel, section]
+    return key, draw(JSON), None
+
+
+def _nested(path, value):
+    for part in reversed(path):
+        value = {part: value}
+    return value
+
+
+def _scope(path) -> str:
+    """The key an error may name: the panel of a panel override, else the figure."""
+    parts = [p for p in path if p != "quick"]
+    return ".".join(parts[:4] if "panels" in parts else parts[:2])
+
+
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(overrides())
+def test_any_override_validates_or_names_its_key(case):
+    """Generated overrides, valid and invalid: each one validates or raises ConfigError whose
+    message names its key (the panel, the figure or the key itself), never another exception."""
+    path, value, expected = case
+    papers = cfg.deep_merge(PAPERS, _nested(path, value))
+    paper, figure = path[:2]
+    try:
+        cfg.check_schema({paper: papers[paper]})
+        cfg.validate_figure(papers, paper, figure)
+    except cfg.ConfigError as exc:
+        assert expected is not True, f"refused a valid override {path} = {value!r}: {exc}"
+        named = str(exc).split(": ")[0].replace(".quick", "")
+        scope = _scope(path)
+        assert named.startswith(scope) or (scope.startswith(named) and named.count(".") >= 1), (
+            f"{path} = {value!r}: {exc}"
+        )
+    else:
+        assert expected is not False, f"accepted {path} = {value!r}"

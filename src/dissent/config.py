@@ -290,14 +290,16 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
     for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
         solver = _declared(registry.solver, panel["solver"], f"{pwhere}.solver")
-        if "companion" in panel:
-            _declared(registry.companion, panel["companion"], f"{pwhere}.companion")
         grid = panel.get("grid", {})
         axes = grid_axes(grid, f"{pwhere}.grid")
         params = param_values(panel.get("params", {}), f"{pwhere}.params")
         with _keyed(pwhere, grid):
             contract.check_values(solver, axes, params)
             contract.check_relations(solver, {**grid_points(axes), **params})
+        if "companion" in panel:  # called with the panel's dataset and its params
+            companion = _declared(registry.companion, panel["companion"], f"{pwhere}.companion")
+            with _keyed(pwhere, grid):
+                contract.check_values(companion, {}, params)
 
 
 def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:

@@ -175,23 +175,32 @@ class Choice:
 
 @dataclass(frozen=True)
 class Unannotated:
-    """The generic rule of a parameter without a marker: a finite number (per grid point or as
-    one value), a list of finite numbers, or a string if its default or annotation is one."""
+    """The generic rule of a parameter without a marker, from its default: a string if the
+    default (or annotation) is one; one finite number (per grid point or as one value) if the
+    default is a number; else a finite number or a non-empty list of finite numbers."""
 
     string: bool = False
+    number: bool = False
 
     @property
     def allowed(self) -> str:
-        return "a string" if self.string else "a finite number or a list of finite numbers"
+        if self.string:
+            return "a string"
+        return "a finite number" if self.number else "a finite number or a list of finite numbers"
 
     def problem(self, value, on_grid: bool) -> str | None:
         if self.string:
             return None if isinstance(value, str) else f"got {_shown(value)}"
-        x = np.asarray(value, dtype=float) if _is_number(value) or on_grid else _number_array(value)
-        if x is None:
+        if on_grid or _is_number(value):
+            x = np.asarray(value, dtype=float).reshape(-1)
+        elif self.number:
             return f"got {_shown(value)}"
-        ok = np.isfinite(x)
-        return None if ok.all() else f"got {_shown(x.reshape(-1)[~ok.reshape(-1)][0])}"
+        else:
+            x = _number_array(value)
+        if x is None or x.size == 0:
+            return f"got {_shown(value)}"
+        bad = ~np.isfinite(x)
+        return f"got {_shown(x[bad][0])}" if bad.any() else None
 
 
 Constraint = Number | Vector | Choice | Unannotated
@@ -295,10 +304,14 @@ def parameters(fn: Callable) -> dict[str, Parameter]:
         if len(markers) > 1:
             raise TypeError(f"{fn.__qualname__}: {p.name} has {len(markers)} constraint markers")
         string = isinstance(p.default, str) or hints.get(p.name) is str
-        constraint = markers[0] if markers else Unannotated(string=string)
+        constraint = markers[0] if markers else Unannotated(string, _is_number(p.default))
         default = None if p.default is p.empty else p.default
         out[p.name] = Parameter(p.name, constraint, p.default is p.empty, default)
     return out
+
+
+def _takes_any_keyword(fn: Callable) -> bool:
+    return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values())
 
 
 def check_values(
@@ -312,6 +325,9 @@ def check_values(
     was given.
     """
     declared = parameters(fn)
+    if _takes_any_keyword(fn):  # **kwargs: a companion receives every param of its panel
+        grid = {k: v for k, v in grid.items() if k in declared}
+        params = {k: v for k, v in params.items() if k in declared}
     for name in [*grid, *params]:
         if name not in declared:
             raise ParameterError(
