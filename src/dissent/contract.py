@@ -16,8 +16,8 @@ markers; the pre-run validation and its messages are derived from them::
 Roles: :mod:`dissent.registry` resolves config names and refuses anything undeclared.
 Constraints: :func:`check_values` checks every grid axis and param against its marker (a grid axis
 value by value, a param as one value), then :func:`check_relations` runs the declared ``check``
-on the whole grid. A parameter without a marker gets only the generic rules (a finite number, a
-list of finite numbers, or a string if its default is one). Errors are :class:`ParameterError`
+on the whole grid. A parameter without a marker gets only the generic rule of
+:class:`Unannotated` (finite numbers; a string if its default is one). Errors are :class:`ParameterError`
 naming the parameter. This module imports nothing of the project: every module may import it.
 """
 
@@ -254,7 +254,7 @@ def _declare(role: str):
     declare.__name__ = declare.__qualname__ = role
     declare.__doc__ = (
         f"Declare ``fn`` a {role}: config may name it where a {role} is expected. Use bare "
-        "(``@contract.{role}``) or with ``check=`` (relations between parameters, "
+        f"(``@contract.{role}``) or with ``check=`` (relations between parameters, "
         "``check(**arguments)`` raising ParameterError) and, for solvers, ``cost=`` (the "
         "per-point cost model of :func:`dissent.pipeline.chunk_bounds`)."
     )
