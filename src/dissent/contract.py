@@ -17,8 +17,9 @@ Roles: :mod:`dissent.registry` resolves config names and refuses anything undecl
 Constraints: :func:`check_values` checks every grid axis and param against its marker (a grid axis
 value by value, a param as one value), then :func:`check_relations` runs the declared ``check``
 on the whole grid. A parameter without a marker gets only the generic rule of
-:class:`Unannotated` (finite numbers; a string if its default is one). Errors are :class:`ParameterError`
-naming the parameter. This module imports nothing of the project: every module may import it.
+:class:`Unannotated` (finite numbers; a string if its default is one). Errors are
+:class:`ParameterError` naming the parameter. This module imports nothing of the project:
+every module may import it.
 """
 
 from __future__ import annotations
