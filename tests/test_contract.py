@@ -430,6 +430,13 @@ def overrides(draw):
             draw(st.lists(NUMBERS, max_size=3)),
             None,
         )
+    if kind == "random" and draw(st.booleans()):
+        option = draw(st.sampled_from(["measure", "colour"]))
+        return (
+            [*base, "render_options", option],
+            draw(JSON | st.sampled_from(["tangle", "C2"])),
+            None,
+        )
     section = draw(st.sampled_from(["params", "grid", "solver", "rename", "note"]))
     name = draw(st.sampled_from(sorted(params if section == "params" else grid) or ["x"]))
     key = [*at_panel, section, name] if section in ("params", "grid") else [*at_panel, section]
