@@ -1,7 +1,7 @@
 """Peer table: every solver family of dissent against the straightforward QuTiP 5 implementation.
 
-    python benchmarks/bench_peers.py                 # default run, ~1.5 min of CPU
-    python benchmarks/bench_peers.py --quick         # smaller subsets, ~15 s of CPU
+    python benchmarks/bench_peers.py                 # default run, about 1 min of CPU
+    python benchmarks/bench_peers.py --quick         # smaller subsets, about 20 s of CPU
     python benchmarks/bench_peers.py --only bozkurt2025 hou2025 --markdown
 
 For each family our public solver runs on the points of a figure (the same function the workflow
@@ -45,20 +45,49 @@ try:  # internals, only for counting the flops of the sparse LU (bello2022 is be
 except ImportError:
     hom = None
 
+
 # ---------------------------------------------------------------------------------------------
-# timing, flops, machine rates
+# timing, flops, machine rates (flop counts: real flops, complex n x n matrices unless stated)
 # ---------------------------------------------------------------------------------------------
-MATMUL = lambda n: 8.0 * n**3  # noqa: E731  complex n x n matmul, real flops
-MATVEC = lambda n: 8.0 * n**2  # noqa: E731
-LU_COMPLEX = lambda n: 8.0 / 3.0 * n**3  # noqa: E731
-LU_REAL = lambda n: 2.0 / 3.0 * n**3  # noqa: E731
-EIGH_VECTORS = lambda n: 36.0 * n**3  # noqa: E731  complex Hermitian, 4 x 9 n^3 (tridiagonal QR)
-EIGH_VALUES = lambda n: 16.0 / 3.0 * n**3  # noqa: E731  complex Hermitian, 4 x 4/3 n^3
-SVD_VALUES_REAL = lambda n: 8.0 / 3.0 * n**3  # noqa: E731  bidiagonalisation
-EXPM = lambda n: 10 * MATMUL(n)  # noqa: E731  Pade 13 with a few squarings
+def flops_matmul(n):
+    """Complex n x n matrix product."""
+    return 8.0 * n**3
+
+
+def flops_matvec(n):
+    return 8.0 * n**2
+
+
+def flops_lu_complex(n):
+    return 8.0 / 3.0 * n**3
+
+
+def flops_lu_real(n):
+    return 2.0 / 3.0 * n**3
+
+
+def flops_eigh(n):
+    """Complex Hermitian eigen-decomposition: 4 x 9 n^3 (tridiagonal QR with vectors)."""
+    return 36.0 * n**3
+
+
+def flops_eigvalsh(n):
+    return 16.0 / 3.0 * n**3
+
+
+def flops_svdvals_real(n):
+    """Singular values of a real n x n matrix (bidiagonalisation)."""
+    return 8.0 / 3.0 * n**3
+
+
+def flops_expm(n):
+    """Pade 13 with a few squarings: about ten products."""
+    return 10 * flops_matmul(n)
+
+
 # Wootters concurrence of one 4x4 state: spin flip (2 matmuls), sqrt(rho) (eigh + 2 matmuls),
 # sqrt(rho) rho~ sqrt(rho) (2 matmuls), its eigenvalues
-CONCURRENCE = 6 * MATMUL(4) + EIGH_VECTORS(4) + EIGH_VALUES(4)
+FLOPS_CONCURRENCE = 6 * flops_matmul(4) + flops_eigh(4) + flops_eigvalsh(4)
 
 
 def cpu_best(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
@@ -79,7 +108,7 @@ def machine_rates(repeats: int = 3) -> dict[str, float]:
     t_large, _ = cpu_best(lambda: a @ a, repeats)
     s = rng.standard_normal((4096, 16, 16)) + 1j * rng.standard_normal((4096, 16, 16))
     t_small, _ = cpu_best(lambda: s @ s, repeats)
-    return {"large": MATMUL(n) / t_large, "small": 4096 * MATMUL(16) / t_small}
+    return {"large": flops_matmul(n) / t_large, "small": 4096 * flops_matmul(16) / t_small}
 
 
 def cpu_model() -> str:
@@ -102,7 +131,7 @@ def resolve_solver(*names: str) -> Callable:
     for name in names:
         try:
             return registry.solver(name)
-        except (ImportError, ValueError):
+        except (ImportError, ValueError, LookupError, AttributeError):
             continue
     raise LookupError(f"none of the solvers {names} exists")
 
@@ -166,7 +195,7 @@ def family_zou2022(args) -> Row:
         lambda: np.array([qutip_zou2022(d, 1.0, 1.0, times) for d in delta]), args.qutip_repeats
     )
     nt = times.size
-    flops = 2 * EXPM(16) + (nt - 1) * MATVEC(16) + nt * CONCURRENCE
+    flops = 2 * flops_expm(16) + (nt - 1) * flops_matvec(16) + nt * FLOPS_CONCURRENCE
     return Row(
         "zou2022 Lindblad dynamics (fig2)",
         f"trajectory of {nt} times",
@@ -217,14 +246,14 @@ def family_bozkurt2025(args) -> Row:
         lambda: np.array([qutip_bozkurt2025(TT[i], PP[i]) for i in sub]), args.qutip_repeats
     )
     flops = (
-        MATMUL(8)  # S = s2 s1
+        flops_matmul(8)  # S = s2 s1
         + 2 * 6 * 256  # two Kraus krons into the collision superoperator
-        + MATMUL(16)  # exp(L) @ S
-        + 2 * MATMUL(16)  # Pauli transfer matrix
-        + SVD_VALUES_REAL(15)  # uniqueness: singular values of the real 1 - R'
-        + LU_REAL(15)  # fixed point
-        + 2 * MATVEC(16)  # rho from Pauli coefficients, S[rho] for the spin current
-        + 2 * CONCURRENCE  # concurrence and tangle
+        + flops_matmul(16)  # exp(L) @ S
+        + 2 * flops_matmul(16)  # Pauli transfer matrix
+        + flops_svdvals_real(15)  # uniqueness: singular values of the real 1 - R'
+        + flops_lu_real(15)  # fixed point
+        + 2 * flops_matvec(16)  # rho from Pauli coefficients, S[rho] for the spin current
+        + 2 * FLOPS_CONCURRENCE  # concurrence and tangle
     )
     return Row(
         "bozkurt2025 collision-map steady state (fig3)",
@@ -290,8 +319,8 @@ def family_hou2025(args) -> Row:
     )
     flops = (
         4 * 256 * 4  # rate x four constant 16 x 16 pieces, added
-        + 4 * SVD_VALUES_REAL(6)  # kernel dimension of the complex 6 x 6 neutral block
-        + LU_COMPLEX(6)
+        + 4 * flops_svdvals_real(6)  # kernel dimension of the complex 6 x 6 neutral block
+        + flops_lu_complex(6)
         + 200  # X-state concurrence, singlet fraction, populations
     )
     return Row(
@@ -309,8 +338,7 @@ def family_hou2025(args) -> Row:
         [
             f"QuTiP steadystate(method='svd') instead of the default 'direct': "
             f"{seconds(t_svd / sub.size)}/point, ratio "
-            f"{t_svd / sub.size / (t_ours / T0.size):.0f}x "
-            "(the default spends ~40 ms per call in its CoreOptions(default_dtype) scope)"
+            f"{t_svd / sub.size / (t_ours / T0.size):.0f}x (see docs/benchmarks.md)"
         ],
     )
 
@@ -452,12 +480,12 @@ def exact_map_flops(cycles: np.ndarray, n_sector=70, n_full=16, n_electron=2, k=
     """Real flops of our exact map (per coupling set): 8 expm on nuclei x electron, Kraus krons,
     sector powers, 27 squarings of the 70 x 70 sector map, mat-vecs, observables per cycle."""
     d = n_full * n_electron
-    build = 8 * EXPM(d) + 4 * MATMUL(d) + 8 * 6 * n_full**4
-    powers = 2 * 3 * MATMUL(n_sector) + 3 * MATMUL(n_sector)  # S^k twice, then compose
-    squarings = max(int(cycles[-1]).bit_length(), 1) * MATMUL(n_sector)
+    build = 8 * flops_expm(d) + 4 * flops_matmul(d) + 8 * 6 * n_full**4
+    powers = 2 * 3 * flops_matmul(n_sector) + 3 * flops_matmul(n_sector)  # S^k twice, then compose
+    squarings = max(int(cycles[-1]).bit_length(), 1) * flops_matmul(n_sector)
     steps = np.diff(np.concatenate([[0], cycles]))
-    matvecs = sum(bin(int(s)).count("1") for s in steps) * MATVEC(n_sector)
-    observables = cycles.size * (2 * MATMUL(n_full) + EIGH_VALUES(n_full))
+    matvecs = sum(bin(int(s)).count("1") for s in steps) * flops_matvec(n_sector)
+    observables = cycles.size * (2 * flops_matmul(n_full) + flops_eigvalsh(n_full))
     return float(build + powers + squarings + matvecs + observables)
 
 
@@ -567,7 +595,7 @@ def table(rows: list[Row], rates: dict[str, float], markdown: bool) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="smaller subsets (about 15 s of CPU)")
+    ap.add_argument("--quick", action="store_true", help="smaller subsets (about 20 s of CPU)")
     ap.add_argument("--full", action="store_true", help="bello2022 fig3: all 321 cycle numbers")
     ap.add_argument("--repeats", type=int, default=3, help="best of N runs of our solvers")
     ap.add_argument("--qutip-repeats", type=int, default=1, help="best of N runs of QuTiP loops")
