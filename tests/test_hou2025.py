@@ -47,7 +47,7 @@ def test_neutral_block_steady_state_matches_full_liouvillian_and_wootters():
     rho_x, kernel = h.steady_state(*rates)
     assert np.all(kernel == 1)
     full = h.liouvillian(*rates)
-    rho_full = steady_state(full)
+    rho_full, _ = steady_state(full)
     np.testing.assert_allclose(rho_x, rho_full, atol=1e-9)
     np.testing.assert_allclose(np.einsum("nij,nj->ni", full, rho_x.reshape(-1, 16)), 0, atol=1e-9)
     np.testing.assert_allclose(h.x_state_concurrence(rho_x), concurrence(rho_full), atol=1e-8)

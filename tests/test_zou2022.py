@@ -67,7 +67,8 @@ def test_steady_state_half_with_singlet_dark_state():
     ds = z.steady_concurrence_saturated(A=np.array([1.0, 2.5]), A_tilde=np.array([0.0, 0.0]))
     assert np.allclose(ds["concurrence"], 0.5)
     assert np.allclose(ds["singlet_population"], 0.5)
-    rho = z.steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
+    rho, kernel = z.steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
+    assert kernel == 4  # any state on {|S>, |uu>} is stationary
     singlet = np.outer(z.SINGLET, z.SINGLET)
     expected = 0.5 * singlet + 0.5 * np.diag([1.0, 0, 0, 0])
     assert np.allclose(rho, expected, atol=1e-10)
