@@ -7,16 +7,11 @@ figure that is not configured. A test parametrized by a ``claim`` of the ledger,
 ``--figure <paper>``, repeatable) keeps only the tests of that figure.
 """
 
-from pathlib import Path
-
 import pytest
-from quickdata import QuickData
+from quickdata import PAPERS, QuickData
 
-from dissent import config as cfg
 from dissent import figuremap
 
-ROOT = Path(__file__).resolve().parents[1]
-PAPERS = cfg.load_papers(cfg.paper_files(ROOT / "config/papers"))
 FIGURES = frozenset(figuremap.figure_names(PAPERS))
 
 
