@@ -9,12 +9,11 @@ from pathlib import Path
 
 import conftest
 import pytest
+from quickdata import PAPERS
 
 from dissent import codedeps, figuremap
-from dissent import config as cfg
 
 ROOT = Path(__file__).resolve().parents[1]
-PAPERS = cfg.load_papers(cfg.paper_files(ROOT / "config/papers"))
 FIGURES = figuremap.figure_names(PAPERS)
 
 
