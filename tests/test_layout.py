@@ -20,7 +20,7 @@ FIGURES = figuremap.figure_names(PAPERS)
 # --- tests found by figure ---------------------------------------------------------------------
 def test_every_configured_figure_has_marked_tests():
     """A static scan of tests/test_*.py (the same under pytest-xdist), not of collected items."""
-    assert len(FIGURES) == 28
+    assert len(FIGURES) >= 28  # the four papers (the check is not vacuous)
     marked = figuremap.tests_by_figure(figuremap.figure_marks(ROOT))
     missing = [name for name in FIGURES if name not in marked]
     assert not missing, f"no test is marked @pytest.mark.figure(...) for {missing}"
