@@ -304,7 +304,7 @@ def steady_state(M: np.ndarray, rtol: float = 1e-9):
         c[ok, 1:] = np.linalg.solve(A[ok], R[ok, 1:, 0][..., None])[..., 0]
     rho = (c.astype(complex) @ _P2.reshape(16, 16)).reshape(-1, 4, 4) / 4.0
     if (~ok).any():
-        rho[~ok] = fixed_point(M.reshape((-1, 16, 16))[~ok], MAX_MIXED, rtol)
+        rho[~ok], _ = fixed_point(M.reshape((-1, 16, 16))[~ok], MAX_MIXED, rtol)
     return rho.reshape(batch + (4, 4)), (1 + null).reshape(batch)
 
 

@@ -200,7 +200,7 @@ def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
     A, A_tilde = np.broadcast_arrays(np.asarray(A, float), np.asarray(A_tilde, float))
     physical = A_tilde <= A
     gen = generator(delta, A, A_tilde, A, A_tilde)
-    rho = steady_state(gen, rho0=UP_DOWN)
+    rho, _ = steady_state(gen, rho0=UP_DOWN)
     conc = np.where(physical, concurrence(rho), np.nan)
     singlet = np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET))
     return xr.Dataset(
