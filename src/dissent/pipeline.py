@@ -170,7 +170,7 @@ def aggregate_panel(grid: xr.Dataset, chunks: Sequence[xr.Dataset]) -> xr.Datase
     ds.attrs = {}
     if "companion" in panel:
         params = cfg.param_values(panel.get("params", {}), f"{where}.params")
-        ds = registry.solver(panel["companion"])(ds, **params)
+        ds = registry.companion(panel["companion"])(ds, **params)
     ds = ds.rename(panel.get("rename", {}))
     ds.attrs["solve_seconds"] = round(seconds, 3)
     return ds

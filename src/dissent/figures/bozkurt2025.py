@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..registry import ParameterError, validates
+from .. import contract
 from ..style import figure, panel_label
 
 J_TEX = [
@@ -25,9 +25,7 @@ MEASURES = {
 }
 
 
-def _check_measure(*, measure="concurrence"):
-    if measure not in MEASURES:
-        raise ParameterError("measure", f"one of {sorted(MEASURES)} (got {measure!r})")
+Measure = contract.OneOf(*MEASURES)  # render_options: measure
 
 
 def _var(name: str, measure: str) -> str:
@@ -59,6 +57,7 @@ def _complex(z: complex) -> str:
     return text.replace("-", "\N{MINUS SIGN}")
 
 
+@contract.renderer
 def fig2(ds: xr.Dataset):
     fig, axes = figure("double", 1, 2, height=3.8, layout="constrained")
     amp = ds["S_real"] + 1j * ds["S_imag"]
@@ -96,8 +95,8 @@ def fig2(ds: xr.Dataset):
     return fig
 
 
-@validates(_check_measure)
-def fig3(ds: xr.Dataset, *, measure: str = "concurrence"):
+@contract.renderer
+def fig3(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     fig, axes = figure("double", 1, 2, height=3.1, layout="constrained")
     T = ds["T"].values
     phi = ds["phi"].values
@@ -180,8 +179,8 @@ def _colors(n):
     return matplotlib.colormaps["plasma"](np.linspace(0.0, 0.85, n))
 
 
-@validates(_check_measure)
-def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
+@contract.renderer
+def fig5(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     fig, axes = figure("double", 2, 2, height=5.2, layout="constrained")
     axes = axes.ravel()
     Ts = ds["T"].values
@@ -235,8 +234,8 @@ def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
     return fig
 
 
-@validates(_check_measure)
-def fig6(ds: xr.Dataset, *, measure: str = "concurrence"):
+@contract.renderer
+def fig6(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     fig, ax = figure("single", height=3.1, layout="constrained")
     ps = ds["p_U"].values
     var = ds[_var("concurrence", measure)]
@@ -273,8 +272,8 @@ def _map(ax, fig, ds, var, label, values=None, **kw):
     return m
 
 
-@validates(_check_measure)
-def fig7(ds: xr.Dataset, *, measure: str = "concurrence"):
+@contract.renderer
+def fig7(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     # fixed margins: constrained layout does not see the colour bar's inset axes
     fig, ax = figure("single", height=2.9, layout="none")
     fig.subplots_adjust(left=0.17, right=0.76, bottom=0.15, top=0.96)
@@ -300,6 +299,7 @@ def _hatch_uninformative(ax, ds, mask):
     )
 
 
+@contract.renderer
 def fig8(ds: xr.Dataset):
     """Optimal fields of Fig. 7, drawn only where the optimum is unique (``optimum_unique``);
     other cells (C = 0, the T = 1 edges, ties between inequivalent optima) are hatched."""

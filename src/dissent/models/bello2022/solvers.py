@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
+from ... import contract
 from ...registry import ParameterError, estimated_cost, validates
 from . import homogeneous as hom
 from . import hp
@@ -106,6 +107,7 @@ def _check_fig2a(*, n_ratio, nu_over_mu):
     _check_ratio(nu_over_mu)
 
 
+@contract.solver
 @validates(_check_fig2a)
 def hp_delta_epr_map(*, n_ratio, nu_over_mu) -> xr.Dataset:
     """Eq. (11) with r1 = r2 = 1 and J1/J2 = N1/N2 (mu scales out)."""
@@ -142,6 +144,7 @@ def _cost_vs_n(*, N, spin=0.5, **_):
     return hom.sector_size(J, J) ** 1.5
 
 
+@contract.solver
 @validates(_check_fig2b)
 @estimated_cost(_cost_vs_n)
 def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dataset:
@@ -273,6 +276,7 @@ def _cost_sector(*, J1, J2, mirror=0, **_):
     return np.where(bool(mirror) & (J1 > J2), 0.0, block**2 + 1e4)
 
 
+@contract.solver
 @validates(_check_sector)
 @estimated_cost(_cost_sector)
 def sector_moments(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0):
@@ -347,6 +351,7 @@ def mirror_sectors(ds: xr.Dataset, method: str = "me") -> xr.Dataset:
 HP_BAD_WEIGHT = 0.01  # largest weight of a mixture in sectors where HP is not meaningful
 
 
+@contract.companion
 def mixed_state_companion(
     ds: xr.Dataset, *, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0
 ) -> xr.Dataset:
@@ -421,6 +426,7 @@ def _check_dist(*, J, N, j_min, j_mean, width_sq=3.0, spin=0.5):
         raise ParameterError("width_sq", "Gaussian variance w^2 must be positive")
 
 
+@contract.solver
 @validates(_check_dist)
 def j_distributions(*, J, N, j_min, j_mean, width_sq=3.0, spin=0.5) -> xr.Dataset:
     """Fig. C3: equal-weight (C17) and Gaussian (C19) p(J), normalised over the allowed J."""
@@ -468,6 +474,7 @@ def _cost_vs_k(*, k, N, spin=0.5, **_):
     return size**1.5 + size * np.log2(np.asarray(k, float) + 1)
 
 
+@contract.solver
 @validates(_check_vs_k)
 @estimated_cost(_cost_vs_k)
 def fidelity_vs_k(*, k, N, mu_sqrt_n, nu_over_mu, spin=0.5) -> xr.Dataset:
@@ -511,6 +518,7 @@ def min_pt_eigenvalue(sector, x) -> float:
     return float(np.linalg.eigvalsh(0.5 * (pt + pt.conj().T))[0])
 
 
+@contract.solver
 @validates(_check_vs_k)
 @estimated_cost(_cost_vs_k)
 def small_system_vs_k(*, k, N, mu_sqrt_n, nu_over_mu, spin=0.5) -> xr.Dataset:
@@ -551,6 +559,7 @@ def _check_c1(
     _check_k(k)
 
 
+@contract.solver
 @validates(_check_c1)
 def hp_delta_epr_general(
     *, p, n_ratio=1.0, mu2_over_mu1=1.0, nu1_over_mu1=0.8, nu2_over_mu1=None, r1=0.9, r2=0.8, k=1
@@ -630,6 +639,7 @@ def _cost_c2(*, N, spin=0.5, **_):
     return N * hom.sector_size(N * spin, N * spin)
 
 
+@contract.solver
 @validates(_check_c2)
 @estimated_cost(_cost_c2)
 def stabilization_time_vs_n(
@@ -685,6 +695,7 @@ def _check_table(*, materials: str, N, A_H, spin, T_dd, mu_sqrt_2in=1.5, nu_over
     _check_ratio(nu_over_mu)
 
 
+@contract.solver
 @validates(_check_table)
 def experimental_scales(
     *, materials: str, N, A_H, spin, T_dd, mu_sqrt_2in=1.5, nu_over_mu=0.8, k=1
