@@ -36,20 +36,32 @@ def delta(moments: Mapping):
     return epr_ratio(moments["var_A"], moments["Az2_1"], moments["Az2_2"])
 
 
-def hp_delta_epr(J1, J2, n1, n2, c12, leading_order=False):
-    """Delta_EPR from HP boson moments n_j = <a_j^dag a_j>, c12 = <a1 a2> (real), (C14).
+def hp_variance_sum(J1, J2, n1, n2, c12):
+    """var(Jx1 + Jx2) + var(Jy1 + Jy2) = J1 + J2 + 2 J1 n1 + 2 J2 n2 + 4 sqrt(J1 J2) c12 from HP
+    boson moments n_j = <a_j^dag a_j>, c12 = <a1 a2> (real), (C14)."""
+    J1, J2 = np.asarray(J1, float), np.asarray(J2, float)
+    return J1 + J2 + 2 * J1 * n1 + 2 * J2 * n2 + 4 * np.sqrt(J1 * J2) * c12
 
-    var = J1 + J2 + 2 J1 n1 + 2 J2 n2 + 4 sqrt(J1 J2) c12 and |<Jz_j>| = J_j - n_j;
+
+def hp_delta_epr(J1, J2, n1, n2, c12, leading_order=False):
+    """Delta_EPR from HP boson moments, (C14) over |<Jz_j>| = J_j - n_j.
+
     ``leading_order`` drops the boson numbers from the denominator (J1 + J2), the form of
     Eq. (11).
     """
     J1, J2 = np.asarray(J1, float), np.asarray(J2, float)
-    variance_sum = J1 + J2 + 2 * J1 * n1 + 2 * J2 * n2 + 4 * np.sqrt(J1 * J2) * c12
     z = J1 + J2 if leading_order else J1 + J2 - n1 - n2
-    return variance_sum / z
+    return hp_variance_sum(J1, J2, n1, n2, c12) / z
 
 
 def tms_delta_epr(mu, nu):
     """Delta_EPR = (mu - nu)^2 / |mu^2 - nu^2| of |Psi_TMS>, Eq. (7) (independent of J)."""
     mu, nu = np.asarray(mu, float), np.asarray(nu, float)
     return (mu - nu) ** 2 / np.abs(mu**2 - nu**2)
+
+
+def singlet_witness(moments: Mapping):
+    """<W> = 1/4 + <I_1 . I_2> (B2) of two spin-1/2 nuclei (the sector J1 = J2 = 1/2) from the
+    moments ``var_J``, ``Jz_1_sq``, ``Jz_2_sq``, ``Jz_1_Jz_2``: <J^2> = 3/2 + 2 <I_1 . I_2>."""
+    jz_sq = moments["Jz_1_sq"] + moments["Jz_2_sq"] + 2 * moments["Jz_1_Jz_2"]
+    return 0.25 + (moments["var_J"] + jz_sq - 1.5) / 2

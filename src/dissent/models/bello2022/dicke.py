@@ -1,4 +1,4 @@
-"""Homogeneous nuclear ensembles of Bello et al. (2022): exact cycle map and master equation.
+"""Dicke-sector algebra of homogeneous ensembles (Bello et al. 2022): exact cycle map and ME.
 
 Homogeneous couplings g_ij = 1/sqrt(2 I N_j) make the collective operator A_j = J_j / c_j with
 c_j = sqrt(2 I N_j), so the total angular momenta J_1, J_2 are conserved and every (J1, J2)
@@ -12,72 +12,21 @@ Conventions
   state (and every state reached from a q = 0 initial state such as |Psi_FP>). :class:`Sector`
   enumerates it as (s, a1, b1) with s = a1 + a2 = b1 + b2.
 * Superoperators are scipy.sparse matrices acting on the sector vector ``x[idx] = rho[ket, bra]``.
-* Protocol (Table A1): step 1 injects |up> with g1 tau1 = mu1, g2 tau2 = nu2; step 2 |down> with
-  nu1, mu2; then k steps |down> with (mu1 - nu1)/k in QD1 only and k steps |up> with
-  (mu2 - nu2)/k in QD2 only. During the transport of steps 1 and 2 the electron passes the
-  phase-flip channel E_p[s] = (1 - p) s + p sz s sz. Each step is exp(-i theta_2 A_2.S)
-  E_p exp(-i theta_1 A_1.S) on nuclei x electron, followed by the trace over the electron
-  (Eq. 2, QD1 first). A.S couples |m, up> only with |m+1, down>: exact 2x2 rotations.
+* Each step of the protocol (:class:`protocol.Protocol`) is exp(-i theta_2 A_2.S) E_p
+  exp(-i theta_1 A_1.S) on nuclei x electron, followed by the trace over the electron (Eq. 2,
+  QD1 first). A.S couples |m, up> only with |m+1, down>: exact 2x2 rotations.
 * The second-order master equation (A17) is a generator L with Delta rho = L rho per cycle;
   Eq. (3) is its ideal case p = 0, mu1 = mu2, nu1 = nu2.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
-UP, DOWN = 0, 1
-
-
-# ---------------------------------------------------------------------------------------------
-# protocol
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Protocol:
-    """Dwell-time products of Table A1 (dimensionless g_j tau_j), phase-flip probability, k."""
-
-    mu1: float
-    mu2: float
-    nu1: float
-    nu2: float
-    p: float = 0.0
-    k: int = 1
-
-    @classmethod
-    def ideal(cls, mu: float, nu: float, k: int = 1, p: float = 0.0) -> Protocol:
-        """Table I: mu1 = mu2 = mu, nu1 = nu2 = nu."""
-        return cls(float(mu), float(mu), float(nu), float(nu), float(p), int(k))
-
-    def steps(self) -> list[tuple[int, float, float, float, int]]:
-        """Distinct steps of one cycle: (injected spin, theta1, theta2, p, repetitions)."""
-        k = int(self.k)
-        return [
-            (UP, self.mu1, self.nu2, self.p, 1),
-            (DOWN, self.nu1, self.mu2, self.p, 1),
-            (DOWN, (self.mu1 - self.nu1) / k, 0.0, 0.0, k),
-            (UP, 0.0, (self.mu2 - self.nu2) / k, 0.0, k),
-        ]
-
-    def scaled(self, factor: float) -> Protocol:
-        return Protocol(
-            self.mu1 * factor,
-            self.mu2 * factor,
-            self.nu1 * factor,
-            self.nu2 * factor,
-            self.p,
-            self.k,
-        )
-
-
-def coupling_constant(n_nuclei, spin=0.5):
-    """c_j = sqrt(2 I N_j), so that A_j = J_j / c_j for homogeneous couplings."""
-    return np.sqrt(2.0 * spin * np.asarray(n_nuclei, float))
+from .protocol import DOWN, UP, Protocol
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,85 +370,8 @@ def me_generator(sector: Sector, protocol: Protocol, c1: float, c2: float, ops=N
 
 
 # ---------------------------------------------------------------------------------------------
-# sparse linear algebra: nested-dissection LU, symmetry reduction, steady states
+# sector geometry and the ensemble-swap symmetry
 # ---------------------------------------------------------------------------------------------
-class SteadyStateError(RuntimeError):
-    pass
-
-
-def nested_dissection(coords: np.ndarray, leaf: int = 64) -> np.ndarray:
-    """Geometric nested-dissection ordering of points on an integer grid.
-
-    Valid for operators that change each coordinate by at most one: the plane at the median
-    of the widest coordinate separates the two halves. Separators are ordered last, which keeps
-    the fill of a sparse LU at the 3-D optimum (SuperLU's own orderings fill 2-3 times more).
-    """
-    coords = np.asarray(coords)
-    out: list[np.ndarray] = []
-    stack: list[tuple[np.ndarray, bool]] = [(np.arange(coords.shape[0]), False)]
-    # iterative post-order: (idx, expanded) -> left, right, separator
-    while stack:
-        idx, done = stack.pop()
-        if done or idx.size <= leaf:
-            out.append(idx)
-            continue
-        c = coords[idx]
-        dim = int(np.argmax(c.max(axis=0) - c.min(axis=0)))
-        v = np.floor(np.median(c[:, dim]))
-        left_, right_ = idx[c[:, dim] < v], idx[c[:, dim] > v]
-        if left_.size == 0 or right_.size == 0:
-            out.append(idx)
-            continue
-        stack.append((idx[c[:, dim] == v], True))
-        stack.append((right_, False))
-        stack.append((left_, False))
-    return np.concatenate(out)
-
-
-class _LU:
-    """Sparse LU of ``M`` in a given fill-reducing ordering; call it to solve.
-
-    ``single``: factor in float32 (half the memory of the factors); the solutions are then
-    accurate to ~1e-6 relative and are used as a preconditioner or refined by the caller.
-    """
-
-    def __init__(self, M: sp.spmatrix, perm: np.ndarray | None, single: bool = False):
-        M = sp.csr_matrix(M)
-        self.perm = np.arange(M.shape[0]) if perm is None else perm
-        Mp = M[self.perm][:, self.perm].tocsc()
-        if single:
-            Mp = Mp.astype(np.float32)
-        try:
-            if perm is None:  # no geometric ordering known: SuperLU's COLAMD
-                self.lu = spla.splu(Mp, permc_spec="COLAMD")
-            else:
-                self.lu = spla.splu(
-                    Mp,
-                    permc_spec="NATURAL",
-                    options={"SymmetricMode": True, "DiagPivotThresh": 0.1},
-                )
-        except RuntimeError as err:  # "Factor is exactly singular"
-            raise SteadyStateError(str(err)) from err
-        self.dtype = Mp.dtype  # (SuperLU's .L/.U build copies of the factors: not per solve)
-
-    @property
-    def nnz(self) -> int:
-        return int(self.lu.L.nnz + self.lu.U.nnz)
-
-    def __call__(self, b: np.ndarray) -> np.ndarray:
-        x = np.empty(b.shape, np.result_type(b.dtype, np.float64))
-        x[self.perm] = self.lu.solve(b[self.perm].astype(self.dtype))
-        return x
-
-
-def _bordered(G: sp.spmatrix, trace_row: sp.spmatrix) -> sp.csr_matrix:
-    """G with row 0 (a population row, linearly dependent) replaced by the trace functional."""
-    G = sp.csr_matrix(G)
-    keep = np.ones(G.shape[0])
-    keep[0] = 0.0
-    return (sp.diags(keep) @ G + trace_row).tocsr()
-
-
 def sector_coords(sector: Sector) -> np.ndarray:
     """Grid coordinates (s, a1, b1) of the sector elements: every ME term moves each by <= 1."""
     a1, a2 = np.divmod(sector.ket, sector.d2)
@@ -525,289 +397,16 @@ def swap_permutation(sector: Sector) -> np.ndarray | None:
     return sector.locate(flip(sector.ket), flip(sector.bra))
 
 
-class Reduction:
-    """Symmetry blocks of sector vectors under the transpose and, optionally, the swap.
-
-    A real generator that commutes with the transpose rho -> rho^T (every master equation
-    here: real operators and rates) maps its symmetric and antisymmetric parts to themselves;
-    one that also commutes with :func:`swap_permutation` splits again into even/odd parts.
-    The unique steady state lies in the block ("sym", "even"). Each block is spanned by
-    orbit vectors sum_g chi(g) e_{g(rep)}; ``restrict(G, block)`` is G on that basis (values
-    at the orbit representatives, the smallest index of each orbit).
-    """
-
-    def __init__(self, sector: Sector, swap: np.ndarray | None = None):
-        self.coords_full = sector_coords(sector)
-        n = sector.size
-        transpose = sector.locate(sector.bra, sector.ket)
-        gens = [transpose] if swap is None else [transpose, swap]
-        # group elements as (permutation, generator exponents)
-        elements = [(np.arange(n), (0,) * len(gens))]
-        for j, g in enumerate(gens):
-            elements += [
-                (g[perm], tuple(e ^ (i == j) for i, e in enumerate(exp))) for perm, exp in elements
-            ]
-        rep = np.min([perm for perm, _ in elements], axis=0)
-        self.blocks: dict[tuple[str, ...], dict] = {}
-        names = (("sym", "anti"), ("even", "odd"))
-        for signs in np.ndindex(*(2,) * len(gens)):
-            key = tuple(names[i][b] for i, b in enumerate(signs))
-            reps = np.flatnonzero(rep == np.arange(n))
-            rows, cols, vals, killed = [], [], [], np.zeros(reps.size, bool)
-            for perm, exp in elements:
-                chi = (-1.0) ** sum(b * e for b, e in zip(signs, exp, strict=True))
-                image = perm[reps]
-                rows.append(image)
-                cols.append(np.arange(reps.size))
-                vals.append(np.full(reps.size, chi))
-            rows, cols, vals = map(np.concatenate, (rows, cols, vals))
-            # an orbit element reached twice with opposite characters kills the orbit
-            order = np.lexsort((vals, rows))
-            rows, cols, vals = rows[order], cols[order], vals[order]
-            first = np.r_[True, rows[1:] != rows[:-1]]
-            last = np.r_[rows[1:] != rows[:-1], True]
-            conflict = vals[first] != vals[last]
-            killed[cols[first][conflict]] = True
-            keep_cols = np.flatnonzero(~killed)
-            new_col = np.full(reps.size, -1)
-            new_col[keep_cols] = np.arange(keep_cols.size)
-            sel = first & ~killed[cols]
-            E = sp.csr_matrix(
-                (vals[sel], (rows[sel], new_col[cols[sel]])), shape=(n, keep_cols.size)
-            )
-            self.blocks[key] = {
-                "reps": reps[keep_cols],
-                "expand": E,
-                "orbit": np.diff(E.tocsc().indptr).astype(float),
-                "coords": self.coords_full[reps[keep_cols]],
-            }
-        self.steady_key = ("sym",) if swap is None else ("sym", "even")
-        steady = self.blocks[self.steady_key]
-        trace = sp.csr_matrix(sector.trace_row()) @ steady["expand"]
-        self.trace_steady = sp.vstack(
-            [trace, sp.csr_matrix((steady["reps"].size - 1, steady["reps"].size))]
-        ).tocsr()
-
-    def restrict(self, G: sp.spmatrix, key) -> sp.csr_matrix:
-        block = self.blocks[key]
-        return (sp.csr_matrix(G)[block["reps"]] @ block["expand"]).tocsr()
-
-
-def _real(G: sp.spmatrix) -> sp.csr_matrix:
-    G = sp.csr_matrix(G)
-    if G.nnz and np.abs(G.data.imag).max() > 1e-12 * np.abs(G.data).max():
-        raise ValueError("generator is not real: use the complex steady_state")
-    return sp.csr_matrix(G.real)
-
-
-def _check_residual(apply_G, x: np.ndarray, scale: float, tol: float) -> float:
-    residual = float(np.abs(apply_G(x)).max() / max(scale, 1e-300))
-    if not np.isfinite(residual) or residual > tol:
-        raise SteadyStateError(f"residual {residual:.2e} > {tol:.0e}")
-    return residual
-
-
-def steady_state(
-    sector: Sector,
-    generator: sp.spmatrix,
-    *,
-    tol: float = 1e-9,
-    return_residual: bool = False,
-    nearest_neighbour: bool = False,
-):
-    """Unit-trace kernel vector of a (complex) generator, T - 1 or L, by one sparse LU.
-
-    The population rows of a trace-preserving generator sum to zero, so the first population
-    row is replaced by the trace condition. A singular factorisation (degenerate kernel) or a
-    large residual raises :class:`SteadyStateError`. ``nearest_neighbour``: the generator
-    changes s, a1, b1 by at most one (true of L, not of the composed cycle map T), so the
-    nested-dissection ordering applies; otherwise SuperLU's COLAMD is used.
-    """
-    G = sp.csr_matrix(generator, dtype=complex)
-    M = _bordered(G, sp.csr_matrix(sector.trace_row(sector.size), dtype=complex))
-    perm = nested_dissection(sector_coords(sector)) if nearest_neighbour else None
-    rhs = np.zeros(sector.size, complex)
-    rhs[0] = 1.0
-    x = _LU(M, perm)(rhs)
-    residual = _check_residual(lambda v: G @ v, x, abs(G).sum(axis=0).max(), tol)
-    return (x, residual) if return_residual else x
-
-
-def _commutes(L: sp.csr_matrix, perm: np.ndarray | None) -> bool:
-    if perm is None or np.any(perm < 0):
-        return False
-    diff = abs(L[perm][:, perm] - L)
-    return diff.nnz == 0 or diff.max() <= 1e-12 * abs(L).max()
-
-
-class MESolver:
-    """Steady state of a real master-equation generator from its symmetry blocks.
-
-    The steady state is real symmetric and, when the generator commutes with the ensemble
-    swap (J1 = J2 and a symmetric protocol, checked), swap-even: one real LU of that block,
-    a quarter of the sector. ``precondition(q)`` applies the inverse of the bordered
-    generator to any complex vector (LUs of every block, built on first use), the
-    preconditioner of the exact-map solve. ``single``: float32 factors (half the memory),
-    the steady state then refined by iteration against the float64 generator.
-    """
-
-    def __init__(self, sector: Sector, L: sp.spmatrix, single: bool = False):
-        self.sector = sector
-        self.L = _real(L)
-        self.single = single
-        self.scale = 1.0  # self.L = scale * (the generator factored), see scaled
-        swap = swap_permutation(sector)
-        self.red = Reduction(sector, swap if _commutes(self.L, swap) else None)
-        key = self.red.steady_key
-        self.steady_block = _bordered(self.red.restrict(self.L, key), self.red.trace_steady)
-        self.lu = {key: self._factor(self.steady_block, key)}
-
-    def _factor(self, M, key) -> _LU:
-        return _LU(M, nested_dissection(self.red.blocks[key]["coords"]), self.single)
-
-    @property
-    def lu_nnz(self) -> int:
-        return sum(lu.nnz for lu in self.lu.values())
-
-    def _block_lu(self, key) -> _LU:
-        if key not in self.lu:
-            self.lu[key] = self._factor(self.red.restrict(self.L, key), key)
-        return self.lu[key]
-
-    def steady_state(self, tol: float = 1e-9) -> np.ndarray:
-        key = self.red.steady_key
-        rhs = np.zeros(self.steady_block.shape[0])
-        rhs[0] = 1.0
-        y = self.lu[key](rhs)
-        for _ in range(20 if self.single else 0):  # iterative refinement of float32 factors
-            r = rhs - self.steady_block @ y
-            if np.abs(r).max() < 1e-15:
-                break
-            y = y + self.lu[key](r)
-        x = self.red.blocks[key]["expand"] @ y
-        _check_residual(lambda v: self.L @ v, x, abs(self.L).sum(axis=0).max(), tol)
-        return x.astype(complex)
-
-    def scaled(self, factor: float) -> MESolver:
-        """The solver of ``factor * L`` sharing this one's factorisations (same steady state).
-
-        Every rate of (A17) is quadratic in the dwell times, so the generator of a protocol
-        scaled by f is f^2 L: the exact solves at several mu of one sector need one set of LUs.
-        """
-        out = copy.copy(self)
-        out.L = self.L * factor
-        out.scale = self.scale * factor
-        return out
-
-    def precondition(self, q: np.ndarray) -> np.ndarray:
-        """Approximately solve (bordered L) y = q, row 0 of q being the trace equation.
-
-        Exact when element 0 is its own orbit (transpose only); with the swap, the L row of
-        element 0's partner is traded for the trace (a rank-one difference for GMRES). q is
-        taken as Hermitian (GMRES on the Hermiticity-preserving T - 1 from Hermitian vectors
-        stays Hermitian): only its real part enters the transpose-symmetric blocks and its
-        imaginary part the antisymmetric ones, one real solve per block.
-        """
-        q = np.array(q, complex)
-        trace_rhs = q[0]
-        q[0] = 0.0
-        q /= self.scale  # the factors are those of L / scale
-        out = np.zeros(q.shape, complex)
-        for key, block in self.red.blocks.items():
-            if block["reps"].size == 0:
-                continue
-            E = block["expand"]
-            rhs = (E.T @ q) / block["orbit"]
-            if key == self.red.steady_key:
-                rhs[0] = trace_rhs
-            if key[0] == "sym":
-                out += E @ self._block_lu(key)(rhs.real)
-            else:
-                out += 1j * (E @ self._block_lu(key)(rhs.imag))
-        return out
-
-
-def exact_steady_state_iterative(
-    sector: Sector, factors, me: MESolver, *, tol: float = 1e-9, maxiter: int = 200
-):
-    """Steady state of the exact cycle map T = F_last ... F_1 by GMRES on (T - 1) bordered.
-
-    Preconditioned by the bordered second-order generator (T - 1 = L + O(mu^3)); starts from
-    the master-equation steady state. Returns (x, iterations, residual).
-    """
-    n = sector.size
-    diag = sector.diagonal
-
-    def apply_T(x):
-        for F in factors:
-            x = F @ x
-        return x
-
-    def apply_M(x):
-        y = apply_T(x) - x
-        y[0] = x[diag].sum()
-        return y
-
-    rhs = np.zeros(n, complex)
-    rhs[0] = 1.0
-    x0 = me.steady_state(tol=1.0)
-    A = spla.LinearOperator((n, n), matvec=apply_M, dtype=complex)
-    P = spla.LinearOperator((n, n), matvec=me.precondition, dtype=complex)
-    count = [0]
-
-    def callback(_):
-        count[0] += 1
-
-    x, info = spla.gmres(
-        A,
-        rhs,
-        x0=x0,
-        M=P,
-        rtol=1e-13,
-        atol=0.0,
-        restart=60,
-        maxiter=maxiter,
-        callback=callback,
-        callback_type="pr_norm",
-    )
-    scale = max(abs(F).sum(axis=0).max() for F in factors)
-    residual = _check_residual(lambda v: apply_T(v) - v, x, scale, tol)
-    return x, count[0], residual
-
-
-def exact_steady_state(
-    J1, J2, protocol: Protocol, c1, c2, *, direct_max: int = 500, tol: float = 1e-9
-):
-    """Steady state of the exact map in the (J1, J2) sector: direct LU for small sectors,
-    ME-preconditioned GMRES for large ones. Returns (sector, x)."""
-    sector = Sector(J1, J2)
-    factors = cycle_factors(sector, protocol, c1, c2)
-    if sector.size <= direct_max:
-        T = factors[0]
-        for F in factors[1:]:
-            T = F @ T
-        x = steady_state(sector, T - sp.identity(sector.size, format="csc"), tol=tol)
-        return sector, x
-    me = MESolver(sector, me_generator(sector, protocol, c1, c2))
-    x, _, _ = exact_steady_state_iterative(sector, factors, me, tol=tol)
-    return sector, x
-
-
-def me_steady_state(J1, J2, protocol: Protocol, c1, c2, *, tol: float = 1e-9):
-    """Steady state of the second-order master equation in the (J1, J2) sector."""
-    sector = Sector(J1, J2)
-    return sector, MESolver(sector, me_generator(sector, protocol, c1, c2)).steady_state(tol)
-
-
 # ---------------------------------------------------------------------------------------------
-# observables of sector vectors
+# moments and states of sector vectors
 # ---------------------------------------------------------------------------------------------
 def moments(sector: Sector, x: np.ndarray) -> dict[str, float]:
     """Expectation values needed for polarizations and Delta_EPR (linear in rho).
 
-    Returns trace, <Jz1>, <Jz2>, <Jz1^2>, <Jz2^2>, Re<J1+ J2-> and the EPR numerator
+    Returns ``trace``, ``Jz_1`` = <Jz1>, ``Jz_2``, ``Jz_1_sq`` = <Jz1^2>, ``Jz_2_sq``,
+    ``Jz_1_Jz_2`` = <Jz1 Jz2>, ``re_J1p_J2m`` = Re<J1+ J2-> and ``var_J`` =
     var(Jx1 + Jx2) + var(Jy1 + Jy2) = <J^2 - Jz^2> of the total J = J1 + J2 (the q = 0 sector
-    has <J+> = 0).
+    has <J+> = 0); see :mod:`observables` for Delta_EPR.
     """
     d = sector.diagonal
     pop = np.real(x[d])
@@ -823,22 +422,18 @@ def moments(sector: Sector, x: np.ndarray) -> dict[str, float]:
     j1p_j2m = np.sum(x[sel] * amp)
     out = {
         "trace": pop.sum(),
-        "jz1": np.sum(m1 * pop),
-        "jz2": np.sum(m2 * pop),
-        "jz1_sq": np.sum(m1**2 * pop),
-        "jz2_sq": np.sum(m2**2 * pop),
-        "re_j1p_j2m": float(np.real(j1p_j2m)),
+        "Jz_1": np.sum(m1 * pop),
+        "Jz_2": np.sum(m2 * pop),
+        "Jz_1_sq": np.sum(m1**2 * pop),
+        "Jz_2_sq": np.sum(m2**2 * pop),
+        "Jz_1_Jz_2": np.sum(m1 * m2 * pop),
+        "re_J1p_J2m": float(np.real(j1p_j2m)),
     }
     J1, J2 = sector.J1, sector.J2
-    out["epr_numerator"] = (
-        J1 * (J1 + 1) + J2 * (J2 + 1) - out["jz1_sq"] - out["jz2_sq"] + 2 * out["re_j1p_j2m"]
+    out["var_J"] = (
+        J1 * (J1 + 1) + J2 * (J2 + 1) - out["Jz_1_sq"] - out["Jz_2_sq"] + 2 * out["re_J1p_J2m"]
     )
     return {k: float(v) for k, v in out.items()}
-
-
-def delta_epr(m: dict[str, float]) -> float:
-    """EPR uncertainty, Eq. (5), from :func:`moments` (or p-weighted sums of them)."""
-    return m["epr_numerator"] / (abs(m["jz1"]) + abs(m["jz2"]))
 
 
 def tms_state(J: float, ratio: float) -> np.ndarray:
@@ -851,12 +446,48 @@ def tms_state(J: float, ratio: float) -> np.ndarray:
     return psi
 
 
-def tms_delta_epr(mu, nu):
-    """Delta_EPR = (mu - nu)^2 / |mu^2 - nu^2| of |Psi_TMS> (independent of J)."""
-    mu, nu = np.asarray(mu, float), np.asarray(nu, float)
-    return (mu - nu) ** 2 / np.abs(mu**2 - nu**2)
-
-
 def fidelity_pure(sector: Sector, x: np.ndarray, psi: np.ndarray) -> float:
     """<psi| rho |psi> for a sector vector and a product-space vector psi."""
     return float(np.real(np.sum(np.conj(psi[sector.ket]) * x * psi[sector.bra])))
+
+
+# ---------------------------------------------------------------------------------------------
+# distributions of the total angular momentum (Eqs. C17-C19)
+# ---------------------------------------------------------------------------------------------
+def dicke_multiplicity(n_nuclei: int, J, spin=0.5):
+    """Number of copies D(J) of total angular momentum J among N spin-I (Eq. C18 for I=1/2)."""
+    n = int(round(n_nuclei))
+    levels = int(round(2 * spin)) + 1
+    counts = np.array([1], dtype=object)  # exact integers (N up to thousands)
+    for _ in range(n):
+        counts = np.convolve(counts, np.ones(levels, dtype=object))
+    # counts[i] = number of states with M = N I - i
+    J = np.atleast_1d(np.asarray(J, float))
+    top = n * spin
+    out = np.zeros(J.shape)
+    for idx, j in np.ndenumerate(J):
+        i = int(round(top - j))
+        if j < 0 or j > top + 1e-9 or abs((top - j) - i) > 1e-9:
+            continue
+        out[idx] = float(counts[i] - (counts[i - 1] if i >= 1 else 0))
+    return out
+
+
+def allowed_j(n_nuclei, spin=0.5):
+    """Total angular momenta J = N I, N I - 1, ..., >= 0 of N spin-I nuclei."""
+    top = n_nuclei * spin
+    return top - np.arange(int(np.floor(top)) + 1)
+
+
+def j_distribution(kind: str, j_values, n_nuclei, parameter, spin=0.5, width_sq=3.0):
+    """p(J) over ``j_values``: 'uniform' = equal-weight mixture of J >= parameter (C17),
+    'gaussian' = exp(-(J - parameter)^2/(2 w^2)) (C19); normalised on the allowed J."""
+    j = np.asarray(j_values, float)
+    if kind == "uniform":
+        w = (2 * j + 1) * dicke_multiplicity(n_nuclei, j, spin) * (j >= parameter - 1e-9)
+    elif kind == "gaussian":
+        w = np.exp(-((j - parameter) ** 2) / (2 * width_sq))
+    else:
+        raise ValueError(kind)
+    total = w.sum()
+    return w / total if total > 0 else w * np.nan
