@@ -127,7 +127,6 @@ KNOWN_CYCLES = {
 KNOWN_FUNCTION_IMPORTS = {
     ("dissent.models.bello2022.eom", "dissent.models.bello2022.inhomogeneous"): "the cycle",
     ("dissent.models.bello2022.inhomogeneous", "dissent.models.bello2022.eom"): "the cycle",
-    ("dissent.models.bello2022.eom", "dissent.models.bello2022.homogeneous"): "bello2022 layout",
     ("dissent.models.bello2022.eom", "dissent.registry"): "bello2022 layout",
     ("dissent.models.bello2022.inhomogeneous", "dissent.quantum.measures"): "a dead fallback",
     # not cycles: start-up cost (dissent.io imports xarray/netCDF4, ~1 s) and a lazy import

@@ -39,7 +39,9 @@ from scipy.integrate import solve_ivp
 
 from ... import contract
 from ...registry import validates
+from .dicke import Sector, me_generator
 from .inhomogeneous import jump_vectors
+from .protocol import Protocol
 
 SCHEMES = (
     "spin_temperature",
@@ -545,9 +547,6 @@ def dicke_me_generator(N, mu, nu, k):
     """Real sparse generator L (Delta rho = L rho per cycle) of Eq. (3) for J1 = J2 = N/2 on the
     q = 0 sector, and the sector; mu in units of 1/sqrt(N), nu = nu/mu (via me_generator)."""
     import scipy.sparse as sps
-
-    from .dicke import Sector, me_generator
-    from .protocol import Protocol
 
     sec = Sector(N / 2, N / 2)
     mu_a = mu / np.sqrt(N)
