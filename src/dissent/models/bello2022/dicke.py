@@ -436,11 +436,11 @@ def moments(sector: Sector, x: np.ndarray) -> dict[str, float]:
     return {k: float(v) for k, v in out.items()}
 
 
-def tms_state(J: float, ratio: float) -> np.ndarray:
+def tms_state(J: float, nu_over_mu: float) -> np.ndarray:
     """Normalised two-mode squeezed state, Eq. (7), sum_n (-nu/mu)^n |J, J-n>|J, n-J>."""
     d = _dim(J)
     n = np.arange(d)
-    amp = (-float(ratio)) ** n
+    amp = (-float(nu_over_mu)) ** n
     psi = np.zeros(d * d, complex)
     psi[n * d + (d - 1 - n)] = amp / np.linalg.norm(amp)
     return psi
