@@ -8,7 +8,13 @@ import xarray as xr
 from scipy.special import j0, jn_zeros
 
 from dissent.models import hou2025 as h
-from dissent.quantum import concurrence, liouvillian, steady_state
+from dissent.quantum import (
+    concurrence,
+    kossakowski,
+    liouvillian,
+    steady_state,
+    x_state_concurrence,
+)
 from dissent.registry import ParameterError
 
 LAMBDA = 0.135
@@ -49,15 +55,15 @@ def test_neutral_block_steady_state_matches_full_liouvillian_and_wootters():
     rho_full, _ = steady_state(full)
     np.testing.assert_allclose(rho_x, rho_full, atol=1e-9)
     np.testing.assert_allclose(np.einsum("nij,nj->ni", full, rho_x.reshape(-1, 16)), 0, atol=1e-9)
-    np.testing.assert_allclose(h.x_state_concurrence(rho_x), concurrence(rho_full), atol=1e-8)
+    np.testing.assert_allclose(x_state_concurrence(rho_x), concurrence(rho_full), atol=1e-8)
     assert np.all(np.linalg.eigvalsh(rho_x) > -1e-10)  # positive: the dynamics is CP
-    assert h.x_state_concurrence(rho_x).max() > 0.2  # the comparison includes entangled states
+    assert x_state_concurrence(rho_x).max() > 0.2  # the comparison includes entangled states
 
 
 def test_kossakowski_form_matches_diagonal_lindblad_form():
     """Eq. (6) with gamma = [[G0, Gr], [Gr, G0]] == jumps sqrt((G0 +- Gr)/2)(s1 +- s2)."""
     ge0, ga0, ger, gar = (v[:20] for v in random_rates(20, seed=2))
-    s1, s2 = h.SIGMA_MINUS
+    s1, s2 = h.LOWERING
     jumps = []
     for g0, gr, (a, b) in ((ge0, ger, (s1, s2)), (ga0, gar, (s1.T, s2.T))):
         for sign in (1, -1):
@@ -86,7 +92,7 @@ def test_steady_state_against_qutip():
     rho, _ = h.steady_state(np.array([ge0]), np.array([ga0]), np.array([ger]), np.array([gar]))
     np.testing.assert_allclose(rho[0], rho_q, atol=1e-8)
     c_q = qutip.concurrence(qutip.Qobj(rho_q, dims=[[2, 2], [2, 2]]))
-    assert h.x_state_concurrence(rho)[0] == pytest.approx(c_q, abs=1e-8)
+    assert x_state_concurrence(rho)[0] == pytest.approx(c_q, abs=1e-8)
     assert c_q > 0.01  # a nontrivial, entangled steady state is compared
 
 
@@ -103,18 +109,18 @@ def test_gibbs_state_satisfies_detailed_balance_when_local_and_nonlocal_temperat
     w = np.exp(-1.0 / t)
     ge = {0: 1.0, 1: ratio}  # Gamma_e(r_ij), key = |i - j|
     ga = {k: w * v for k, v in ge.items()}  # T(0) = T(r) = t
-    lo = h.SIGMA_MINUS
-    hi = tuple(s.conj().T for s in lo)
+    lo, hi = h.LOWERING, h.RAISING
+    one_pair = [[0.0, 1.0], [0.0, 0.0]]  # rho -> A rho B^+ - {B^+ A, rho}/2 of the pair (A, B)
     for i in range(2):
         for j in range(2):
-            term = ge[abs(i - j)] * h._kossakowski_term(lo[i], lo[j])
-            term = term + ga[abs(i - j)] * h._kossakowski_term(hi[j], hi[i])
+            term = ge[abs(i - j)] * kossakowski(np.stack([lo[i], lo[j]]), one_pair)
+            term = term + ga[abs(i - j)] * kossakowski(np.stack([hi[j], hi[i]]), one_pair)
             np.testing.assert_allclose(apply(term, rho), 0, atol=1e-12)
     if ratio < 1.0:  # unique steady state: the solver must find the Gibbs state
         got, kernel = h.steady_state(1.0, w, ratio, w * ratio)
         assert kernel == 1
         np.testing.assert_allclose(got, rho, atol=1e-10)
-        assert h.x_state_concurrence(got) == pytest.approx(0.0, abs=1e-12)
+        assert x_state_concurrence(got) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_gibbs_state_needs_equal_signs_of_the_nonlocal_rates():
@@ -159,7 +165,7 @@ def test_no_entanglement_when_local_and_nonlocal_temperatures_have_opposite_sign
     t0 = h.effective_temperature(ga0, ge0)
     tr = h.effective_temperature(gar, ger)
     rho, kernel = h.steady_state(ge0, ga0, ger, gar)
-    conc = h.x_state_concurrence(rho)
+    conc = x_state_concurrence(rho)
     opposite = np.sign(t0) != np.sign(tr)
     assert opposite.sum() > 1000 and np.all(kernel == 1)
     assert conc[opposite].max() < 1e-12
@@ -174,7 +180,7 @@ def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     rho_swapped, _ = h.steady_state(ga0, ge0, gar, ger)  # rate unit irrelevant
     np.testing.assert_allclose(rho_swapped, XX @ rho @ XX, atol=1e-9)
     np.testing.assert_allclose(
-        h.x_state_concurrence(rho_swapped), h.x_state_concurrence(rho), atol=1e-10
+        x_state_concurrence(rho_swapped), x_state_concurrence(rho), atol=1e-10
     )
     np.testing.assert_allclose(
         h.effective_temperature(ge0, ga0), -h.effective_temperature(ga0, ge0)
@@ -186,7 +192,7 @@ def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     ge0, ga0, ger, gar = h.rates_from_temperatures(t, tr, 0.99)
     neg, _ = h.steady_state(ga0, ge0, gar, ger)
     assert np.all(h.effective_temperature(ger, gar) < 0)
-    np.testing.assert_allclose(h.x_state_concurrence(neg), pos, atol=1e-10)
+    np.testing.assert_allclose(x_state_concurrence(neg), pos, atol=1e-10)
     assert pos.min() > 0.05
 
 
@@ -311,7 +317,7 @@ def test_sign_of_the_nonlocal_rates_is_kept_and_matters():
     assert ds.gamma_e_nonlocal.values[0] < 0 < ds.gamma_a_nonlocal.values[0]
     ge0, ga0, ger, gar = h.inverted_magnet_rates(b, r, LAMBDA)
     rho_abs, _ = h.steady_state(ge0, ga0, np.abs(ger), np.abs(gar))
-    assert abs(ds.concurrence.values[0] - h.x_state_concurrence(rho_abs)[0]) > 0.01
+    assert abs(ds.concurrence.values[0] - x_state_concurrence(rho_abs)[0]) > 0.01
 
 
 def test_dispersion_crossings():

@@ -5,7 +5,7 @@ import pytest
 import qutip
 
 from dissent.models import zou2022 as z
-from dissent.quantum import concurrence
+from dissent.quantum import SINGLET_PROJECTOR, concurrence, evolve, steady_state
 from dissent.registry import ParameterError
 
 TIME = np.linspace(0.0, 4.0, 201)
@@ -63,10 +63,9 @@ def test_steady_state_half_with_singlet_dark_state():
     ds = z.steady_concurrence_saturated(A=np.array([1.0, 2.5]), A_tilde=np.array([0.0, 0.0]))
     assert np.allclose(ds["concurrence"], 0.5)
     assert np.allclose(ds["singlet_population"], 0.5)
-    rho, kernel = z.steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
+    rho, kernel = steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
     assert kernel == 4  # any state on {|S>, |uu>} is stationary
-    singlet = np.outer(z.SINGLET, z.SINGLET)
-    expected = 0.5 * singlet + 0.5 * np.diag([1.0, 0, 0, 0])
+    expected = 0.5 * SINGLET_PROJECTOR + 0.5 * np.diag([1.0, 0, 0, 0])
     assert np.allclose(rho, expected, atol=1e-10)
 
 
@@ -108,7 +107,7 @@ def test_lindblad_matches_qutip_mesolve():
         [qutip.Qobj(j) for j in jumps],
         options={"atol": 1e-11, "rtol": 1e-10},
     )
-    ours = z.evolve(z.generator(delta, a, at, A, At), z.UP_DOWN, times)
+    ours = evolve(z.generator(delta, a, at, A, At), z.UP_DOWN, times)
     ref = np.stack([s.full() for s in res.states])
     assert np.allclose(ours, ref, atol=1e-7)
 
@@ -116,7 +115,7 @@ def test_lindblad_matches_qutip_mesolve():
 def test_populations_follow_equation_S54():
     """rho_11 - rho_22 = e^{-2at} at T = 0 (Eq. S56); rho_33 stays 0."""
     times = np.linspace(0, 2, 21)
-    rho = z.evolve(z.generator(0.4, 1.3, 0.0, 0.9, 0.0), z.UP_DOWN, times)
+    rho = evolve(z.generator(0.4, 1.3, 0.0, 0.9, 0.0), z.UP_DOWN, times)
     assert np.allclose(rho[:, 1, 1].real - rho[:, 2, 2].real, np.exp(-2 * 1.3 * times))
     assert np.allclose(rho[:, 3, 3], 0, atol=1e-12)
 

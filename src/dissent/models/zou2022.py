@@ -16,22 +16,40 @@ from functools import cache
 
 import numpy as np
 import xarray as xr
+from scipy.linalg import expm
 
-from ..quantum import concurrence, evolve, liouvillian, steady_state
-from ..quantum.superop import dissipator
+from ..io import cf_variable
+from ..quantum import (
+    SIGMA_MINUS,
+    SIGMA_PLUS,
+    SIGMA_Z,
+    SINGLET,
+    concurrence,
+    dissipator,
+    evolve,
+    fidelity,
+    liouvillian,
+    on_each_qubit,
+    steady_state,
+)
 from ..registry import ParameterError, validates
 
-SIGMA_PLUS = np.array([[0, 1], [0, 0]], dtype=complex)  # |down> -> |up>: decay to the ground state
-SIGMA_MINUS = SIGMA_PLUS.T.copy()
-SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
-EYE = np.eye(2, dtype=complex)
+# sigma^+ = |up><down| takes |down> to |up>: the decay to the ground state of Eq. (5)
 UP_DOWN = np.diag([0.0, 1.0, 0.0, 0.0]).astype(complex)  # initial state |ud><ud|
-SINGLET = np.array([0, 1, -1, 0]) / np.sqrt(2)
+UP_DOWN_KET = np.array([0, 1, 0, 0], dtype=complex)
 
 
 def _pair(op: np.ndarray, sign: float) -> np.ndarray:
     """op_1 + sign * op_2 on two qubits."""
-    return np.kron(op, EYE) + sign * np.kron(EYE, op)
+    on_1, on_2 = on_each_qubit(op)
+    return on_1 + sign * on_2
+
+
+def _unit_jumps() -> np.ndarray:
+    """J_1..J_4 of Eq. (5) at unit rates: sigma^-_1 +- sigma^-_2, sigma^+_1 +- sigma^+_2."""
+    return np.stack(
+        [_pair(SIGMA_MINUS, 1), _pair(SIGMA_MINUS, -1), _pair(SIGMA_PLUS, 1), _pair(SIGMA_PLUS, -1)]
+    )
 
 
 def jump_operators(a, a_tilde, A, A_tilde) -> np.ndarray:
@@ -42,10 +60,7 @@ def jump_operators(a, a_tilde, A, A_tilde) -> np.ndarray:
     rates = np.stack(
         [(a_tilde + A_tilde) / 2, (a_tilde - A_tilde) / 2, (a + A) / 2, (a - A) / 2], axis=-1
     )
-    ops = np.stack(
-        [_pair(SIGMA_MINUS, 1), _pair(SIGMA_MINUS, -1), _pair(SIGMA_PLUS, 1), _pair(SIGMA_PLUS, -1)]
-    )
-    return np.sqrt(np.clip(rates, 0, None))[..., None, None] * ops
+    return np.sqrt(np.clip(rates, 0, None))[..., None, None] * _unit_jumps()
 
 
 def system_hamiltonian(delta) -> np.ndarray:
@@ -57,10 +72,7 @@ def system_hamiltonian(delta) -> np.ndarray:
 @cache
 def _unit_superoperators() -> np.ndarray:
     """-i[H_S, .] at delta = 1 and the standard dissipators of the four unit jump operators."""
-    ops = np.stack(
-        [_pair(SIGMA_MINUS, 1), _pair(SIGMA_MINUS, -1), _pair(SIGMA_PLUS, 1), _pair(SIGMA_PLUS, -1)]
-    )
-    return np.concatenate([liouvillian(system_hamiltonian(1.0))[None], dissipator(ops)])
+    return np.concatenate([liouvillian(system_hamiltonian(1.0))[None], dissipator(_unit_jumps())])
 
 
 def generator(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
@@ -105,14 +117,8 @@ def _check_dynamics(*, delta, A, a, boltzmann, time) -> None:
     _check_time(time)
 
 
-def _time_coord(time) -> xr.DataArray:
-    return xr.DataArray(
-        np.asarray(time, float), dims="time", attrs={"long_name": "time t", "units": "1/rate unit"}
-    )
-
-
-def _concurrence_var(values, long_name="concurrence C") -> xr.Variable:
-    return xr.Variable(("point", "time"), values, {"long_name": long_name, "units": "1"})
+def _time_coord(time) -> xr.Variable:
+    return cf_variable("time", np.asarray(time, float), "time t", "1/rate unit")
 
 
 @validates(_check_dynamics)
@@ -125,18 +131,15 @@ def concurrence_dynamics(*, delta, A, a, boltzmann=0.0, time) -> xr.Dataset:
     delta, A = np.broadcast_arrays(np.asarray(delta, float), np.asarray(A, float))
     gen = generator(delta, a, boltzmann * a, A, boltzmann * A)
     rho = evolve(gen, UP_DOWN, np.asarray(time, float))
-    ds = xr.Dataset(
+    return xr.Dataset(
         {
-            "concurrence": _concurrence_var(concurrence(rho)),
-            "singlet_population": xr.Variable(
-                ("point", "time"),
-                np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET)),
-                {"long_name": "singlet population", "units": "1"},
+            "concurrence": cf_variable(("point", "time"), concurrence(rho), "concurrence C"),
+            "singlet_population": cf_variable(
+                ("point", "time"), fidelity(rho, SINGLET), "singlet population"
             ),
         },
         coords={"time": _time_coord(time)},
     )
-    return ds
 
 
 def sinc_like(w2, t) -> np.ndarray:
@@ -168,10 +171,10 @@ def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_
     if boltzmann != 0:
         raise ValueError("the closed forms of the text hold at zero temperature (boltzmann = 0)")
     delta = ds["delta"].values[:, None]
-    ds["concurrence_analytic"] = (
+    ds["concurrence_analytic"] = cf_variable(
         ("delta", "time"),
         concurrence_zero_temperature(delta, A, a, np.asarray(time)[None, :]),
-        {"long_name": "concurrence C, closed form of the text", "units": "1"},
+        "concurrence C, closed form of the text",
     )
     return ds
 
@@ -198,23 +201,13 @@ def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
     gen = generator(delta, A, A_tilde, A, A_tilde)
     rho, _ = steady_state(gen, rho0=UP_DOWN)
     conc = np.where(physical, concurrence(rho), np.nan)
-    singlet = np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET))
+    singlet = np.where(physical, fidelity(rho, SINGLET), np.nan)
     return xr.Dataset(
         {
-            "concurrence": (
-                "point",
-                conc,
-                {"long_name": "steady-state concurrence C(inf)", "units": "1"},
-            ),
-            "singlet_population": (
-                "point",
-                np.where(physical, singlet, np.nan),
-                {"long_name": "steady-state singlet population", "units": "1"},
-            ),
-            "physical": (
-                "point",
-                physical.astype("i1"),
-                {"long_name": "physical region |A~| <= |A| (1) or masked (0)", "units": "1"},
+            "concurrence": cf_variable("point", conc, "steady-state concurrence C(inf)"),
+            "singlet_population": cf_variable("point", singlet, "steady-state singlet population"),
+            "physical": cf_variable(
+                "point", physical.astype("i1"), "physical region |A~| <= |A| (1) or masked (0)"
             ),
         }
     )
@@ -236,8 +229,6 @@ def postselected_states(h_eff: np.ndarray, psi0: np.ndarray, time: np.ndarray) -
     Propagated in equal steps with exp(-i H_eff dt) (exact at the exceptional point too) and
     renormalised at every step, so that the growing/decaying modes never overflow.
     """
-    from scipy.linalg import expm
-
     time = np.asarray(time, float)
     step = expm(-1j * h_eff * (time[1] - time[0]))
     psi = np.broadcast_to((expm(-1j * h_eff * time[0]) @ psi0), h_eff.shape[:-1]).copy()
@@ -266,9 +257,10 @@ def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> 
     """
     delta = np.asarray(delta, float)
     h = effective_hamiltonian(delta, a, a_tilde, A, A_tilde)
-    rho = postselected_states(h, np.array([0, 1, 0, 0], dtype=complex), time)
+    rho = postselected_states(h, UP_DOWN_KET, time)
     return xr.Dataset(
-        {"concurrence": _concurrence_var(concurrence(rho))}, coords={"time": _time_coord(time)}
+        {"concurrence": cf_variable(("point", "time"), concurrence(rho), "concurrence C")},
+        coords={"time": _time_coord(time)},
     )
 
 
@@ -292,12 +284,12 @@ def postselected_companion(
     ds: xr.Dataset, *, delta=None, a, A, a_tilde=0.0, A_tilde=0.0, time, **_
 ) -> xr.Dataset:
     """Add ``concurrence_analytic`` (closed form in the {ud, du} subspace) to the Fig. 3 panel."""
-    ds["concurrence_analytic"] = (
+    ds["concurrence_analytic"] = cf_variable(
         ("delta", "time"),
         postselected_closed_form(
             ds["delta"].values[:, None], A + A_tilde, np.asarray(time)[None, :]
         ),
-        {"long_name": "concurrence C, closed form of Eq. (13)", "units": "1"},
+        "concurrence C, closed form of Eq. (13)",
     )
     return ds
 
@@ -347,13 +339,11 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
         )
     tau = np.linspace(0.0, 1.0, samples)
     h = effective_hamiltonian(delta, gamma, 0.0, gamma, 0.0) * window[:, None, None]
-    rho = postselected_states(h, np.array([0, 1, 0, 0], dtype=complex), tau)
+    rho = postselected_states(h, UP_DOWN_KET, tau)
     return xr.Dataset(
         {
-            "max_concurrence": (
-                "point",
-                concurrence(rho).max(axis=-1),
-                {"long_name": "maximal concurrence over time", "units": "1"},
+            "max_concurrence": cf_variable(
+                "point", concurrence(rho).max(axis=-1), "maximal concurrence over time"
             ),
         }
     )
@@ -362,14 +352,14 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
 def max_concurrence_companion(ds: xr.Dataset, **_) -> xr.Dataset:
     """Add the derived closed form and the formula printed in the text to the inset panel."""
     eta = ds["eta"].values
-    ds["max_concurrence_closed_form"] = (
+    ds["max_concurrence_closed_form"] = cf_variable(
         "eta",
         max_concurrence_closed_form(eta),
-        {"long_name": "maximal concurrence, closed form 2 eta/(1 + eta^2)", "units": "1"},
+        "maximal concurrence, closed form 2 eta/(1 + eta^2)",
     )
-    ds["max_concurrence_text"] = (
+    ds["max_concurrence_text"] = cf_variable(
         "eta",
         max_concurrence_text(eta),
-        {"long_name": "maximal concurrence as printed, sqrt(2 - 1/eta^2)/eta", "units": "1"},
+        "maximal concurrence as printed, sqrt(2 - 1/eta^2)/eta",
     )
     return ds
