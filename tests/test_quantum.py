@@ -30,6 +30,7 @@ from dissent.quantum import (
     liouvillian,
     min_pt_eigenvalue,
     negativity,
+    no_jump_evolution,
     on_each_qubit,
     partial_transpose,
     pauli_basis,
@@ -280,6 +281,29 @@ def test_evolve_matches_qutip_mesolve():
     assert np.allclose(ours, np.stack([s.full() for s in res.states]), atol=1e-7)
     with pytest.raises(ValueError, match="equally spaced"):
         evolve(liouvillian(h, jumps), rho0, np.array([0.0, 1.0, 3.0]))
+
+
+def test_no_jump_evolution_matches_normalised_qutip_sesolve():
+    """H_eff = H - i sum_k J_k^+ J_k / 2 against QuTiP; an exceptional point in closed form."""
+    h, jumps = random_h(3), random_ops(2, 3)
+    h_eff = h - 0.5j * np.einsum("kji,kjl->il", jumps.conj(), jumps)
+    psi0 = rng.normal(size=3) + 1j * rng.normal(size=3)
+    psi0 /= np.linalg.norm(psi0)
+    times = np.linspace(0.2, 1.2, 11)
+    res = qutip.sesolve(
+        qutip.Qobj(h_eff), qutip.Qobj(psi0), np.r_[0.0, times], options={"atol": 1e-12}
+    )  # psi0 at t = 0 (QuTiP starts at the first time)
+    ref = np.stack([s.full()[:, 0] for s in res.states[1:]])
+    ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+    ours = no_jump_evolution(np.stack([h_eff, h_eff]), psi0, times)
+    assert ours.shape == (2, 11, 3, 3)
+    assert np.allclose(ours[1], ref[:, :, None] * ref[:, None, :].conj(), atol=1e-8)
+    # at the exceptional point of -delta tau_z - i Gamma tau_x (delta = Gamma = 1), Eq. (13) of
+    # zou2022: C(t) = 2 t sqrt(1 + t^2)/(1 + 2 t^2) from |ud>, here in the {ud, du} subspace
+    ep = np.array([[-1.0, -1.0j], [-1.0j, 1.0]])
+    rho = no_jump_evolution(ep, np.array([1.0, 0.0], dtype=complex), np.linspace(0, 3, 7))
+    t = np.linspace(0, 3, 7)
+    assert np.allclose(2 * np.abs(rho[:, 0, 1]), 2 * t * np.sqrt(1 + t**2) / (1 + 2 * t**2))
 
 
 # --- measures ---------------------------------------------------------------------------------

@@ -5,7 +5,13 @@ import pytest
 import qutip
 
 from dissent.models import zou2022 as z
-from dissent.quantum import SINGLET_PROJECTOR, concurrence, evolve, steady_state
+from dissent.quantum import (
+    SINGLET_PROJECTOR,
+    concurrence,
+    evolve,
+    no_jump_evolution,
+    steady_state,
+)
 from dissent.registry import ParameterError
 
 TIME = np.linspace(0.0, 4.0, 201)
@@ -147,7 +153,7 @@ def test_postselected_bell_state_phase():
     gamma, delta = 2.0, 1.2
     kappa = np.sqrt(gamma**2 - delta**2)
     h = z.effective_hamiltonian(delta, gamma, 0.0, gamma, 0.0)
-    rho = z.postselected_states(h, np.array([0, 1, 0, 0], complex), np.linspace(0, 20, 401))[-1]
+    rho = no_jump_evolution(h, np.array([0, 1, 0, 0], complex), np.linspace(0, 20, 401))[-1]
     phase = (-kappa + 1j * delta) / gamma
     bell = np.array([0, 1, phase, 0]) / np.sqrt(2)
     assert np.real(bell.conj() @ rho @ bell) == pytest.approx(1.0, abs=1e-9)

@@ -16,7 +16,6 @@ from functools import cache
 
 import numpy as np
 import xarray as xr
-from scipy.linalg import expm
 
 from ..io import cf_variable
 from ..quantum import (
@@ -29,6 +28,7 @@ from ..quantum import (
     evolve,
     fidelity,
     liouvillian,
+    no_jump_evolution,
     on_each_qubit,
     steady_state,
 )
@@ -223,24 +223,6 @@ def effective_hamiltonian(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
     return system_hamiltonian(delta) - 1j * np.einsum("...kji,...kjl->...il", jumps.conj(), jumps)
 
 
-def postselected_states(h_eff: np.ndarray, psi0: np.ndarray, time: np.ndarray) -> np.ndarray:
-    """Normalised rho(t) of Eq. (13) for a pure initial state, (..., nt, d, d).
-
-    Propagated in equal steps with exp(-i H_eff dt) (exact at the exceptional point too) and
-    renormalised at every step, so that the growing/decaying modes never overflow.
-    """
-    time = np.asarray(time, float)
-    step = expm(-1j * h_eff * (time[1] - time[0]))
-    psi = np.broadcast_to((expm(-1j * h_eff * time[0]) @ psi0), h_eff.shape[:-1]).copy()
-    out = np.empty(h_eff.shape[:-2] + (time.size, psi0.size), dtype=complex)
-    for k in range(time.size):
-        if k:
-            psi = np.einsum("...ij,...j->...i", step, psi)
-        psi /= np.linalg.norm(psi, axis=-1, keepdims=True)
-        out[..., k, :] = psi
-    return out[..., :, None] * out[..., None, :].conj()
-
-
 def _check_postselected(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> None:
     _check_rates(a, a_tilde, A, A_tilde)
     if np.any(np.asarray(delta) < 0):
@@ -257,7 +239,7 @@ def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> 
     """
     delta = np.asarray(delta, float)
     h = effective_hamiltonian(delta, a, a_tilde, A, A_tilde)
-    rho = postselected_states(h, UP_DOWN_KET, time)
+    rho = no_jump_evolution(h, UP_DOWN_KET, time)
     return xr.Dataset(
         {"concurrence": cf_variable(("point", "time"), concurrence(rho), "concurrence C")},
         coords={"time": _time_coord(time)},
@@ -339,7 +321,7 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
         )
     tau = np.linspace(0.0, 1.0, samples)
     h = effective_hamiltonian(delta, gamma, 0.0, gamma, 0.0) * window[:, None, None]
-    rho = postselected_states(h, UP_DOWN_KET, tau)
+    rho = no_jump_evolution(h, UP_DOWN_KET, tau)
     return xr.Dataset(
         {
             "max_concurrence": cf_variable(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .operators import SIGMA_Y, batched_kron
 from .superop import dag
 
-_SIGMA_Y2 = np.array([[0, 0, 0, -1], [0, 0, 1, 0], [0, 1, 0, 0], [-1, 0, 0, 0]], dtype=complex)
+_SIGMA_Y2 = batched_kron(SIGMA_Y, SIGMA_Y)  # the spin flip of Wootters' rho~
 
 
 def hermitian_sqrt(rho: np.ndarray) -> np.ndarray:
