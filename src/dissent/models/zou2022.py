@@ -19,10 +19,12 @@ import xarray as xr
 
 from ..io import cf_variable
 from ..quantum import (
+    DOWN,
     SIGMA_MINUS,
     SIGMA_PLUS,
     SIGMA_Z,
     SINGLET,
+    UP,
     concurrence,
     dissipator,
     evolve,
@@ -35,8 +37,8 @@ from ..quantum import (
 from ..registry import ParameterError, validates
 
 # sigma^+ = |up><down| takes |down> to |up>: the decay to the ground state of Eq. (5)
-UP_DOWN = np.diag([0.0, 1.0, 0.0, 0.0]).astype(complex)  # initial state |ud><ud|
-UP_DOWN_KET = np.array([0, 1, 0, 0], dtype=complex)
+UP_DOWN_KET = np.kron(UP, DOWN)  # |ud>
+UP_DOWN = np.outer(UP_DOWN_KET, UP_DOWN_KET.conj())  # the initial state |ud><ud|
 
 
 def _pair(op: np.ndarray, sign: float) -> np.ndarray:
