@@ -6,6 +6,8 @@ import pytest
 from dissent.models.bello2022 import eom, shell
 from dissent.registry import ParameterError
 
+pytestmark = pytest.mark.figure("bello2022.fig4", "bello2022.figE1", "bello2022.figE2")
+
 MU = 0.5 / np.sqrt(21)
 NU = 0.8 * MU
 

@@ -47,9 +47,7 @@ def apply(superop, rho):
 # --- the solver itself ------------------------------------------------------------------------
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
-@pytest.mark.figure("hou2025.fig4")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_neutral_block_steady_state_matches_full_liouvillian_and_wootters():
     rates = random_rates(300, seed=1)
     rho_x, kernel = h.steady_state(*rates)
@@ -63,9 +61,7 @@ def test_neutral_block_steady_state_matches_full_liouvillian_and_wootters():
     assert x_state_concurrence(rho_x).max() > 0.2  # the comparison includes entangled states
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
-@pytest.mark.figure("hou2025.fig4")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_kossakowski_form_matches_diagonal_lindblad_form():
     """Eq. (6) with gamma = [[G0, Gr], [Gr, G0]] == jumps sqrt((G0 +- Gr)/2)(s1 +- s2)."""
     ge0, ga0, ger, gar = (v[:20] for v in random_rates(20, seed=2))
@@ -79,9 +75,7 @@ def test_kossakowski_form_matches_diagonal_lindblad_form():
     np.testing.assert_allclose(h.liouvillian(ge0, ga0, ger, gar), ref, atol=1e-12)
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
-@pytest.mark.figure("hou2025.fig4")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_steady_state_against_qutip():
     qutip = pytest.importorskip("qutip")
     ge0, ga0, ger, gar = 1.0, np.exp(-1 / 0.3), 0.99, -0.99 * np.exp(-1 / 0.15)
@@ -108,8 +102,7 @@ def test_steady_state_against_qutip():
 # --- statements of the text -------------------------------------------------------------------
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3")
 @pytest.mark.parametrize("t", [0.1, 0.5, 2.0, -0.25, -1.0])
 @pytest.mark.parametrize("ratio", [0.0, 0.6, 0.99, 1.0])
 def test_gibbs_state_satisfies_detailed_balance_when_local_and_nonlocal_temperatures_agree(
@@ -134,8 +127,7 @@ def test_gibbs_state_satisfies_detailed_balance_when_local_and_nonlocal_temperat
         assert x_state_concurrence(got) == pytest.approx(0.0, abs=1e-12)
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
+@pytest.mark.figure("hou2025.fig4")
 def test_gibbs_state_needs_equal_signs_of_the_nonlocal_rates():
     """Eq. (8) uses |Gamma_a/Gamma_e|: with opposite signs T(0) = T(r) no longer gives Gibbs."""
     w = np.exp(-1 / 0.5)
@@ -173,8 +165,7 @@ def test_mu_zero_and_single_channel_thermalize(r):
     assert np.abs(rho - gibbs(t0)).max() > 1e-3
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig4")
 def test_no_entanglement_when_local_and_nonlocal_temperatures_have_opposite_signs():
     ge0, ga0, ger, gar = random_rates(60000, seed=3, near_boundary=0.7)
     t0 = h.effective_temperature(ga0, ge0)
@@ -188,8 +179,7 @@ def test_no_entanglement_when_local_and_nonlocal_temperatures_have_opposite_sign
     assert conc[~opposite & (t0 < 0)].max() > 0.3  # ... also at negative temperatures
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig4")
 def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     """e <-> a with T -> -T: the steady state is X.X rho X.X, the concurrence is the same."""
     ge0, ga0, ger, gar = random_rates(2000, seed=4)
@@ -213,8 +203,7 @@ def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     assert pos.min() > 0.05
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3")
 def test_unphysical_region_is_masked_not_clipped():
     t = np.linspace(0.0, 1.0, 41)
     t0, tr = (g.ravel() for g in np.meshgrid(t, t, indexing="ij"))
@@ -227,8 +216,7 @@ def test_unphysical_region_is_masked_not_clipped():
     assert np.all(ds.kernel_dimension.values[~unphysical] == 1)
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3")
 def test_fig1_and_fig3_statements():
     t = np.linspace(0.0, 1.0, 201)
     t0, tr = (g.ravel() for g in np.meshgrid(t, t, indexing="ij"))
@@ -356,9 +344,7 @@ def test_dispersion_crossings():
     assert ds.omega.values[0, 0] == pytest.approx(-1.2)  # omega(k=0) = -b
 
 
-@pytest.mark.figure("hou2025.fig1")
-@pytest.mark.figure("hou2025.fig3")
-@pytest.mark.figure("hou2025.fig4")
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_parameter_checks():
     with pytest.raises(ParameterError):
         h.temperature_map.validate(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=1.01)

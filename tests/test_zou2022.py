@@ -67,7 +67,7 @@ def test_zero_temperature_lifetime_text():
     assert np.isclose(np.log(c[0] / c[1]), 2 * (a - k0), rtol=1e-6)
 
 
-@pytest.mark.figure("zou2022.figS5")
+@pytest.mark.figure("zou2022.fig2", "zou2022.figS5")
 def test_steady_state_half_with_singlet_dark_state():
     """|A| = a at T = 0: C(inf) = 1/2, rho_inf = (|uu><uu| + |S><S|)/2, Eq. (10)."""
     ds = z.steady_concurrence_saturated(A=np.array([1.0, 2.5]), A_tilde=np.array([0.0, 0.0]))
@@ -79,8 +79,7 @@ def test_steady_state_half_with_singlet_dark_state():
     assert np.allclose(rho, expected, atol=1e-10)
 
 
-@pytest.mark.figure("zou2022.figS4")
-@pytest.mark.figure("zou2022.figS5")
+@pytest.mark.figure("zou2022.figS4", "zou2022.figS5")
 def test_finite_temperature_steady_state_around_035():
     """Fig. S4(a): a = |A| = 30, a~ = |A~| = 3 gives steady entanglement 'around 0.35'."""
     ds = z.steady_concurrence_saturated(A=np.array([30.0]), A_tilde=np.array([3.0]))
@@ -107,8 +106,7 @@ def test_figS5_trend():
     assert np.isnan(unphysical["concurrence"][0]) and unphysical["physical"][0] == 0
 
 
-@pytest.mark.figure("zou2022.fig2")
-@pytest.mark.figure("zou2022.figS4")
+@pytest.mark.figure("zou2022.fig2", "zou2022.figS4")
 def test_lindblad_matches_qutip_mesolve():
     """Independent check of the generator (factor 2 of D_J, signs, basis) with QuTiP."""
     delta, a, at, A, At = 0.7, 2.0, 0.4, 1.5, 0.3
@@ -184,8 +182,7 @@ def test_max_concurrence_numerics_vs_closed_form_and_text():
     assert np.all(numeric[4:] - printed[4:] > 0.1)
 
 
-@pytest.mark.figure("zou2022.fig2")
-@pytest.mark.figure("zou2022.figS4")
+@pytest.mark.figure("zou2022.fig2", "zou2022.figS4")
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [

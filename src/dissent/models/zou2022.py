@@ -17,6 +17,7 @@ from functools import cache
 import numpy as np
 import xarray as xr
 
+from .. import contract
 from ..io import cf_variable
 from ..quantum import (
     DOWN,
@@ -123,6 +124,7 @@ def _time_coord(time) -> xr.Variable:
     return cf_variable("time", np.asarray(time, float), "time t", "1/rate unit")
 
 
+@contract.solver
 @validates(_check_dynamics)
 def concurrence_dynamics(*, delta, A, a, boltzmann=0.0, time) -> xr.Dataset:
     """C(t) of the Lindblad dynamics (7) from |ud>, Fig. 2 and Fig. S4.
@@ -168,6 +170,7 @@ def concurrence_zero_temperature(delta, A, a, time) -> np.ndarray:
     return 2 * np.exp(-2 * a * t) * np.abs(A * s) * np.sqrt(1 + (A * s) ** 2)
 
 
+@contract.companion
 def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_) -> xr.Dataset:
     """Add ``concurrence_analytic`` (closed forms of the text, T = 0) to a Fig. 2 panel."""
     if boltzmann != 0:
@@ -190,6 +193,7 @@ def _check_saturated(*, A, A_tilde, delta=0.0) -> None:
         raise ParameterError("delta", "delta >= 0 by convention")
 
 
+@contract.solver
 @validates(_check_saturated)
 def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
     """Long-time concurrence from |ud> with saturated couplings a = |A|, a~ = |A~| (Fig. S5).
@@ -232,6 +236,7 @@ def _check_postselected(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> None:
     _check_time(time)
 
 
+@contract.solver
 @validates(_check_postselected)
 def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> xr.Dataset:
     """C(t) under continuous measurement and post-selection, Eq. (13), from |ud> (Fig. 3).
@@ -264,6 +269,7 @@ def postselected_closed_form(delta, gamma, time) -> np.ndarray:
     return 2 * np.sqrt(p1 * p2) / (p1 + p2)
 
 
+@contract.companion
 def postselected_companion(
     ds: xr.Dataset, *, delta=None, a, A, a_tilde=0.0, A_tilde=0.0, time, **_
 ) -> xr.Dataset:
@@ -306,6 +312,7 @@ def _check_max(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> None:
         raise ParameterError("samples", "at least 11 time samples")
 
 
+@contract.solver
 @validates(_check_max)
 def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> xr.Dataset:
     """Numerical max_t C(t) of Eq. (13) from |ud> vs eta = delta/Gamma (inset of Fig. 3).
@@ -333,6 +340,7 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
     )
 
 
+@contract.companion
 def max_concurrence_companion(ds: xr.Dataset, **_) -> xr.Dataset:
     """Add the derived closed form and the formula printed in the text to the inset panel."""
     eta = ds["eta"].values
