@@ -29,7 +29,7 @@ import numpy as np
 import xarray as xr
 from scipy.linalg import expm
 
-from ..optimize import multistart_maximize
+from ..optimize import closest_among_ties, multistart_maximize
 from ..quantum import concurrence as _concurrence_core
 from ..quantum import fixed_point, liouvillian, tangle
 from ..quantum.superop import sandwich
@@ -769,31 +769,67 @@ def collision_transfer(T1, T2, interaction: str = "ferro") -> np.ndarray:
 
 
 def _cross_matrix(b: np.ndarray) -> np.ndarray:
-    z = np.zeros_like(b[..., 0])
-    x, y, w = b[..., 0], b[..., 1], b[..., 2]
-    return np.stack(
-        [np.stack([z, -w, y], -1), np.stack([w, z, -x], -1), np.stack([-y, x, z], -1)], -2
-    )
+    """[b]_x (..., 3, 3): the matrix of b x (.)."""
+    out = np.zeros(b.shape + (3,))
+    out[..., 0, 1], out[..., 0, 2] = -b[..., 2], b[..., 1]
+    out[..., 1, 0], out[..., 1, 2] = b[..., 2], -b[..., 0]
+    out[..., 2, 0], out[..., 2, 1] = -b[..., 1], b[..., 0]
+    return out
 
 
-def rotation_transfer(theta, phi, omega):
+def rotation_transfer(theta, phi, omega, derivative: bool = True):
     """Pauli transfer r (..., 4, 4) of exp(i omega/2 B.sigma) and dr/d(theta, phi, omega)
-    (..., 3, 4, 4): the Bloch rotation by -omega about B (Rodrigues), r = diag(1, O)."""
+    (..., 3, 4, 4) (``derivative``; else None): the Bloch rotation by -omega about B
+    (Rodrigues), r = diag(1, O)."""
     th, ph, om = np.broadcast_arrays(*(np.asarray(v, float) for v in (theta, phi, omega)))
-    b = field_direction(th, ph)
-    db_th = np.stack([np.cos(th) * np.cos(ph), np.cos(th) * np.sin(ph), -np.sin(th)], -1)
-    db_ph = np.stack([-np.sin(th) * np.sin(ph), np.sin(th) * np.cos(ph), np.zeros_like(th)], -1)
+    st, ct, sp, cp = np.sin(th), np.cos(th), np.sin(ph), np.cos(ph)
+    b = np.stack([st * cp, st * sp, ct], -1)
     co, si = np.cos(om)[..., None, None], np.sin(om)[..., None, None]
     bb = b[..., :, None] * b[..., None, :]
+    eye3 = np.eye(3)
     r = np.zeros(th.shape + (4, 4))
     r[..., 0, 0] = 1.0
-    r[..., 1:, 1:] = co * np.eye(3) + (1 - co) * bb - si * _cross_matrix(b)
+    r[..., 1:, 1:] = co * eye3 + (1 - co) * bb - si * _cross_matrix(b)
+    if not derivative:
+        return r, None
+    db = np.stack(  # d b / d theta, d b / d phi: (..., 2, 3)
+        [np.stack([ct * cp, ct * sp, -st], -1), np.stack([-st * sp, st * cp, 0 * th], -1)], -2
+    )
+    sym = db[..., :, :, None] * b[..., None, None, :]
     dr = np.zeros(th.shape + (3, 4, 4))
-    for k, db in enumerate((db_th, db_ph)):
-        sym = db[..., :, None] * b[..., None, :] + b[..., :, None] * db[..., None, :]
-        dr[..., k, 1:, 1:] = (1 - co) * sym - si * _cross_matrix(db)
-    dr[..., 2, 1:, 1:] = si * (bb - np.eye(3)) - co * _cross_matrix(b)
+    dr[..., :2, 1:, 1:] = (1 - co[..., None]) * (sym + np.swapaxes(sym, -1, -2)) - si[
+        ..., None
+    ] * _cross_matrix(db)
+    dr[..., 2, 1:, 1:] = si * (bb - eye3) - co * _cross_matrix(b)
     return r, dr
+
+
+def _rotate(r1: np.ndarray, r2: np.ndarray, RS: np.ndarray) -> np.ndarray:
+    """kron(r1, r2) @ RS (..., 16, 16) as two 4 x 4 contractions (half the work of the kron)."""
+    batch = np.broadcast_shapes(r1.shape[:-2], r2.shape[:-2], RS.shape[:-2])
+    y = r2[..., None, :, :] @ RS.reshape(RS.shape[:-2] + (4, 4, 16))  # qubit 2 index
+    y = r1 @ y.reshape(y.shape[:-3] + (4, 64))  # qubit 1 index
+    return y.reshape(batch + (16, 16))
+
+
+def _pauli_steady(R: np.ndarray):
+    """(1 - R', c) of trace-preserving Pauli transfer matrices R (..., 16, 16): the fixed point's
+    Pauli vector c = (1, c') with (1 - R') c' = b (unique: T1, T2 < 1)."""
+    A = np.eye(15) - R[..., 1:, 1:]
+    cp = np.linalg.solve(A, R[..., 1:, :1])[..., 0]
+    return A, np.concatenate([np.ones(cp.shape[:-1] + (1,)), cp], -1)
+
+
+def _density(c: np.ndarray) -> np.ndarray:
+    """rho = sum_a c_a P_a / 4 (..., 4, 4) from the Pauli vector c (..., 16)."""
+    return (c.astype(complex) @ _P2.reshape(16, 16)).reshape(c.shape[:-1] + (4, 4)) / 4
+
+
+def _wootters_value(rho: np.ndarray) -> np.ndarray:
+    """lambda_1 - lambda_2 - lambda_3 - lambda_4 (the concurrence where >= 0), (...)."""
+    X = rho @ (_YY @ np.conj(rho) @ _YY)
+    mu = np.sort(np.linalg.eigvals(X).real, axis=-1)[..., ::-1]
+    return np.sqrt(np.clip(mu, 0, None)) @ _SIGN4
 
 
 def objective(x: np.ndarray, RS: np.ndarray, grad: bool = False):
@@ -806,40 +842,35 @@ def objective(x: np.ndarray, RS: np.ndarray, grad: bool = False):
     lambda_i^2 of X = rho rho~ (left/right eigenvectors l_i, r_i), and the adjoint of the fixed
     point equation.  Lambdas below 1e-7 (pure-state directions, a kink) add no derivative.
     """
-    r1, dr1 = rotation_transfer(x[..., 0], np.zeros_like(x[..., 0]), x[..., 3])
-    r2, dr2 = rotation_transfer(x[..., 1], x[..., 2], x[..., 4])
-    R = _kron2(r1, r2) @ RS
-    A = np.eye(15) - R[..., 1:, 1:]
-    cp = np.linalg.solve(A, R[..., 1:, :1])[..., 0]
-    c = np.concatenate([np.ones(cp.shape[:-1] + (1,)), cp], -1)
-    rho = np.einsum("...a,aij->...ij", c, _P2) / 4
-    flipped = _YY @ np.conj(rho) @ _YY
-    X = rho @ flipped
+    r1, dr1 = rotation_transfer(x[..., 0], 0.0, x[..., 3], grad)
+    r2, dr2 = rotation_transfer(x[..., 1], x[..., 2], x[..., 4], grad)
+    A, c = _pauli_steady(_rotate(r1, r2, RS))
+    rho = _density(c)
     if not grad:
-        mu = np.sort(np.linalg.eigvals(X).real, axis=-1)[..., ::-1]
-        return np.sqrt(np.clip(mu, 0, None)) @ _SIGN4
-    mu, V = np.linalg.eig(X)
+        return _wootters_value(rho)
+    flipped = _YY @ np.conj(rho) @ _YY
+    mu, V = np.linalg.eig(rho @ flipped)
     order = np.argsort(-mu.real, axis=-1, kind="stable")
     mu = np.take_along_axis(mu.real, order, -1)
     V = np.take_along_axis(V, order[..., None, :], -1)
     lam = np.sqrt(np.clip(mu, 0, None))
     weight = np.where(lam > _LAMBDA_FLOOR, _SIGN4 / (2 * np.maximum(lam, _LAMBDA_FLOOR)), 0.0)
     Z = (V * weight[..., None, :]) @ np.linalg.inv(V)  # d value = Re tr(Z dX)
-    # dX = drho rho~ + rho YY drho* YY, drho = sum_a dc_a P_a / 4
-    g_c = np.einsum("...ij,aji->...a", flipped @ Z, _P2)
-    g_c = np.real(g_c + np.einsum("...ij,aji->...a", _YY @ Z @ rho @ _YY, np.conj(_P2))) / 4
+    # dX = drho rho~ + rho YY drho* YY, drho = sum_a dc_a P_a / 4: d value = g_c . dc
+    G = flipped @ Z + np.conj(_YY @ Z @ rho @ _YY)  # d value = Re tr(G drho)
+    g_c = np.real(np.swapaxes(G, -1, -2).reshape(G.shape[:-2] + (16,)) @ _P2.reshape(16, 16).T) / 4
     w = np.linalg.solve(np.swapaxes(A, -1, -2), g_c[..., 1:, None])[..., 0]  # adjoint
     d = (RS @ c[..., None])[..., 0].reshape(c.shape[:-1] + (4, 4))  # Pauli vector of S[rho]
-    r2t = np.swapaxes(r2, -1, -2)
-    dR = [  # d(kron(r1, r2)) d for each parameter, as (a V b^T)
-        dr1[..., 0, :, :] @ d @ r2t,
-        r1 @ d @ np.swapaxes(dr2[..., 0, :, :], -1, -2),
-        r1 @ d @ np.swapaxes(dr2[..., 1, :, :], -1, -2),
-        dr1[..., 2, :, :] @ d @ r2t,
-        r1 @ d @ np.swapaxes(dr2[..., 2, :, :], -1, -2),
-    ]
-    rhs = np.stack(dR, -3).reshape(c.shape[:-1] + (5, 16))[..., 1:]
-    return lam @ _SIGN4, np.einsum("...ka,...a->...k", rhs, w)
+    # d R c = d(kron(r1, r2)) (RS c) = (dr1 d r2^T or r1 d dr2^T) as 4 x 4 matrices
+    dR = np.concatenate(
+        [
+            dr1[..., 0::2, :, :] @ (d @ np.swapaxes(r2, -1, -2))[..., None, :, :],
+            (r1 @ d)[..., None, :, :] @ np.swapaxes(dr2, -1, -2),
+        ],
+        -3,
+    )  # (..., 5, 4, 4) in the order theta1, omega1, theta2, delta_phi, omega2
+    g = (dR.reshape(dR.shape[:-2] + (16,))[..., 1:] @ w[..., :, None])[..., 0]
+    return lam @ _SIGN4, g[..., [0, 2, 3, 1, 4]]
 
 
 def canonical_parameters(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -929,6 +960,19 @@ def reference_fields(T1, T2, interaction: str = "ferro") -> np.ndarray:
     return np.stack([half, half, dphi, full, full], -1)
 
 
+def start_values(starts: np.ndarray, RS: np.ndarray, block: int = 1 << 14) -> np.ndarray:
+    """:func:`objective` of the same ``starts`` (nc, 5) at every point of ``RS`` (npt, 16, 16),
+    (npt, nc): the rotations are computed once, the points in blocks of ~``block`` rows."""
+    r1, _ = rotation_transfer(starts[:, 0], 0.0, starts[:, 3], derivative=False)
+    r2, _ = rotation_transfer(starts[:, 1], starts[:, 2], starts[:, 4], derivative=False)
+    out = np.empty((len(RS), len(starts)))
+    step = max(1, block // len(starts))
+    for lo in range(0, len(RS), step):
+        R = _rotate(r1, r2, RS[lo : lo + step, None])
+        out[lo : lo + step] = _wootters_value(_density(_pauli_steady(R)[1]))
+    return out
+
+
 def optimise_fields(
     T1,
     T2,
@@ -979,27 +1023,24 @@ def optimise_fields(
     nl = live.size
     starts = _random_fields(int(n_starts), int(seed))
     cand = np.concatenate([rf[:, None, :], np.broadcast_to(starts, (nl,) + starts.shape)], 1)
-    xs, fs, start_best, res = multistart_maximize(
-        lambda x, i: objective(x, RS[i]),
+    values = np.concatenate([objective(rf, RS)[:, None], start_values(starts, RS)], 1)
+    xs, fs, res = multistart_maximize(
         lambda x, i: objective(x, RS[i], grad=True),
         cand,
+        values,
         n_explore=n_explore,
         explore_iter=explore_iter,
         n_refine=n_refine,
         gtol=gtol,
         max_iter=max_iter,
     )
-    fmax = fs.max(axis=1)
     canon = canonical_parameters(xs, rf[:, None, :])
-    tie = fs >= fmax[:, None] - tie_tol
-    dist = np.where(tie, _param_distance(canon, rf[:, None, :]), np.inf)
-    best = np.argmin(dist, axis=1)
-    xb = canon[np.arange(nl), best]
-    spread = np.where(tie, _param_distance(canon, xb[:, None, :]), 0.0).max(axis=1)
+    best, n_ties, spread = closest_among_ties(fs, canon, rf, _param_distance, tie_tol)
+    fmax = fs.max(axis=1)
     cmax[live] = np.maximum(fmax, 0.0)
-    x_best[live] = xb
-    diag["n_ties"][live] = tie.sum(axis=1)
-    diag["start_best"][live] = np.maximum(start_best, 0.0)
+    x_best[live] = canon[np.arange(nl), best]
+    diag["n_ties"][live] = n_ties
+    diag["start_best"][live] = np.maximum(values.max(axis=1), 0.0)
     diag["unique"][live] = (fmax > tie_tol) & (spread < distinct_tol)
     diag["grad_norm"][live] = res.grad_norm.reshape(nl, -1)[np.arange(nl), best]
     return cmax, x_best, diag
