@@ -30,26 +30,29 @@ import xarray as xr
 from scipy.linalg import expm
 
 from .. import contract
+from ..io import cf_variable
 from ..optimize import closest_among_ties, multistart_maximize
-from ..quantum import concurrence as _concurrence_core
-from ..quantum import fixed_point, liouvillian, tangle
+from ..quantum import (
+    IDENTITY_2,
+    PAULI,
+    SIGMA_Y,
+    SIGMA_Z,
+    batched_kron,
+    concurrence,
+    liouvillian,
+    pauli_basis,
+    pauli_fixed_point,
+    pauli_transfer,
+    tangle,
+)
 from ..quantum.superop import sandwich
 from ..registry import ParameterError, validates
 
-UP = np.array([1.0, 0.0], dtype=complex)
-DOWN = np.array([0.0, 1.0], dtype=complex)
-SX = np.array([[0, 1], [1, 0]], dtype=complex)
-SY = np.array([[0, -1j], [1j, 0]], dtype=complex)
-SZ = np.array([[1, 0], [0, -1]], dtype=complex)
-I2 = np.eye(2, dtype=complex)
-PAULI = np.stack([I2, SX, SY, SZ])
-SZ_TOTAL = np.kron(SZ, I2) + np.kron(I2, SZ)  # sigma_1z + sigma_2z on the two qubits
+SZ_TOTAL = batched_kron(SIGMA_Z, IDENTITY_2) + batched_kron(IDENTITY_2, SIGMA_Z)  # s1z + s2z
 INTERACTIONS = {"ferro": 1.0, "antiferro": -1.0}
 
-# Pauli-basis transfer: rho = sum_a c_a P_a / 4 with P_a = sigma_i x sigma_j, c_a = tr(P_a rho).
-_P2 = np.stack([np.kron(a, b) for a in PAULI for b in PAULI])  # (16, 4, 4)
-_VEC_TO_PAULI = np.conj(_P2).reshape(16, 16)  # c = _VEC_TO_PAULI @ vec(rho)  (P_a Hermitian)
-_PAULI_TO_VEC = _P2.reshape(16, 16).T / 4.0  # vec(rho) = _PAULI_TO_VEC @ c
+# rho = sum_a c_a P_a / 4 with P_a = sigma_i x sigma_j: rows vec(P_a) (16, 16)
+_PAULI_2 = pauli_basis(2).reshape(16, 16)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,10 +102,10 @@ def three_particle_s(T1, T2, interaction: str = "ferro") -> np.ndarray:
     batch = s1.shape[:-2]
     # s1 x 1_q2: indices (e q1 q2; e' q1' q2') = s1[e q1, e' q1'] delta(q2, q2')
     a = s1.reshape(batch + (2, 2, 2, 2))
-    big1 = np.einsum("...abcd,ef->...abecdf", a, I2).reshape(batch + (8, 8))
+    big1 = np.einsum("...abcd,ef->...abecdf", a, IDENTITY_2).reshape(batch + (8, 8))
     b = s2.reshape(batch + (2, 2, 2, 2))  # (e q2; e' q2')
     # s2 x 1_q1: (e q1 q2; e' q1' q2') = s2[e q2, e' q2'] delta(q1, q1')
-    big2 = np.einsum("...abcd,ef->...aebcfd", b, I2).reshape(batch + (8, 8))
+    big2 = np.einsum("...abcd,ef->...aebcfd", b, IDENTITY_2).reshape(batch + (8, 8))
     return big2 @ big1
 
 
@@ -128,7 +131,7 @@ def collision_map(S: np.ndarray, chi: np.ndarray) -> np.ndarray:
     operators of chi's eigen-decomposition: sum_k kron(K_k, conj(K_k)).
     """
     K = collision_kraus(S, chi)
-    return sum(_kron2(K[..., k, :, :], np.conj(K[..., k, :, :])) for k in range(K.shape[-3]))
+    return sum(batched_kron(K[..., k, :, :], np.conj(K[..., k, :, :])) for k in range(K.shape[-3]))
 
 
 def collision_kraus(S: np.ndarray, chi: np.ndarray) -> np.ndarray:
@@ -162,12 +165,7 @@ def larmor_unitary(theta, phi, omega) -> np.ndarray:
     bs = _b_sigma(field_direction(theta, phi))
     c = np.cos(omega / 2)[..., None, None]
     s = np.sin(omega / 2)[..., None, None]
-    return c * I2 + 1j * s * bs
-
-
-def _kron2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = a[..., :, None, :, None] * b[..., None, :, None, :]
-    return out.reshape(out.shape[:-4] + (a.shape[-2] * b.shape[-2], a.shape[-1] * b.shape[-1]))
+    return c * IDENTITY_2 + 1j * s * bs
 
 
 def qubit_hamiltonian(theta1, phi1, omega1, theta2, phi2, omega2) -> np.ndarray:
@@ -175,7 +173,7 @@ def qubit_hamiltonian(theta1, phi1, omega1, theta2, phi2, omega2) -> np.ndarray:
     h1 = -0.5 * np.asarray(omega1, float)[..., None, None] * _b_sigma(field_direction(theta1, phi1))
     h2 = -0.5 * np.asarray(omega2, float)[..., None, None] * _b_sigma(field_direction(theta2, phi2))
     h1, h2 = np.broadcast_arrays(h1, h2)
-    return _kron2(h1, I2) + _kron2(I2, h2)
+    return batched_kron(h1, IDENTITY_2) + batched_kron(IDENTITY_2, h2)
 
 
 def _spinors(theta, phi):
@@ -202,7 +200,7 @@ def jump_operators(
         bs = _b_sigma(field_direction(th, ph))
         for op, rate in ((low, ge), (np.conj(np.swapaxes(low, -1, -2)), ga), (bs, gd)):
             op = np.sqrt(np.asarray(rate, float))[..., None, None] * op
-            ops.append(_kron2(op, I2) if n == 0 else _kron2(I2, op))
+            ops.append(batched_kron(op, IDENTITY_2) if n == 0 else batched_kron(IDENTITY_2, op))
     ops = np.broadcast_arrays(*ops)
     return np.stack(ops, axis=-3)
 
@@ -221,7 +219,7 @@ def free_map(theta1, phi1, omega1, theta2, phi2, omega2, gamma_relax=0.0, gamma_
     )
     theta1, phi1, omega1, theta2, phi2, omega2, g, gd = args
     if np.all(g == 0) and np.all(gd == 0):
-        U = _kron2(larmor_unitary(theta1, phi1, omega1), larmor_unitary(theta2, phi2, omega2))
+        U = batched_kron(larmor_unitary(theta1, phi1, omega1), larmor_unitary(theta2, phi2, omega2))
         return sandwich(U, np.conj(np.swapaxes(U, -1, -2)))
     H = qubit_hamiltonian(theta1, phi1, omega1, theta2, phi2, omega2)
     J = jump_operators(theta1, phi1, theta2, phi2, g, g, g, g, gd, gd)
@@ -278,34 +276,10 @@ def concurrence_eq23(T):
 MAX_MIXED = np.eye(4, dtype=complex) / 4
 
 
-def pauli_transfer(M: np.ndarray) -> np.ndarray:
-    """Real Pauli transfer matrix R (..., 16, 16) of a Hermiticity-preserving superoperator M."""
-    return np.real(_VEC_TO_PAULI @ M @ _PAULI_TO_VEC)
-
-
 def steady_state(M: np.ndarray, rtol: float = 1e-9):
-    """(rho_st, kernel dimension of M - 1) for stacked period maps M (..., 16, 16).
-
-    In the Pauli basis a trace-preserving map is R = [[1, 0], [b, R']] and the fixed point with
-    unit trace solves (1 - R') c = b, a real 15 x 15 system.  Its singular values count the
-    degeneracy of the eigenvalue 1 (kernel dimension = 1 + number of vanishing singular values);
-    degenerate points (no collision, T = 1) are resolved from rho = 1/4 by the shared core.
-    """
-    M = np.asarray(M, complex)
-    batch = M.shape[:-2]
-    R = pauli_transfer(M).reshape((-1, 16, 16))
-    A = np.eye(15) - R[:, 1:, 1:]
-    sv = np.linalg.svd(A, compute_uv=False)
-    null = np.sum(sv <= rtol * np.maximum(sv[:, :1], 1.0), axis=-1)
-    c = np.zeros((R.shape[0], 16))
-    c[:, 0] = 1.0
-    ok = null == 0
-    if ok.any():
-        c[ok, 1:] = np.linalg.solve(A[ok], R[ok, 1:, 0][..., None])[..., 0]
-    rho = (c.astype(complex) @ _P2.reshape(16, 16)).reshape(-1, 4, 4) / 4.0
-    if (~ok).any():
-        rho[~ok], _ = fixed_point(M.reshape((-1, 16, 16))[~ok], MAX_MIXED, rtol)
-    return rho.reshape(batch + (4, 4)), (1 + null).reshape(batch)
+    """(rho_st, kernel dimension of M - 1) for stacked period maps M (..., 16, 16), by the core's
+    Pauli-basis fixed point; degenerate points (no collision, T = 1) resolved from rho = 1/4."""
+    return pauli_fixed_point(pauli_transfer(M), MAX_MIXED, rtol)
 
 
 def apply_map(M: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -331,8 +305,8 @@ def electron_spin_currents(T1, T2, rho: np.ndarray, chi: np.ndarray, interaction
     Computed directly from the three-particle state S (chi x rho) S^+ (no use of Eq. 8): the
     current between the qubits uses s_1 only (chirality: nothing downstream acts back).
     """
-    tz = np.kron(SZ, np.eye(4))
-    full = _kron2(np.asarray(chi, complex), np.asarray(rho, complex))
+    tz = batched_kron(SIGMA_Z, np.eye(4))
+    full = batched_kron(np.asarray(chi, complex), np.asarray(rho, complex))
     s1 = three_particle_s(T1, np.ones_like(np.asarray(T2, float)), interaction)  # T2 = 1: detached
     S = three_particle_s(T1, T2, interaction)
 
@@ -341,10 +315,6 @@ def electron_spin_currents(T1, T2, rho: np.ndarray, chi: np.ndarray, interaction
         return 0.5 * np.real(np.einsum("ij,...ji->...", tz, out))
 
     return mean_tz(np.eye(8)), mean_tz(s1), mean_tz(S)
-
-
-def concurrence(rho: np.ndarray) -> np.ndarray:
-    return _concurrence_core(rho)
 
 
 # The paper's numbers (Eq. 23, C = 0.9972 at T = 0.9, Eq. B6) are the tangle C^2 of the states its
@@ -383,23 +353,6 @@ def _check_common(interaction="ferro", **rates):
         v = np.asarray(v, float)
         if np.any(~np.isfinite(v)) or np.any(v < 0):
             raise ParameterError(k, "rates must be finite and >= 0 (units of f_col)")
-
-
-def _dataset(data: dict, coords: dict | None = None) -> xr.Dataset:
-    ds = xr.Dataset()
-    for name, (dims, values, long_name, units) in data.items():
-        ds[name] = xr.DataArray(
-            np.asarray(values), dims=dims, attrs={"long_name": long_name, "units": units}
-        )
-    for name, (dims, values, long_name, units) in (coords or {}).items():
-        ds = ds.assign_coords(
-            {
-                name: xr.DataArray(
-                    np.asarray(values), dims=dims, attrs={"long_name": long_name, "units": units}
-                )
-            }
-        )
-    return ds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,12 +414,12 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
     dims = ("point", "sigma_out", "j_out", "j_in")
     symbols = electron_blocks(symbolic_three_particle_s())[:, 1]  # (sigma', j', j)
     unit = np.abs(np.einsum("...ij,...kj->...ik", S, np.conj(S)) - np.eye(8)).max(axis=(-1, -2))
-    return _dataset(
+    return xr.Dataset(
         {
-            "S_real": (dims, A.real, "Re <sigma' j'|S|down j>", "1"),
-            "S_imag": (dims, A.imag, "Im <sigma' j'|S|down j>", "1"),
-            "unitarity_error": (("point",), unit, "max |S S^+ - 1|", "1"),
-            "S_symbol": (
+            "S_real": cf_variable(dims, A.real, "Re <sigma' j'|S|down j>", "1"),
+            "S_imag": cf_variable(dims, A.imag, "Im <sigma' j'|S|down j>", "1"),
+            "unitarity_error": cf_variable(("point",), unit, "max |S S^+ - 1|", "1"),
+            "S_symbol": cf_variable(
                 ("sigma_out", "j_out", "j_in"),
                 symbols,
                 "<sigma' j'|S|down j> in the amplitudes of Eq. (1) (mathtext), the paper's Fig. 2",
@@ -474,9 +427,15 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
             ),
         },
         coords={
-            "sigma_out": (("sigma_out",), ["up", "down"], "final electron spin sigma'", "1"),
-            "j_out": (("j_out",), J_LABELS, "final two-qubit state j' (qubit 1 first)", "1"),
-            "j_in": (("j_in",), J_LABELS, "initial two-qubit state j (qubit 1 first)", "1"),
+            "sigma_out": cf_variable(
+                ("sigma_out",), ["up", "down"], "final electron spin sigma'", "1"
+            ),
+            "j_out": cf_variable(
+                ("j_out",), J_LABELS, "final two-qubit state j' (qubit 1 first)", "1"
+            ),
+            "j_in": cf_variable(
+                ("j_in",), J_LABELS, "initial two-qubit state j (qubit 1 first)", "1"
+            ),
         },
     )
 
@@ -518,10 +477,10 @@ def _symmetric_steady(
 def _steady_vars(rho, kdim):
     pur = np.real(np.einsum("...ij,...ji->...", rho, rho))
     return {
-        "concurrence": (("point",), concurrence(rho), "steady-state concurrence", "1"),
-        "tangle": (("point",), tangle(rho), f"steady-state {TANGLE_NAME}", "1"),
-        "purity": (("point",), pur, "steady-state purity tr(rho^2)", "1"),
-        "kernel_dim": (
+        "concurrence": cf_variable(("point",), concurrence(rho), "steady-state concurrence", "1"),
+        "tangle": cf_variable(("point",), tangle(rho), f"steady-state {TANGLE_NAME}", "1"),
+        "purity": cf_variable(("point",), pur, "steady-state purity tr(rho^2)", "1"),
+        "kernel_dim": cf_variable(
             ("point",),
             kdim,
             "degeneracy of the eigenvalue 1 of the period map (1 = unique steady state)",
@@ -536,13 +495,13 @@ def symmetric_steady_state(*, T, phi, interaction="ferro") -> xr.Dataset:
     """Fig. 3(a,b): concurrence and spin-current change over (T, phi), no decoherence."""
     rho, dI, kdim = _symmetric_steady(T, phi, interaction=interaction)
     data = _steady_vars(rho, kdim)
-    data["spin_current"] = (
+    data["spin_current"] = cf_variable(
         ("point",),
         dI,
         "z spin current of the electrons, output minus input",
         "hbar f_col",
     )
-    return _dataset(data)
+    return xr.Dataset(data)
 
 
 @contract.solver
@@ -557,34 +516,38 @@ def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
     fid = np.real(np.einsum("...i,...ij,...j->...", np.conj(psi), rho, psi))
     data = _steady_vars(rho, kdim)
     data["concurrence_optimal"] = data.pop("concurrence")
-    data["concurrence_optimal"] = (
+    data["concurrence_optimal"] = cf_variable(
         ("point",),
-        data["concurrence_optimal"][1],
+        data["concurrence_optimal"].values,
         "steady-state concurrence at phi = varphi(T)",
         "1",
     )
-    data["tangle_optimal"] = (
+    data["tangle_optimal"] = cf_variable(
         ("point",),
-        data.pop("tangle")[1],
+        data.pop("tangle").values,
         f"{TANGLE_NAME} at phi = varphi(T)",
         "1",
     )
-    data["concurrence_eq22"] = (
+    data["concurrence_eq22"] = cf_variable(
         ("point",),
         2 * np.sqrt(T) / (1 + T),
         "Wootters concurrence 2 sqrt(T)/(1+T) of the state of Eq. (22)",
         "1",
     )
-    data["concurrence_eq23"] = (("point",), concurrence_eq23(T), "4T/(1+T)^2, Eq. (23)", "1")
-    data["fidelity_eq22"] = (("point",), fid, "fidelity with the state of Eq. (22)", "1")
-    data["spin_current_optimal"] = (
+    data["concurrence_eq23"] = cf_variable(
+        ("point",), concurrence_eq23(T), "4T/(1+T)^2, Eq. (23)", "1"
+    )
+    data["fidelity_eq22"] = cf_variable(("point",), fid, "fidelity with the state of Eq. (22)", "1")
+    data["spin_current_optimal"] = cf_variable(
         ("point",),
         dI,
         "spin current change at phi = varphi",
         "hbar f_col",
     )
-    data["varphi"] = (("point",), varphi, "forward-scattering phase varphi(T), Eq. (4)", "rad")
-    return _dataset(data)
+    data["varphi"] = cf_variable(
+        ("point",), varphi, "forward-scattering phase varphi(T), Eq. (4)", "rad"
+    )
+    return xr.Dataset(data)
 
 
 def _check_mixed(*, p_U, T, interaction="ferro"):
@@ -599,7 +562,7 @@ def optimal_line_mixed(*, p_U, T, interaction="ferro") -> xr.Dataset:
     rho, _, kdim = _symmetric_steady(
         T, forward_phase(T, interaction), p_up=p_U, interaction=interaction
     )
-    return _dataset(_steady_vars(rho, kdim))
+    return xr.Dataset(_steady_vars(rho, kdim))
 
 
 def _check_deco(*, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", **_):
@@ -620,7 +583,7 @@ def decoherence_steady_state(
         gamma_dephase=gamma_dephase,
         interaction=interaction,
     )
-    return _dataset(_steady_vars(rho, kdim))
+    return xr.Dataset(_steady_vars(rho, kdim))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -656,15 +619,23 @@ def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
     p_uu = np.real(rhos[..., 0, 0])
     n = np.arange(int(n_max) + 1)
     pt = ("point",)
-    return _dataset(
+    return xr.Dataset(
         {
-            "concurrence_n": (("point", "n"), conc, "concurrence after n collisions", "1"),
-            "tangle_n": (("point", "n"), conc**2, f"{TANGLE_NAME} after n collisions", "1"),
-            "p_upup_n": (("point", "n"), p_uu, "probability of |up up> after n collisions", "1"),
-            "concurrence_steady": (pt, concurrence(rho_inf), "steady-state concurrence", "1"),
-            "tangle_steady": (pt, tangle(rho_inf), f"steady-state {TANGLE_NAME}", "1"),
+            "concurrence_n": cf_variable(
+                ("point", "n"), conc, "concurrence after n collisions", "1"
+            ),
+            "tangle_n": cf_variable(
+                ("point", "n"), conc**2, f"{TANGLE_NAME} after n collisions", "1"
+            ),
+            "p_upup_n": cf_variable(
+                ("point", "n"), p_uu, "probability of |up up> after n collisions", "1"
+            ),
+            "concurrence_steady": cf_variable(
+                pt, concurrence(rho_inf), "steady-state concurrence", "1"
+            ),
+            "tangle_steady": cf_variable(pt, tangle(rho_inf), f"steady-state {TANGLE_NAME}", "1"),
         },
-        coords={"n": (("n",), n, "number of collisions", "1")},
+        coords={"n": cf_variable(("n",), n, "number of collisions", "1")},
     )
 
 
@@ -725,28 +696,30 @@ def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
     n_half, c_inf = half_convergence(T, interaction)
     n_half_tangle, _ = half_convergence(T, interaction, measure=tangle)
     T = np.asarray(T, float)
-    return _dataset(
+    return xr.Dataset(
         {
-            "n_half": (
+            "n_half": cf_variable(
                 ("point",),
                 n_half,
                 "collisions to reach half the steady-state concurrence",
                 "1",
             ),
-            "n_half_tangle": (
+            "n_half_tangle": cf_variable(
                 ("point",),
                 n_half_tangle,
                 f"collisions to reach half the steady-state {TANGLE_NAME}",
                 "1",
             ),
-            "n_scale": (("point",), (1 - T) ** -2.0, "(1 - T)^-2 time scale of the text", "1"),
-            "concurrence_converged": (
+            "n_scale": cf_variable(
+                ("point",), (1 - T) ** -2.0, "(1 - T)^-2 time scale of the text", "1"
+            ),
+            "concurrence_converged": cf_variable(
                 ("point",),
                 c_inf,
                 "steady-state concurrence at phi = varphi",
                 "1",
             ),
-            "tangle_converged": (
+            "tangle_converged": cf_variable(
                 ("point",),
                 c_inf**2,
                 f"steady-state {TANGLE_NAME} at phi = varphi",
@@ -766,14 +739,14 @@ def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
 # its derivative needs one more (adjoint) solve, so value and exact gradient cost two solves.
 PARAM_NAMES = ("theta1", "theta2", "delta_phi", "omega1", "omega2")
 _SIGN4 = np.array([1.0, -1.0, -1.0, -1.0])
-_YY = np.kron(SY, SY)
+_YY = batched_kron(SIGMA_Y, SIGMA_Y)
 _LAMBDA_FLOOR = 1e-7  # below this a Wootters lambda is rounding noise: no derivative through it
 
 
 def collision_transfer(T1, T2, interaction: str = "ferro") -> np.ndarray:
     """Real Pauli transfer matrix (..., 16, 16) of the collision map with chi = |down><down|."""
     A = electron_blocks(three_particle_s(T1, T2, interaction))
-    M = sum(_kron2(A[..., s, 1, :, :], np.conj(A[..., s, 1, :, :])) for s in (0, 1))
+    M = sum(batched_kron(A[..., s, 1, :, :], np.conj(A[..., s, 1, :, :])) for s in (0, 1))
     return pauli_transfer(M)
 
 
@@ -831,7 +804,7 @@ def _pauli_steady(R: np.ndarray):
 
 def _density(c: np.ndarray) -> np.ndarray:
     """rho = sum_a c_a P_a / 4 (..., 4, 4) from the Pauli vector c (..., 16)."""
-    return (c.astype(complex) @ _P2.reshape(16, 16)).reshape(c.shape[:-1] + (4, 4)) / 4
+    return (c.astype(complex) @ _PAULI_2).reshape(c.shape[:-1] + (4, 4)) / 4
 
 
 def _wootters_value(rho: np.ndarray) -> np.ndarray:
@@ -867,7 +840,7 @@ def objective(x: np.ndarray, RS: np.ndarray, grad: bool = False):
     Z = (V * weight[..., None, :]) @ np.linalg.inv(V)  # d value = Re tr(Z dX)
     # dX = drho rho~ + rho YY drho* YY, drho = sum_a dc_a P_a / 4: d value = g_c . dc
     G = flipped @ Z + np.conj(_YY @ Z @ rho @ _YY)  # d value = Re tr(G drho)
-    g_c = np.real(np.swapaxes(G, -1, -2).reshape(G.shape[:-2] + (16,)) @ _P2.reshape(16, 16).T) / 4
+    g_c = np.real(np.swapaxes(G, -1, -2).reshape(G.shape[:-2] + (16,)) @ _PAULI_2.T) / 4
     w = np.linalg.solve(np.swapaxes(A, -1, -2), g_c[..., 1:, None])[..., 0]  # adjoint
     d = (RS @ c[..., None])[..., 0].reshape(c.shape[:-1] + (4, 4))  # Pauli vector of S[rho]
     # d R c = d(kron(r1, r2)) (RS c) = (dr1 d r2^T or r1 d dr2^T) as 4 x 4 matrices
@@ -1118,22 +1091,28 @@ def optimal_fields(
         interaction=interaction,
     )
     pt = ("point",)
-    return _dataset(
+    return xr.Dataset(
         {
-            "concurrence": (pt, c, "steady-state concurrence maximised over the local fields", "1"),
-            "theta1": (pt, x[:, 0], "optimal polar angle of B1", "rad"),
-            "theta2": (pt, x[:, 1], "optimal polar angle of B2", "rad"),
-            "delta_phi": (pt, x[:, 2], "optimal azimuthal difference phi2 - phi1", "rad"),
-            "omega1": (pt, x[:, 3], "optimal Larmor frequency Omega1", "f_col"),
-            "omega2": (pt, x[:, 4], "optimal Larmor frequency Omega2", "f_col"),
-            "optimum_unique": (
+            "concurrence": cf_variable(
+                pt, c, "steady-state concurrence maximised over the local fields", "1"
+            ),
+            "theta1": cf_variable(pt, x[:, 0], "optimal polar angle of B1", "rad"),
+            "theta2": cf_variable(pt, x[:, 1], "optimal polar angle of B2", "rad"),
+            "delta_phi": cf_variable(
+                pt, x[:, 2], "optimal azimuthal difference phi2 - phi1", "rad"
+            ),
+            "omega1": cf_variable(pt, x[:, 3], "optimal Larmor frequency Omega1", "f_col"),
+            "omega2": cf_variable(pt, x[:, 4], "optimal Larmor frequency Omega2", "f_col"),
+            "optimum_unique": cf_variable(
                 pt,
                 diag["unique"].astype(np.int8),
                 "1 where the optimal fields are unique (C > 0, T < 1, no tie with other fields)",
                 "1",
             ),
-            "n_ties": (pt, diag["n_ties"], "polished optima within 1e-6 of the maximum", "1"),
-            "concurrence_best_start": (
+            "n_ties": cf_variable(
+                pt, diag["n_ties"], "polished optima within 1e-6 of the maximum", "1"
+            ),
+            "concurrence_best_start": cf_variable(
                 pt,
                 diag["start_best"],
                 "best concurrence among the starting points",
