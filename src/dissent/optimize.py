@@ -118,10 +118,13 @@ def maximize(
             if upd.any():
                 su, yu, mu = s[upd], y[upd], m[upd]
                 r = 1.0 / sy[upd]
-                V = eye - r[:, None, None] * su[:, :, None] * yu[:, None, :]
-                hinv[mu] = V @ hinv[mu] @ np.swapaxes(V, -1, -2) + r[:, None, None] * (
+                # (1 - r s y^T) H (1 - r y s^T) + r s s^T with rank-one terms only (H symmetric)
+                hy = np.einsum("nij,nj->ni", hinv[mu], yu)
+                ss = (r + r * r * np.einsum("ni,ni->n", yu, hy))[:, None, None] * (
                     su[:, :, None] * su[:, None, :]
                 )
+                shy = su[:, :, None] * hy[:, None, :]
+                hinv[mu] += ss - r[:, None, None] * (shy + np.swapaxes(shy, -1, -2))
                 is_eye[mu] = False
             x[m], f[m], g[m] = x_new[acc], f_new[acc], g_new[acc]
             gnorm[m] = np.linalg.norm(g[m], axis=1)
