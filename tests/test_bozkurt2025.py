@@ -1,5 +1,6 @@
 """Physics tests of the bozkurt2025 collision model against the paper's equations and QuTiP."""
 
+import inspect
 import re
 
 import numpy as np
@@ -439,6 +440,14 @@ def test_fig7_same_optimum_under_another_blas_kernel(tmp_path):
     assert np.array_equal(a["u"], b["u"]) and a["u"].sum() >= 4
     u = a["u"].astype(bool)
     assert np.abs(a["x"][u] - b["x"][u]).max() < 1e-4
+
+
+@pytest.mark.figure("bozkurt2025.fig7")
+def test_fig7_optimiser_defaults_are_declared_once():
+    """The validator reads its defaults from optimal_fields; optimise_fields must agree."""
+    params = inspect.signature(m.optimise_fields).parameters
+    assert m.optimiser_defaults() == {k: params[k].default for k in m.optimiser_defaults()}
+    assert m.optimiser_defaults()["seed"] == 20250211
 
 
 @pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")

@@ -25,6 +25,8 @@ Conventions
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import xarray as xr
 from scipy.linalg import expm
@@ -1028,19 +1030,19 @@ def optimise_fields(
     return cmax, x_best, diag
 
 
-def _check_opt(
-    *,
-    T1,
-    T2,
-    n_starts=256,
-    n_explore=32,
-    explore_iter=8,
-    n_refine=4,
-    gtol=1e-9,
-    max_iter=300,
-    seed=20250211,
-    interaction="ferro",
-):
+def optimiser_defaults() -> dict:
+    """The optimiser settings of Figs. 7/8 and their defaults, from :func:`optimal_fields`."""
+    params = inspect.signature(optimal_fields).parameters.values()
+    skip = {"T1", "T2", "interaction"}
+    return {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY and p.name not in skip}
+
+
+def _check_opt(*, T1, T2, interaction="ferro", **given):
+    settings = optimiser_defaults() | given
+    n_starts, n_explore, explore_iter, n_refine, gtol, max_iter, seed = (
+        settings[k]
+        for k in ("n_starts", "n_explore", "explore_iter", "n_refine", "gtol", "max_iter", "seed")
+    )
     _check_T("T1", T1)
     _check_T("T2", T2)
     _sign(interaction)
