@@ -7,6 +7,7 @@ import pytest
 import xarray as xr
 from scipy.special import j0, jn_zeros
 
+from dissent import contract
 from dissent.models import hou2025 as h
 from dissent.quantum import (
     concurrence,
@@ -345,13 +346,33 @@ def test_dispersion_crossings():
 
 
 @pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
-def test_parameter_checks():
-    with pytest.raises(ParameterError):
-        h.temperature_map.validate(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=1.01)
-    with pytest.raises(ParameterError):
-        h.inverted_magnet.validate(b=np.array([0.9]), r=np.array([1.0]), lambda_ratio=LAMBDA)
-    with pytest.raises(ParameterError):
-        h.inverted_magnet.validate(b=np.array([1.1]), r=np.array([-1.0]), lambda_ratio=LAMBDA)
+@pytest.mark.parametrize(
+    ("solver", "kwargs", "key"),
+    [
+        ("temperature_map", dict(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=1.01), "ratio"),
+        (
+            "temperature_map",
+            dict(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=0.5, relative_sign=0.5),
+            "relative_sign",
+        ),
+        ("temperature_map", dict(T_local=np.array([np.nan]), T_nonlocal=np.ones(1)), "T_local"),
+        ("inverted_magnet", dict(b=np.array([0.9]), r=np.array([1.0]), lambda_ratio=LAMBDA), "b"),
+        ("inverted_magnet", dict(b=np.array([1.1]), r=np.array([-1.0]), lambda_ratio=LAMBDA), "r"),
+        ("inverted_magnet", dict(b=np.array([1.1]), r=np.array([1.0]), r_min=0.5), "r_min"),
+        (
+            "inverted_magnet",
+            dict(b=np.array([1.1]), r=np.array([1.0]), lambda_ratio=0.0),
+            "lambda_ratio",
+        ),
+        ("magnet_dispersion", dict(b=0.5, k=np.linspace(0, 1, 3)), "b"),
+        ("nonlocal_temperature", dict(b=np.array([1.0]), r=np.array([-1.0, 1.0])), "r"),
+        ("nonlocal_temperature", dict(b=np.array([1.0]), n_zeros=0), "n_zeros"),
+    ],
+)
+def test_parameter_checks_name_the_key(solver, kwargs, key):
+    with pytest.raises(ParameterError) as err:
+        contract.check_arguments(getattr(h, solver), kwargs)
+    assert err.value.key == key
 
 
 @pytest.mark.figure("hou2025.fig3")

@@ -320,6 +320,15 @@ def test_concurrence_matches_qutip_and_bell_states():
     assert np.isclose(concurrence(werner), (3 * p - 1) / 2)
 
 
+def test_concurrence_keeps_full_precision_for_pure_states():
+    """C = 2|psi_uu psi_dd - psi_ud psi_du| for pure states, to round-off (not its square root)."""
+    psi = rng.normal(size=(200, 4)) + 1j * rng.normal(size=(200, 4))
+    psi[:100, 3] = psi[:100, 1] * psi[:100, 2] / psi[:100, 0]  # product states: C = 0
+    psi /= np.linalg.norm(psi, axis=1, keepdims=True)
+    exact = 2 * np.abs(psi[:, 0] * psi[:, 3] - psi[:, 1] * psi[:, 2])
+    assert np.allclose(concurrence(psi[:, :, None] * psi.conj()[:, None, :]), exact, atol=1e-13)
+
+
 def test_x_state_concurrence_matches_qutip():
     states = np.stack([random_state(4) for _ in range(40)])
     x_mask = np.eye(4) + np.fliplr(np.eye(4))  # diagonal, rho_{ud,du} and rho_{uu,dd}

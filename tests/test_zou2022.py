@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import qutip
 
+from dissent import contract
 from dissent.models import zou2022 as z
 from dissent.quantum import (
     SINGLET_PROJECTOR,
@@ -207,5 +208,31 @@ def test_max_concurrence_numerics_vs_closed_form_and_text():
 )
 def test_bad_parameters_name_the_key(kwargs, key):
     with pytest.raises(ParameterError) as err:
-        z.concurrence_dynamics.validate(**kwargs)
+        contract.check_arguments(z.concurrence_dynamics, kwargs)
+    assert err.value.key == key
+
+
+@pytest.mark.figure("zou2022.fig3", "zou2022.figS5")
+@pytest.mark.parametrize(
+    ("solver", "kwargs", "key"),
+    [
+        (
+            "steady_concurrence_saturated",
+            dict(A=np.array([1.0]), A_tilde=np.array([-1.0])),
+            "A_tilde",
+        ),
+        ("steady_concurrence_saturated", dict(A=np.array([np.nan]), A_tilde=np.array([0.0])), "A"),
+        (
+            "postselected_concurrence",
+            dict(delta=np.array([0.0]), a=1.0, A=1.0, a_tilde=0.1, A_tilde=0.2, time=TIME),
+            "A_tilde",
+        ),
+        ("postselected_concurrence", dict(delta=np.array([0.0]), a=1.0, A=1.0, time=[0.0]), "time"),
+        ("postselected_max_concurrence", dict(eta=np.array([1.0]), samples=5), "samples"),
+        ("postselected_max_concurrence", dict(eta=np.array([1.0]), gamma=0.0), "gamma"),
+    ],
+)
+def test_bad_parameters_of_the_other_solvers_name_the_key(solver, kwargs, key):
+    with pytest.raises(ParameterError) as err:
+        contract.check_arguments(getattr(z, solver), kwargs)
     assert err.value.key == key

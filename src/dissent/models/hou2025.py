@@ -21,11 +21,22 @@ one batched ``np.linalg.solve`` (first row replaced by the trace condition, the 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 import xarray as xr
 from scipy.special import j0, jn_zeros
 
 from dissent import contract
+from dissent.contract import (
+    Count,
+    NonNegative,
+    Number,
+    Numbers,
+    Positive,
+    Real,
+    Vector,
+)
 from dissent.io import cf_variable
 from dissent.quantum import (
     SIGMA_MINUS,
@@ -39,7 +50,7 @@ from dissent.quantum import (
     on_each_qubit,
     x_state_concurrence,
 )
-from dissent.registry import ParameterError, validates
+from dissent.registry import ParameterError
 
 # --- operators --------------------------------------------------------------------------------
 
@@ -246,17 +257,22 @@ def _state_dataset(ge0, ga0, ger, gar, mask_unphysical: bool = True) -> xr.Datas
     )
 
 
-def _check_temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0, **_):
-    r = np.asarray(ratio, dtype=float)
-    if np.any((r < 0) | (r > 1)):
-        raise ParameterError("ratio", "|Gamma_e(r)|/Gamma_e(0) must lie in [0, 1] (positivity)")
-    if relative_sign not in (1, -1, 1.0, -1.0):
-        raise ParameterError("relative_sign", "must be +1 or -1")
+# parameter constraints (dissent.contract markers)
+RateRatio = Annotated[float, Number(0.0, 1.0)]  # |Gamma_e(r)|/Gamma_e(0): positivity
+FieldAboveGap = Annotated[float, Number(low=1.0)]  # b/Delta >= 1: magnons at omega = +-Delta
+Separations = Annotated[np.ndarray, Vector(element=Number(low=0.0))]  # r >= 0, a param list
+SmallSeparation = Annotated[float, Number(0.0, 0.1, low_open=True, high_open=True)]
 
 
-@contract.solver
-@validates(_check_temperature_map)
-def temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0) -> xr.Dataset:
+def _check_sign(*, relative_sign=1.0, **_):
+    if relative_sign not in (1, -1):
+        raise ParameterError("relative_sign", f"must be +1 or -1; got {relative_sign}")
+
+
+@contract.solver(check=_check_sign)
+def temperature_map(
+    *, T_local: Real, T_nonlocal: Real, ratio: RateRatio, relative_sign: Real = 1.0
+) -> xr.Dataset:
     """Fig. 1(b), Fig. 3: steady state vs k_B T(0)/Delta, k_B T(r)/Delta, |Gamma_e(r)|/Gamma_e(0).
 
     Points violating |Gamma_a(r)| <= Gamma_a(0) (footnote; the paper's "unphysical region") are NaN.
@@ -288,20 +304,14 @@ def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
     return ds
 
 
-def _check_magnet(*, b, r, lambda_ratio, r_min=1e-3, **_):
-    if np.any(np.asarray(b, dtype=float) < 1.0):
-        raise ParameterError("b", "b/Delta >= 1 is needed for emission and absorption (Eq. 11)")
-    if np.any(np.asarray(r, dtype=float) < 0.0):
-        raise ParameterError("r", "the qubit separation must be >= 0")
-    if not lambda_ratio > 0:
-        raise ParameterError("lambda_ratio", "|lambda_1/lambda_-1| must be > 0")
-    if not 0 < r_min < 0.1:
-        raise ParameterError("r_min", "must lie in (0, 0.1) sqrt(As/Delta)")
-
-
 @contract.solver
-@validates(_check_magnet)
-def inverted_magnet(*, b, r, lambda_ratio, r_min=1e-3) -> xr.Dataset:
+def inverted_magnet(
+    *,
+    b: FieldAboveGap,
+    r: NonNegative,
+    lambda_ratio: Positive,
+    r_min: SmallSeparation = 1e-3,
+) -> xr.Dataset:
     """Fig. 4(b)-(c): steady state and T(r) for two NV centres on the inverted magnet, Eq. (11).
 
     At r = 0 both nonlocal ratios equal 1, the singlet is dark and the steady state is not unique;
@@ -337,14 +347,8 @@ def inverted_magnet(*, b, r, lambda_ratio, r_min=1e-3) -> xr.Dataset:
     return ds
 
 
-def _check_dispersion(*, b, k, **_):
-    if not b >= 1.0:
-        raise ParameterError("b", "b/Delta >= 1 (both omega = +Delta and -Delta are crossed)")
-
-
 @contract.solver
-@validates(_check_dispersion)
-def magnet_dispersion(*, b, k) -> xr.Dataset:
+def magnet_dispersion(*, b: FieldAboveGap, k: Numbers) -> xr.Dataset:
     """Fig. 4(a): omega(k) = As k^2 - b of the inverted magnet, and the crossings k(+-Delta)."""
     k = np.asarray(k, dtype=float)
     return xr.Dataset(
@@ -373,13 +377,10 @@ def magnet_dispersion(*, b, k) -> xr.Dataset:
     )
 
 
-def _check_curves(*, b, r, lambda_ratio, **_):
-    _check_magnet(b=b, r=r, lambda_ratio=lambda_ratio)
-
-
 @contract.solver
-@validates(_check_curves)
-def nonlocal_temperature(*, b, r, lambda_ratio, n_zeros: int = 6) -> xr.Dataset:
+def nonlocal_temperature(
+    *, b: FieldAboveGap, r: Separations, lambda_ratio: Positive, n_zeros: Count = 6
+) -> xr.Dataset:
     """Fig. 4(b): k_B T(r)/Delta along r (a param array) for each b, with the Bessel zeros.
 
     T(r) -> -0 where Gamma_e(r) = 0 (J0[k(Delta) r] = 0) and -> +0 where Gamma_a(r) = 0

@@ -13,11 +13,13 @@ which stays zero. Rates (a, |A|, delta, Gamma) are in the figure's rate unit, ti
 from __future__ import annotations
 
 from functools import cache
+from typing import Annotated
 
 import numpy as np
 import xarray as xr
 
 from .. import contract
+from ..contract import NonNegative, Number, Positive, Probability, TimeGrid
 from ..io import cf_variable
 from ..quantum import (
     DOWN,
@@ -35,7 +37,7 @@ from ..quantum import (
     on_each_qubit,
     steady_state,
 )
-from ..registry import ParameterError, validates
+from ..registry import ParameterError
 
 # sigma^+ = |up><down| takes |down> to |up>: the decay to the ground state of Eq. (5)
 UP_DOWN_KET = np.kron(UP, DOWN)  # |ud>
@@ -93,30 +95,25 @@ def generator(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
     return np.einsum("...k,kij->...ij", coeff.astype(complex), _unit_superoperators())
 
 
-def _check_rates(a, a_tilde, A, A_tilde, names=("a", "a_tilde", "A", "A_tilde")) -> None:
-    for name, value in zip(names, (a, a_tilde, A, A_tilde), strict=True):
-        if np.any(np.asarray(value) < 0):
-            raise ParameterError(name, "rates and |couplings| must be >= 0")
+def _amplitudes_within_rates(a, a_tilde, A, A_tilde, names=("A", "A_tilde")) -> None:
+    """|A| <= a and |A~| <= a~ (rates and |couplings| are >= 0 by their markers)."""
     if np.any(np.asarray(A) > np.asarray(a) * (1 + 1e-12)):
-        raise ParameterError(names[2], "|A| must not exceed a (h of Eq. 4 positive semidefinite)")
+        raise ParameterError(names[0], "|A| must not exceed a (h of Eq. 4 positive semidefinite)")
     if np.any(np.asarray(A_tilde) > np.asarray(a_tilde) * (1 + 1e-12) + 1e-300):
-        raise ParameterError(names[3], "|A~| must not exceed a~ (h of Eq. 4 positive semidefinite)")
+        raise ParameterError(names[1], "|A~| must not exceed a~ (h of Eq. 4 positive semidefinite)")
 
 
 def _check_time(time) -> None:
+    """At least two times, equally spaced (the marker: increasing and >= 0)."""
     time = np.asarray(time, float)
-    if time.ndim != 1 or time.size < 2 or np.any(time < 0):
+    if time.size < 2:
         raise ParameterError("time", "needs >= 2 non-negative, equally spaced values")
     if not np.allclose(np.diff(time), time[1] - time[0]):
         raise ParameterError("time", "must be equally spaced (linspace)")
 
 
-def _check_dynamics(*, delta, A, a, boltzmann, time) -> None:
-    if not 0 <= boltzmann <= 1:
-        raise ParameterError("boltzmann", "exp(-Delta/k_B T) must lie in [0, 1]")
-    if np.any(np.asarray(delta) < 0):
-        raise ParameterError("delta", "delta = (Delta_1 - Delta_2)/2 >= 0 by convention")
-    _check_rates(a, boltzmann * a, A, boltzmann * np.asarray(A))
+def _check_dynamics(*, A, a, boltzmann=0.0, time, **_) -> None:
+    _amplitudes_within_rates(a, boltzmann * a, A, boltzmann * np.asarray(A))
     _check_time(time)
 
 
@@ -124,13 +121,20 @@ def _time_coord(time) -> xr.Variable:
     return cf_variable("time", np.asarray(time, float), "time t", "1/rate unit")
 
 
-@contract.solver
-@validates(_check_dynamics)
-def concurrence_dynamics(*, delta, A, a, boltzmann=0.0, time) -> xr.Dataset:
+@contract.solver(check=_check_dynamics)
+def concurrence_dynamics(
+    *,
+    delta: NonNegative,
+    A: NonNegative,
+    a: NonNegative,
+    boltzmann: Probability = 0.0,
+    time: TimeGrid,
+) -> xr.Dataset:
     """C(t) of the Lindblad dynamics (7) from |ud>, Fig. 2 and Fig. S4.
 
-    ``boltzmann`` = exp(-Delta/k_B T) sets a~ = boltzmann * a and |A~| = boltzmann * |A| (the
-    fluctuation-dissipation relation of the text); 0 is zero temperature.
+    delta = (Delta_1 - Delta_2)/2 >= 0 by convention; |A| <= a. ``boltzmann`` = exp(-Delta/k_B T)
+    sets a~ = boltzmann * a and |A~| = boltzmann * |A| (the fluctuation-dissipation relation of
+    the text); 0 is zero temperature.
     """
     delta, A = np.broadcast_arrays(np.asarray(delta, float), np.asarray(A, float))
     gen = generator(delta, a, boltzmann * a, A, boltzmann * A)
@@ -187,15 +191,10 @@ def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_
 # --- Steady state (Fig. S5) -------------------------------------------------------------------
 
 
-def _check_saturated(*, A, A_tilde, delta=0.0) -> None:
-    _check_rates(A, A_tilde, A, A_tilde, names=("A", "A_tilde", "A", "A_tilde"))
-    if np.any(np.asarray(delta) < 0):
-        raise ParameterError("delta", "delta >= 0 by convention")
-
-
 @contract.solver
-@validates(_check_saturated)
-def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
+def steady_concurrence_saturated(
+    *, A: NonNegative, A_tilde: NonNegative, delta: NonNegative = 0.0
+) -> xr.Dataset:
     """Long-time concurrence from |ud> with saturated couplings a = |A|, a~ = |A~| (Fig. S5).
 
     The singlet is dark, so the steady state is not unique: it is the t -> infinity limit of the
@@ -229,16 +228,21 @@ def effective_hamiltonian(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
     return system_hamiltonian(delta) - 1j * np.einsum("...kji,...kjl->...il", jumps.conj(), jumps)
 
 
-def _check_postselected(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> None:
-    _check_rates(a, a_tilde, A, A_tilde)
-    if np.any(np.asarray(delta) < 0):
-        raise ParameterError("delta", "delta >= 0 by convention")
+def _check_postselected(*, a, A, a_tilde=0.0, A_tilde=0.0, time, **_) -> None:
+    _amplitudes_within_rates(a, a_tilde, A, A_tilde)
     _check_time(time)
 
 
-@contract.solver
-@validates(_check_postselected)
-def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> xr.Dataset:
+@contract.solver(check=_check_postselected)
+def postselected_concurrence(
+    *,
+    delta: NonNegative,
+    a: NonNegative,
+    A: NonNegative,
+    a_tilde: NonNegative = 0.0,
+    A_tilde: NonNegative = 0.0,
+    time: TimeGrid,
+) -> xr.Dataset:
     """C(t) under continuous measurement and post-selection, Eq. (13), from |ud> (Fig. 3).
 
     Computed in the full two-qubit space with Wootters' concurrence. Only Gamma = |A| + |A~| and
@@ -303,18 +307,14 @@ def max_concurrence_text(eta) -> np.ndarray:
         return np.where(eta <= 1, 1.0, np.sqrt(2 - 1 / eta**2) / eta)
 
 
-def _check_max(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> None:
-    if np.any(np.asarray(eta) < 0):
-        raise ParameterError("eta", "eta = delta/Gamma must be >= 0")
-    if gamma <= 0:
-        raise ParameterError("gamma", "Gamma must be > 0")
-    if samples < 11:
-        raise ParameterError("samples", "at least 11 time samples")
-
-
 @contract.solver
-@validates(_check_max)
-def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> xr.Dataset:
+def postselected_max_concurrence(
+    *,
+    eta: NonNegative,
+    gamma: Positive = 1.0,
+    samples: Annotated[int, Number(low=11, integer=True)] = 2001,
+    long_time: Positive = 200.0,
+) -> xr.Dataset:
     """Numerical max_t C(t) of Eq. (13) from |ud> vs eta = delta/Gamma (inset of Fig. 3).
 
     Each point is propagated on its own window: half an oscillation period pi/(2w) - where the

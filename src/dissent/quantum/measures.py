@@ -10,23 +10,20 @@ from .superop import dag
 _SIGMA_Y2 = batched_kron(SIGMA_Y, SIGMA_Y)  # the spin flip of Wootters' rho~
 
 
-def hermitian_sqrt(rho: np.ndarray) -> np.ndarray:
-    """Square root of Hermitian positive semidefinite matrices (negative round-off clipped)."""
-    w, v = np.linalg.eigh(rho)
-    return (v * np.sqrt(np.clip(w, 0, None))[..., None, :]) @ dag(v)
-
-
 def concurrence(rho: np.ndarray) -> np.ndarray:
     """Wootters concurrence of two-qubit states ``(..., 4, 4)`` (any product basis of the qubits).
 
     C = max(0, l1 - l2 - l3 - l4), l_i the decreasing square roots of the eigenvalues of
-    sqrt(rho) rho~ sqrt(rho), rho~ = (sy x sy) rho* (sy x sy).
+    rho rho~, rho~ = (sy x sy) rho* (sy x sy). Computed as the singular values of
+    tau = W^T (sy x sy) W with rho = W W^+, W = V sqrt(w) from rho's eigenvectors (Wootters,
+    PRL 80, 2245 (1998)): no square root of a squared quantity, so a nearly pure state keeps
+    full precision (the eigenvalues of sqrt(rho) rho~ sqrt(rho) would leave l_i ~ 1e-8 of
+    round-off, different on every BLAS).
     """
     rho = np.asarray(rho, dtype=complex)
-    rho = 0.5 * (rho + dag(rho))
-    spin_flipped = _SIGMA_Y2 @ np.conj(rho) @ _SIGMA_Y2
-    root = hermitian_sqrt(rho)
-    lam = np.sqrt(np.clip(np.linalg.eigvalsh(root @ spin_flipped @ root), 0, None))[..., ::-1]
+    w, v = np.linalg.eigh(0.5 * (rho + dag(rho)))
+    root = v * np.sqrt(np.clip(w, 0, None))[..., None, :]  # rho = root root^+
+    lam = np.linalg.svd(np.swapaxes(root, -1, -2) @ _SIGMA_Y2 @ root, compute_uv=False)
     return np.clip(lam[..., 0] - lam[..., 1:].sum(axis=-1), 0.0, None)
 
 
