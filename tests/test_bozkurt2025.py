@@ -9,6 +9,7 @@ import qutip as qt
 import xarray as xr
 from scipy.linalg import expm
 
+from dissent import contract
 from dissent.models import bozkurt2025 as m
 from dissent.quantum import tangle
 
@@ -466,8 +467,29 @@ def test_fig7_optimiser_defaults_are_declared_once():
 def test_fig7_bad_parameters_name_the_key(bad, key):
     kw = {"T1": np.array([0.5]), "T2": np.array([0.5])} | bad
     with pytest.raises(m.ParameterError, match=key):
-        m.optimal_fields.validate(**kw)
-    m.optimal_fields.validate(T1=np.array([0.5]), T2=np.array([1.0]))  # the defaults are valid
+        contract.check_arguments(m.optimal_fields, kw)
+    # the defaults are valid, T = 1 included (a qubit that never collides: C = 0)
+    contract.check_arguments(m.optimal_fields, {"T1": np.array([0.5]), "T2": np.array([1.0])})
+
+
+@pytest.mark.figure("bozkurt2025.fig2", "bozkurt2025.fig3", "bozkurt2025.fig5", "bozkurt2025.fig6")
+@pytest.mark.parametrize(
+    "solver, kw, key",
+    [
+        ("scattering_matrix", {"T1": np.array([-0.1]), "T2": np.array([0.5])}, "T1"),
+        ("symmetric_steady_state", {"T": np.array([1.0]), "phi": np.array([0.0])}, "T"),
+        ("symmetric_steady_state", {"T": np.array([0.5]), "phi": np.array([np.nan])}, "phi"),
+        ("optimal_line", {"T": np.array([0.5]), "p_up": 1.5}, "p_up"),
+        ("optimal_line_mixed", {"T": np.array([0.5]), "p_U": np.array([-0.2])}, "p_U"),
+        ("decoherence_steady_state", {"T": np.array([0.5]), "gamma_relax": -1.0}, "gamma_relax"),
+        ("collision_dynamics", {"T": np.array([0.5]), "n_max": 0}, "n_max"),
+        ("half_convergence_number", {"T": np.array([0.0])}, "T"),
+        ("optimal_line", {"T": np.array([0.5]), "interaction": "ferri"}, "interaction"),
+    ],
+)
+def test_bad_parameters_name_the_key(solver, kw, key):
+    with pytest.raises(m.ParameterError, match=rf"^{key}:"):
+        contract.check_arguments(getattr(m, solver), kw)
 
 
 @pytest.mark.figure("bozkurt2025.fig3")

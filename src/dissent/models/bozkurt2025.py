@@ -26,12 +26,22 @@ Conventions
 from __future__ import annotations
 
 import inspect
+from typing import Annotated
 
 import numpy as np
 import xarray as xr
 from scipy.linalg import expm
 
 from .. import contract
+from ..contract import (
+    Count,
+    NonNegative,
+    NonNegativeInt,
+    Number,
+    Positive,
+    Probability,
+    Real,
+)
 from ..io import cf_variable
 from ..optimize import closest_among_ties, multistart_maximize
 from ..quantum import (
@@ -48,10 +58,13 @@ from ..quantum import (
     tangle,
 )
 from ..quantum.superop import sandwich
-from ..registry import ParameterError, validates
+from ..registry import ParameterError
 
 SZ_TOTAL = batched_kron(SIGMA_Z, IDENTITY_2) + batched_kron(IDENTITY_2, SIGMA_Z)  # s1z + s2z
 INTERACTIONS = {"ferro": 1.0, "antiferro": -1.0}
+Interaction = contract.OneOf(*INTERACTIONS)
+# T in the open interval (0, 1): at T = 1 a qubit never collides (steady state not unique)
+Transmission = Annotated[float, Number(0.0, 1.0, low_open=True, high_open=True)]
 
 # rho = sum_a c_a P_a / 4 with P_a = sigma_i x sigma_j: rows vec(P_a) (16, 16)
 _PAULI_2 = pauli_basis(2).reshape(16, 16)
@@ -337,27 +350,6 @@ def with_tangle(ds: xr.Dataset, **_params) -> xr.Dataset:
 
 
 # ---------------------------------------------------------------------------------------------
-# Parameter checks
-# ---------------------------------------------------------------------------------------------
-def _check_T(name, T, open_interval=False):
-    T = np.asarray(T, float)
-    if np.any(~np.isfinite(T)) or np.any(T < 0) or np.any(T > 1):
-        raise ParameterError(name, "collision transmission probability must lie in [0, 1]")
-    if open_interval and (np.any(T <= 0) or np.any(T >= 1)):
-        raise ParameterError(
-            name, "must lie in the open interval (0, 1) (steady state not unique at 1)"
-        )
-
-
-def _check_common(interaction="ferro", **rates):
-    _sign(interaction)
-    for k, v in rates.items():
-        v = np.asarray(v, float)
-        if np.any(~np.isfinite(v)) or np.any(v < 0):
-            raise ParameterError(k, "rates must be finite and >= 0 (units of f_col)")
-
-
-# ---------------------------------------------------------------------------------------------
 # Fig. 2: the three-particle scattering matrix
 # ---------------------------------------------------------------------------------------------
 J_LABELS = ["uu", "ud", "du", "dd"]
@@ -399,15 +391,10 @@ def symbolic_three_particle_s() -> np.ndarray:
     return table.astype(str)
 
 
-def _check_fig2(*, T1, T2, interaction="ferro"):
-    _check_T("T1", T1)
-    _check_T("T2", T2)
-    _sign(interaction)
-
-
 @contract.solver
-@validates(_check_fig2)
-def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
+def scattering_matrix(
+    *, T1: Probability, T2: Probability, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """<sigma' j'|S|down j> of Fig. 2, real and imaginary parts (point, sigma_out, j_out, j_in)."""
     S = three_particle_s(
         np.atleast_1d(T1).astype(float), np.atleast_1d(T2).astype(float), interaction
@@ -445,16 +432,6 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
 # ---------------------------------------------------------------------------------------------
 # Fig. 3 (and Figs. 5a/b, 6): steady states of the symmetric configuration
 # ---------------------------------------------------------------------------------------------
-def _check_sym(
-    *, T, phi=None, p_up=0.0, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", **_
-):
-    _check_T("T", T, open_interval=True)
-    p = np.asarray(p_up, float)
-    if np.any(p < 0) or np.any(p > 1):
-        raise ParameterError("p_up", "probability of the up spin must lie in [0, 1]")
-    _check_common(interaction, gamma_relax=gamma_relax, gamma_dephase=gamma_dephase)
-
-
 def _symmetric_steady(
     T, phi, p_up=0.0, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", block=4096
 ):
@@ -492,8 +469,9 @@ def _steady_vars(rho, kdim):
 
 
 @contract.solver
-@validates(_check_sym)
-def symmetric_steady_state(*, T, phi, interaction="ferro") -> xr.Dataset:
+def symmetric_steady_state(
+    *, T: Transmission, phi: Real, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """Fig. 3(a,b): concurrence and spin-current change over (T, phi), no decoherence."""
     rho, dI, kdim = _symmetric_steady(T, phi, interaction=interaction)
     data = _steady_vars(rho, kdim)
@@ -507,8 +485,9 @@ def symmetric_steady_state(*, T, phi, interaction="ferro") -> xr.Dataset:
 
 
 @contract.solver
-@validates(_check_sym)
-def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
+def optimal_line(
+    *, T: Transmission, interaction: Interaction = "ferro", p_up: Probability = 0.0
+) -> xr.Dataset:
     """Fig. 3 inset / Fig. 6: steady state on the optimal line phi = varphi(T)."""
     T = np.asarray(T, float)
     p_up = np.broadcast_to(np.asarray(p_up, float), T.shape)
@@ -552,13 +531,10 @@ def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
     return xr.Dataset(data)
 
 
-def _check_mixed(*, p_U, T, interaction="ferro"):
-    _check_sym(T=T, p_up=p_U, interaction=interaction)
-
-
 @contract.solver
-@validates(_check_mixed)
-def optimal_line_mixed(*, p_U, T, interaction="ferro") -> xr.Dataset:
+def optimal_line_mixed(
+    *, p_U: Probability, T: Transmission, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """Fig. 6: concurrence at phi = varphi for chi = p_U |up><up| + (1 - p_U) |down><down|."""
     T = np.asarray(T, float)
     rho, _, kdim = _symmetric_steady(
@@ -567,14 +543,13 @@ def optimal_line_mixed(*, p_U, T, interaction="ferro") -> xr.Dataset:
     return xr.Dataset(_steady_vars(rho, kdim))
 
 
-def _check_deco(*, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", **_):
-    _check_sym(T=T, gamma_relax=gamma_relax, gamma_dephase=gamma_dephase, interaction=interaction)
-
-
 @contract.solver
-@validates(_check_deco)
 def decoherence_steady_state(
-    *, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro"
+    *,
+    T: Transmission,
+    gamma_relax: NonNegative = 0.0,
+    gamma_dephase: NonNegative = 0.0,
+    interaction: Interaction = "ferro",
 ) -> xr.Dataset:
     """Fig. 5(a,b): steady-state concurrence at phi = varphi with relaxation or dephasing."""
     T = np.asarray(T, float)
@@ -591,13 +566,6 @@ def decoherence_steady_state(
 # ---------------------------------------------------------------------------------------------
 # Fig. 5(c): dynamics from 1/4 and the half-convergence collision number
 # ---------------------------------------------------------------------------------------------
-def _check_dyn(*, T, n_max, interaction="ferro", **_):
-    _check_T("T", T, open_interval=True)
-    if int(n_max) < 1:
-        raise ParameterError("n_max", "at least one collision")
-    _sign(interaction)
-
-
 def _dynamics(T, n_max, interaction):
     T = np.asarray(T, float)
     M = period_map(T, T, *symmetric_fields(forward_phase(T, interaction)), interaction=interaction)
@@ -612,8 +580,9 @@ def _dynamics(T, n_max, interaction):
 
 
 @contract.solver
-@validates(_check_dyn)
-def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
+def collision_dynamics(
+    *, T: Transmission, n_max: Count, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1),
     and the steady state (fixed point of the period map) the dynamics converge to."""
     conc, rhos, M = _dynamics(T, n_max, interaction)
@@ -685,14 +654,8 @@ def half_convergence(T, interaction="ferro", n_cap=10**6, measure=concurrence):
     return out, c_inf
 
 
-def _check_half(*, T, interaction="ferro"):
-    _check_T("T", T, open_interval=True)
-    _sign(interaction)
-
-
 @contract.solver
-@validates(_check_half)
-def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
+def half_convergence_number(*, T: Transmission, interaction: Interaction = "ferro") -> xr.Dataset:
     """Collision number at which C (and the tangle C^2) first reaches half its converged value
     (Fig. 5c, text)."""
     n_half, c_inf = half_convergence(T, interaction)
@@ -1037,47 +1000,28 @@ def optimiser_defaults() -> dict:
     return {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY and p.name not in skip}
 
 
-def _check_opt(*, T1, T2, interaction="ferro", **given):
-    settings = optimiser_defaults() | given
-    n_starts, n_explore, explore_iter, n_refine, gtol, max_iter, seed = (
-        settings[k]
-        for k in ("n_starts", "n_explore", "explore_iter", "n_refine", "gtol", "max_iter", "seed")
-    )
-    _check_T("T1", T1)
-    _check_T("T2", T2)
-    _sign(interaction)
-    for key, value, low in (
-        ("n_starts", n_starts, 0),
-        ("n_explore", n_explore, 1),
-        ("explore_iter", explore_iter, 0),
-        ("n_refine", n_refine, 1),
-        ("max_iter", max_iter, 1),
-        ("seed", seed, 0),
-    ):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise ParameterError(key, f"an integer >= {low}")
-    if n_explore > n_starts + 1:
+def _check_opt(**arguments):
+    """Relations between the optimiser settings (each one's range is in the signature)."""
+    settings = optimiser_defaults() | arguments
+    if settings["n_explore"] > settings["n_starts"] + 1:
         raise ParameterError("n_explore", "at most n_starts + 1 (the random starts and x_ref)")
-    if n_refine > n_explore:
+    if settings["n_refine"] > settings["n_explore"]:
         raise ParameterError("n_refine", "at most n_explore")
-    if not (isinstance(gtol, (int, float)) and np.isfinite(gtol) and gtol > 0):
-        raise ParameterError("gtol", "a finite number > 0 (gradient norm, 1/rad)")
 
 
-@contract.solver
-@validates(_check_opt)
+@contract.solver(check=_check_opt)
 def optimal_fields(
     *,
-    T1,
-    T2,
-    n_starts=256,
-    n_explore=32,
-    explore_iter=8,
-    n_refine=4,
-    gtol=1e-9,
-    max_iter=300,
-    seed=20250211,
-    interaction="ferro",
+    T1: Probability,
+    T2: Probability,
+    n_starts: NonNegativeInt = 256,
+    n_explore: Count = 32,
+    explore_iter: NonNegativeInt = 8,
+    n_refine: Count = 4,
+    gtol: Positive = 1e-9,
+    max_iter: Count = 300,
+    seed: NonNegativeInt = 20250211,
+    interaction: Interaction = "ferro",
 ) -> xr.Dataset:
     """Figs. 7/8: maximal steady-state concurrence over the local fields and the optimal fields."""
     c, x, diag = optimise_fields(
