@@ -395,9 +395,11 @@ def _grid(n):
 
 @pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_result_does_not_depend_on_chunking():
-    """One call, two halves, reversed order: the same optimum (numpy's stacked kernels round a
-    member differently with the batch size, ~1e-16 in C; the optimiser's stopping rules at the
-    rounding floor turn that into ~1e-11 in C and ~1e-8 rad in the fields)."""
+    """One call, two halves, reversed order: the same optimum. numpy's stacked kernels round a
+    member differently with the batch size (~1e-16), and the optimiser's decisions at the rounding
+    floor follow that rounding: where rho rho~ has rank one (T2 = 0) the Wootters value itself
+    carries ~1e-8 (lambda_2..4 ~ 3e-9 are square roots of eigenvalues ~1e-17 of rounding), elsewhere
+    C agrees to ~1e-14, the fields to ~1e-8 rad."""
     T1, T2 = _grid(5)
     c, x, d = m.optimise_fields(T1, T2)
     half = T1.size // 2
@@ -407,7 +409,8 @@ def test_fig7_result_does_not_depend_on_chunking():
         (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), None),
         (rev[0][::-1], rev[1][::-1], rev[2]["unique"][::-1]),
     ):
-        assert np.abs(c - cc).max() < 1e-10
+        assert np.abs(c - cc).max() < 1e-8
+        assert np.abs(c - cc)[T2 > 0].max() < 1e-12
         assert np.abs(x - xx).max() < 1e-6
         if uu is not None:
             assert np.array_equal(d["unique"], uu)
