@@ -315,9 +315,11 @@ def test_concurrence_matches_qutip_and_bell_states():
     assert np.allclose(concurrence(states), ref, atol=1e-9)
     assert np.isclose(concurrence(SINGLET_PROJECTOR), 1.0)
     assert np.isclose(concurrence(np.eye(4) / 4), 0.0)
-    p = 0.8  # Werner state: C = max(0, (3p - 1)/2)
-    werner = p * SINGLET_PROJECTOR + (1 - p) * np.eye(4) / 4
-    assert np.isclose(concurrence(werner), (3 * p - 1) / 2)
+    # Werner states: C = max(0, (3p - 1)/2), also on both sides of the switch between the two
+    # ways of computing it (lowest eigenvalue (1 - p)/4 = 1e-4 at p = 1 - 4e-4)
+    p = np.array([0.8, 1 - 3.9e-4, 1 - 4.1e-4, 1.0])
+    werner = p[:, None, None] * SINGLET_PROJECTOR + (1 - p[:, None, None]) * np.eye(4) / 4
+    assert np.allclose(concurrence(werner), (3 * p - 1) / 2, rtol=0, atol=1e-13)
 
 
 def test_concurrence_keeps_full_precision_for_pure_states():

@@ -14,16 +14,22 @@ def concurrence(rho: np.ndarray) -> np.ndarray:
     """Wootters concurrence of two-qubit states ``(..., 4, 4)`` (any product basis of the qubits).
 
     C = max(0, l1 - l2 - l3 - l4), l_i the decreasing square roots of the eigenvalues of
-    rho rho~, rho~ = (sy x sy) rho* (sy x sy). Computed as the singular values of
-    tau = W^T (sy x sy) W with rho = W W^+, W = V sqrt(w) from rho's eigenvectors (Wootters,
-    PRL 80, 2245 (1998)): no square root of a squared quantity, so a nearly pure state keeps
-    full precision (the eigenvalues of sqrt(rho) rho~ sqrt(rho) would leave l_i ~ 1e-8 of
-    round-off, different on every BLAS).
+    rho rho~, rho~ = (sy x sy) rho* (sy x sy): the singular values of tau = W^T (sy x sy) W
+    for rho = W W^+ (Wootters, PRL 80, 2245 (1998)), W = V sqrt(w) from rho's eigenvectors.
+    Nearly pure states (an eigenvalue of rho below 1e-4 tr rho) take them from an SVD of tau, at
+    full precision; the others as square roots of the eigenvalues of tau^+ tau, where every
+    l_i >= min w >= 1e-4 tr rho keeps the error below 1e-12. (The square roots of squared
+    round-off would leave l_i ~ 1e-8 of noise, different on every BLAS.)
     """
     rho = np.asarray(rho, dtype=complex)
     w, v = np.linalg.eigh(0.5 * (rho + dag(rho)))
     root = v * np.sqrt(np.clip(w, 0, None))[..., None, :]  # rho = root root^+
-    lam = np.linalg.svd(np.swapaxes(root, -1, -2) @ _SIGMA_Y2 @ root, compute_uv=False)
+    tau = np.swapaxes(root, -1, -2) @ _SIGMA_Y2 @ root
+    lam = np.empty(w.shape)
+    mixed = w[..., 0] >= 1e-4 * w.sum(axis=-1)
+    squared = np.linalg.eigvalsh(dag(tau[mixed]) @ tau[mixed])[..., ::-1]
+    lam[mixed] = np.sqrt(np.clip(squared, 0, None))
+    lam[~mixed] = np.linalg.svd(tau[~mixed], compute_uv=False)
     return np.clip(lam[..., 0] - lam[..., 1:].sum(axis=-1), 0.0, None)
 
 
