@@ -131,7 +131,6 @@ KNOWN_FUNCTION_IMPORTS = {
     ("dissent.models.bello2022.inhomogeneous", "dissent.quantum.measures"): "a dead fallback",
     # not cycles: start-up cost (dissent.io imports xarray/netCDF4, ~1 s) and a lazy import
     ("dissent.claims.ledger", "dissent.io"): "keeps `import dissent.claims` free of xarray",
-    ("dissent.config", "dissent.codedeps"): "lazy; codedeps imports no project module",
 }
 
 
