@@ -257,7 +257,7 @@ def test_krylov_continuation_equals_exact_difference_equation():
 
 @pytest.mark.figure("bello2022.figD3", "bello2022.figD4")
 def test_full_space_me_one_spin_each_equals_dicke_code():
-    """N1 = N2 = 1: the full-space block ME equals the Dicke-basis generator of homogeneous.py."""
+    """N1 = N2 = 1: the full-space block ME equals the Dicke-basis generator of dicke.py."""
     cyc = np.array([0, 5, 50, 500, 5000])
     r = inh.full_space_me([1.0], [1.0], 0.5, 0.4, 1, ["ud"], cyc, n_switch=10)
     ds = eom.dicke_me_variance(n_nuclei=np.array([1]), mu=0.5, nu=0.8, k=1, cycles=cyc, n_switch=10)
