@@ -129,17 +129,19 @@ def steady_state_vs_n(
     resid = np.full(npts, np.nan)
     hp_n = np.full(npts, np.nan)
     hp_ok = np.zeros(npts)  # 0/1 flags, stored as float
-    solved = {}  # N -> (sector, MESolver, its mu): the generator at mu' is (mu'/mu)^2 times it
+    # (N, sector, MESolver, its mu) of the last N: the generator at mu' is (mu'/mu)^2 times it,
+    # so consecutive points of one N share the LUs (only one N's factors are kept in memory)
+    solved = (None, None, None, None)
     for i, n in enumerate(N):
         J = n * spin
         c = float(coupling_constant(n, spin))
         mu = mu_sqrt_n[i] / np.sqrt(n)
         protocol = Protocol.ideal(mu, nu_over_mu * mu, int(k), p)
-        if n not in solved:
+        if solved[0] != n:
             sector = dicke.Sector(J, J)
             L = dicke.me_generator(sector, protocol, c, c)
-            solved[n] = (sector, sparse.MESolver(sector, L), mu)
-        sector, me, mu_factored = solved[n]
+            solved = (n, sector, sparse.MESolver(sector, L), mu)
+        _, sector, me, mu_factored = solved
         sol = _solve(sector, protocol, c, c, me=me.scaled((mu / mu_factored) ** 2))
         for j, key in enumerate(("exact", "me")):
             e, p1, p2 = _observables(sector, sol[key], n, n, spin)
