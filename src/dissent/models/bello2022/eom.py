@@ -270,6 +270,9 @@ def iterate(
     ``n_switch`` (default: all), then dx/dn = Delta x continued with ``solve_ivp`` (``method``;
     the independent elements only: upper triangles of the symmetric matrices). rtol 1e-10:
     at 1e-8 the dense-output values had relative errors ~1e-5 (Fig. D3, Hartree, N = 10).
+    Implicit methods ('BDF', 'Radau', 'LSODA') get the exact Jacobian (central differences of
+    the quadratic right-hand side); they need atol >~ 1e-10, since round-off of the right-hand
+    side integrated over their long steps exceeds a tighter atol ("step size too small").
 
     Returns (list of observable dicts, final state, diagnostics dict).
     """
@@ -320,14 +323,28 @@ def iterate(
                     out[k][t[1], t[0]] = p
             return out
 
+        def rate(_t, y):
+            return flat(eom.rhs(unpack(y)))
+
+        def jacobian(_t, y, h=1e-5):
+            """Central differences: exact up to round-off (the right-hand side is quadratic)."""
+            J = np.empty((y.size, y.size))
+            for i in range(y.size):
+                e = np.zeros(y.size)
+                e[i] = h
+                J[:, i] = (rate(0, y + e) - rate(0, y - e)) / (2 * h)
+            return J
+
+        implicit = {"jac": jacobian} if method in ("BDF", "Radau", "LSODA") else {}
         sol = solve_ivp(
-            lambda _t, y: flat(eom.rhs(unpack(y))),
+            rate,
             (n, n_max),
             flat(st),
             method=method,
             t_eval=cycles[c_i:].astype(float),
             rtol=rtol,
             atol=atol,
+            **implicit,
         )
         info = {"ode_status": int(sol.status), "ode_nfev": int(sol.nfev)}
         if sol.status != 0:
@@ -763,7 +780,9 @@ def _d4_dataset(initial, cycles, p1, p2, var, prefix, what, extra):
 def d4_eom(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, scheme="z_rules"):
     """Fig. D4, dashed: covariance EoMs (Eqs. 12-14, Z-rules, zz equations on) for inhomogeneous
     N1, N2 from the z-product states FIG_D4_STATES[initial]; mu in units of 1/sqrt(N1), nu = nu/mu.
-    A run whose closure diverges is NaN from the divergence on (``status`` -2)."""
+    Exact difference equation to ``n_switch``, then dx/dn = Delta x with BDF and the exact
+    Jacobian (the tail is stiff: DOP853 needed ~5e4 right-hand sides per state, BDF ~500; the
+    two agree to 2e-9). A run whose closure diverges is NaN from the divergence on (status -2)."""
     cycles = _cycles(cycles)
     g1, g2 = d4_couplings(n1, n2, rel_std1, rel_std2)
     mu_a = mu / np.sqrt(n1)
@@ -773,7 +792,9 @@ def d4_eom(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, 
         lab = FIG_D4_STATES[i]
         s0 = np.where(sh.ens == 0, 1.0 if lab[0] == "u" else -1.0, 1.0 if lab[1] == "u" else -1.0)
         E = CovarianceEoM(sh, mu_a, nu * mu_a, int(k), scheme, True)
-        obs, _, info = iterate(E, E.initial(s0), cycles, n_switch=n_switch)
+        obs, _, info = iterate(
+            E, E.initial(s0), cycles, n_switch=n_switch, method="BDF", atol=1e-10
+        )
         p1.append(stack(obs, "Jz_1") / (n1 / 2))
         p2.append(stack(obs, "Jz_2") / (n2 / 2))
         var.append(stack(obs, "var_J") / 2)
@@ -791,27 +812,34 @@ def d4_eom(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, 
 @validates(_check_d4)
 def d4_me(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, tol=1e-7, m_max=100):
     """Fig. D4, solid: the 2nd-order ME, Eq. (3), in the full 2^(N1+N2) space (q = 0 sector,
-    blocks by up-spin number) for all initial states of the chunk at once: exact difference
-    equation to ``n_switch``, then the block Krylov projection of the same map."""
+    blocks by up-spin number), each initial state on its own (so a point's result does not
+    depend on the chunk it is in): exact difference equation to ``n_switch``, then the Krylov
+    projection of the same map."""
     from .inhomogeneous import derived_observables, full_space_me
 
     cycles = _cycles(cycles)
     g1, g2 = d4_couplings(n1, n2, rel_std1, rel_std2)
     mu_a = mu / np.sqrt(n1)
     labels = [FIG_D4_STATES[int(i)] for i in np.asarray(initial)]
-    r = full_space_me(g1, g2, mu_a, nu * mu_a, int(k), labels, cycles, n_switch, tol, m_max)
+    runs = [
+        full_space_me(g1, g2, mu_a, nu * mu_a, int(k), [lab], cycles, n_switch, tol, m_max)
+        for lab in labels
+    ]
+    r = {
+        key: np.concatenate([run[key] for run in runs], axis=1)
+        for key in ("sz", "trace", "var_A", "var_J")
+    }
     o = derived_observables(r["sz"], r["var_A"], r["var_J"], g1, g2)
-    npt = len(labels)
     extra = {
         "me_trace": (("point", "n"), r["trace"].T, "trace of rho, 2nd-order ME (check)"),
         "me_krylov_err": (
             "point",
-            np.full(npt, r["krylov_err"]),
+            [run["krylov_err"] for run in runs],
             "Krylov continuation error estimate (relative)",
         ),
         "me_krylov_dim": (
             "point",
-            np.full(npt, max(r["krylov_dims"], default=0)),
+            [max(run["krylov_dims"], default=0) for run in runs],
             "largest Krylov dimension used",
         ),
     }

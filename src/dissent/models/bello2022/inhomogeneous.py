@@ -366,10 +366,15 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
 # sparse block master equation (weak U(1) symmetry)
 # ---------------------------------------------------------------------------------------------
 class BlockME:
-    """Eq. (3) on block-diagonal real density matrices, blocks labelled by the number of up spins.
+    """Eq. (3) on block-diagonal real symmetric density matrices, blocks labelled by the number
+    of up spins.
 
-    ``rho[m]`` has shape (C_m, S, C_m): S density matrices (a batch of initial states) stored
-    with the batch index in the middle so that sparse products act on all of them at once.
+    A batch of S states is stored as rows (S, n): block m (C_m x C_m, symmetric) as its upper
+    triangle (row-major), off-diagonal elements times sqrt(2). This packing is an isometry
+    (the Euclidean product of rows equals the Frobenius product of the matrices), so a Krylov
+    projection on rows is the one on full matrices, at half the length. Internally a block is
+    (C_m, S, C_m) with the batch index in the middle, so that sparse products act on all
+    states at once.
     """
 
     def __init__(self, charges: np.ndarray, jumps: list[tuple[sp.spmatrix, int]]):
@@ -387,55 +392,60 @@ class BlockME:
                     if blk.nnz:
                         self.moves.append((m, m + dq, sp.csr_matrix(blk)))
         self.K = {m: sp.csr_matrix(K[self.index[m]][:, self.index[m]]) for m in self.levels}
+        self.upper = {m: np.triu_indices(len(self.index[m])) for m in self.levels}
+        self.weight = {m: np.where(i == j, 1.0, np.sqrt(2.0)) for m, (i, j) in self.upper.items()}
+        sizes = [len(self.upper[m][0]) for m in self.levels]
+        offs = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        self.offsets = {m: (int(offs[i]), int(offs[i + 1])) for i, m in enumerate(self.levels)}
+        self.size = int(offs[-1])
 
-    @property
-    def offsets(self) -> dict:
-        sizes = [len(self.index[m]) ** 2 for m in self.levels]
-        offs = np.concatenate([[0], np.cumsum(sizes)])
-        return {m: (int(offs[i]), int(offs[i + 1])) for i, m in enumerate(self.levels)}
+    def position(self, m, i, j) -> np.ndarray:
+        """Row positions of the elements (i, j) of block m (either triangle)."""
+        i, j = np.minimum(i, j), np.maximum(i, j)
+        c = len(self.index[m])
+        return self.offsets[m][0] + i * (2 * c - i + 1) // 2 + (j - i)
 
     def to_rows(self, rho: dict) -> np.ndarray:
-        """Blocks (C_m, S, C_m) -> rows (S, sum C_m^2), block m flattened row-major."""
+        """Symmetric blocks (C_m, S, C_m) -> packed rows (S, n)."""
         return np.concatenate(
-            [rho[m].transpose(1, 0, 2).reshape(rho[m].shape[1], -1) for m in self.levels], axis=1
+            [(rho[m][i, :, j] * self.weight[m][:, None]).T for m, (i, j) in self.upper.items()],
+            axis=1,
         )
 
     def from_rows(self, X: np.ndarray) -> dict:
+        """Packed rows (S, n) -> symmetric blocks (C_m, S, C_m)."""
         S = X.shape[0]
         out = {}
-        for m, (a, b) in self.offsets.items():
+        for m, (i, j) in self.upper.items():
+            a, b = self.offsets[m]
             c = len(self.index[m])
-            out[m] = np.ascontiguousarray(X[:, a:b].reshape(S, c, c).transpose(1, 0, 2))
+            R = np.empty((c, S, c))
+            vals = X[:, a:b].T / self.weight[m][:, None]
+            R[i, :, j] = vals
+            R[j, :, i] = vals
+            out[m] = R
         return out
 
     def apply_rows(self, X: np.ndarray) -> np.ndarray:
-        """L on row-stacked states (S, n) (for the Krylov continuation)."""
+        """L on packed rows (S, n) (for the Krylov continuation)."""
         return self.to_rows(self.apply(self.from_rows(X)))
 
     def diag_functional(self, values: dict) -> np.ndarray:
         """Rows F (k, n) with F @ x = sum_m diag(rho_m) @ values[m] (values[m]: (C_m, k))."""
         k = next(iter(values.values())).shape[1]
-        F = np.zeros((k, sum(b - a for a, b in self.offsets.values())))
-        for m, (a, _b) in self.offsets.items():
-            c = len(self.index[m])
-            F[:, a + np.arange(c) * (c + 1)] = values[m].T
+        F = np.zeros((k, self.size))
+        for m in self.levels:
+            d = np.arange(len(self.index[m]))
+            F[:, self.position(m, d, d)] = values[m].T
         return F
 
     def op_functional(self, ops: dict) -> np.ndarray:
-        """Row f with f @ x = <O> for a block-diagonal operator {m: coo block} (see expect)."""
-        f = np.zeros(sum(b - a for a, b in self.offsets.values()))
+        """Row f with f @ x = tr(O rho) for a block-diagonal operator {m: coo block}."""
+        f = np.zeros(self.size)
         for m, O in ops.items():
-            a, _b = self.offsets[m]
-            c = len(self.index[m])
-            np.add.at(f, a + O.col * c + O.row, O.data)
+            scale = np.where(O.row == O.col, 1.0, np.sqrt(0.5))  # packed x = sqrt(2) rho_ij
+            np.add.at(f, self.position(m, O.row, O.col), O.data * scale)
         return f
-
-    def blocks(self, rhos: np.ndarray) -> dict:
-        """Split full density matrices (S, d, d) (real, q = 0 sector assumed) into blocks."""
-        return {
-            m: np.ascontiguousarray(rhos[:, i][:, :, i].transpose(1, 0, 2))
-            for m, i in self.index.items()
-        }
 
     @staticmethod
     def _sandwich(X, R):
@@ -446,29 +456,15 @@ class BlockME:
         return (X @ Y).reshape(c2, s, c2).transpose(2, 1, 0)  # [k, s, i] = (X R_s X^T)[i, k]^T
 
     def apply(self, rho: dict) -> dict:
+        """L on symmetric blocks: -(K R + R K)/2 + sum X R X^T, with R K = (K R)^T."""
         out = {}
         for m, R in rho.items():
             c, s, _ = R.shape
             KR = (self.K[m] @ R.reshape(c, -1)).reshape(c, s, c)
-            Rt = np.ascontiguousarray(R.transpose(2, 1, 0)).reshape(c, -1)
-            RK = (self.K[m] @ Rt).reshape(c, s, c).transpose(2, 1, 0)  # (K R^T)^T = R K
-            out[m] = -0.5 * (KR + RK)
+            out[m] = -0.5 * (KR + KR.transpose(2, 1, 0))
         for m_from, m_to, X in self.moves:
             out[m_to] += self._sandwich(X, rho[m_from])
         return out
-
-    def expect_diag(self, rho: dict, values: dict) -> np.ndarray:
-        """sum over blocks of diag(rho_m) @ values[m] -> (S, ...)."""
-        return sum(np.einsum("isi,i...->s...", rho[m], values[m]) for m in rho)
-
-    def expect(self, rho: dict, ops: dict) -> np.ndarray:
-        """<O> for a block-diagonal sparse operator given as {m: coo block} -> (S,)."""
-        return sum(_gather(rho[m], O) for m, O in ops.items())
-
-
-def _gather(R, O):
-    """sum_k O.data[k] R[O.col[k], :, O.row[k]] -> (S,)."""
-    return np.einsum("k,ks->s", O.data, R[O.col, :, O.row])
 
 
 def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, tol=1e-7, m_max=120):
