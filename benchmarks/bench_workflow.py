@@ -1,7 +1,8 @@
 """Benchmark of the whole reproduction: `snakemake --cores N` from scratch, then a no-op rerun.
 
 Runs in a scratch copy of the repository (nothing of yours is touched) and prints the wall times
-and, per figure, the summed solver time of its chunks (from the NetCDF provenance).
+and, per figure, its solve chunks (from their Snakemake benchmark files): their number, summed wall
+time, the longest chunk and the balance (longest / shortest chunk of a panel).
 
     python benchmarks/bench_workflow.py [--cores 2] [--quick] [--papers zou2022 hou2025]
 """
@@ -48,11 +49,45 @@ def snakemake(cwd: Path, *args: str) -> float:
     return time.perf_counter() - start
 
 
+def chunk_table(logs: Path) -> str:
+    """Per figure: its solve chunks' summed wall time, the longest chunk, and the balance (longest /
+    shortest chunk of the same panel, worst panel), from the chunks' Snakemake benchmark files."""
+    panels: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for tsv in sorted(logs.glob("*/*/*/solve-*.benchmark.tsv")):
+        panel, figure, paper = (
+            tsv.parent.name,
+            tsv.parent.parent.name,
+            tsv.parent.parent.parent.name,
+        )
+        header, values = (line.split("\t") for line in tsv.read_text().splitlines()[:2])
+        seconds = float(dict(zip(header, values, strict=True))["s"])
+        panels.setdefault((paper, figure), {}).setdefault(panel, []).append(seconds)
+    lines = [
+        f"{'figure':28s} {'chunks':>6s} {'sum s':>8s} {'longest s':>10s} {'balance':>8s}",
+    ]
+    longest = 0.0
+    for (paper, figure), chunks in sorted(panels.items()):
+        times = [t for ts in chunks.values() for t in ts]
+        balance = (
+            max(max(ts) / max(min(ts), 1e-3) for ts in chunks.values() if len(ts) > 1)
+            if any(len(ts) > 1 for ts in chunks.values())
+            else 1.0
+        )
+        longest = max(longest, max(times))
+        lines.append(
+            f"{paper + '/' + figure:28s} {len(times):6d} {sum(times):8.1f} {max(times):10.1f} "
+            f"{balance:8.2f}"
+        )
+    lines.append(f"longest single chunk: {longest:.1f} s")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="the quick variant (check target)")
     parser.add_argument("--papers", nargs="*", help="papers to build (default: config.yaml)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy and its results")
     args = parser.parse_args()
     repo = scratch_copy()
     extra = []
@@ -63,19 +98,15 @@ def main() -> None:
     first = snakemake(repo, *target, "--cores", str(args.cores), *extra)
     cpu = cpu_of_children() - cpu
     again = snakemake(repo, *target, "--cores", str(args.cores), *extra)
-    import xarray as xr
-
-    results = repo / "results" / ("quick" if args.quick else "")
-    print(f"{'figure':32s} {'solve s (sum of chunks)':>24s}")
-    for nc in sorted(results.glob("*/*.nc")):
-        with xr.open_dataset(nc) as ds:
-            seconds = sum(float(v) for k, v in ds.attrs.items() if k.endswith("_solve_seconds"))
-        print(f"{nc.parent.name + '/' + nc.stem:32s} {seconds:24.1f}")
+    print(chunk_table(repo / "logs" / ("quick" if args.quick else "")))
     print(
         f"\nfrom scratch: {first:.1f} s wall ({args.cores} cores, {cpu:.0f} CPU-s); "
         f"no-op rerun: {again:.1f} s"
     )
-    shutil.rmtree(repo)
+    if args.keep:
+        print(f"results kept in {repo}")
+    else:
+        shutil.rmtree(repo)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ def dense_cycle(sector, protocol, c1, c2):
 # ---------------------------------------------------------------------------------------------
 # the exact map
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.figure("bello2022.fig2", "bello2022.figB1", "bello2022.figB2")
 def test_exact_map_is_trace_preserving_and_completely_positive():
     J1, J2 = 0.5, 1.0
     c1, c2 = hom.coupling_constant(1), hom.coupling_constant(2)
@@ -78,6 +79,7 @@ def _qutip_cycle(protocol, rho_nuclei):
     return rho
 
 
+@pytest.mark.figure("bello2022.fig2", "bello2022.figB1", "bello2022.figB2")
 def test_exact_map_matches_qutip_for_one_nucleus_each():
     sector = hom.Sector(0.5, 0.5)
     T = hom.cycle_superop(sector, GENERAL.scaled(3.0), 1.0, 1.0)
@@ -94,6 +96,7 @@ def test_exact_map_matches_qutip_for_one_nucleus_each():
     assert np.allclose(out.full(), sector.to_dense(T @ x), atol=1e-12)  # nothing leaves q = 0
 
 
+@pytest.mark.figure("bello2022.fig2", "bello2022.figB1", "bello2022.figB2")
 def test_dicke_sector_matches_full_space_for_two_nuclei():
     """N = 2 per dot: the J = 1 Dicke block equals the symmetric subspace of the full space."""
     N, J = 2, 1.0
@@ -134,6 +137,7 @@ def test_dicke_sector_matches_full_space_for_two_nuclei():
 # ---------------------------------------------------------------------------------------------
 # master equation
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.figure("bello2022.fig2", "bello2022.figB1", "bello2022.figB2", "bello2022.figC2")
 def test_master_equation_is_the_second_order_expansion():
     """||T - 1 - L|| = O(mu^3) and the steady states differ by O(mu) (general Table A1, p > 0)."""
     J1, J2 = 1.0, 1.5
@@ -155,6 +159,7 @@ def test_master_equation_is_the_second_order_expansion():
     assert 0.8 < ss_slope < 1.3, ss_slope
 
 
+@pytest.mark.figure("bello2022.figB1")
 def test_k_to_infinity_gives_the_two_mode_squeezed_state():
     mu, nu = 1.0, 0.6
     for J in (1.0, 2.5):
@@ -172,6 +177,7 @@ def test_k_to_infinity_gives_the_two_mode_squeezed_state():
     assert hom.delta_epr(hom.moments(sector, x)) == pytest.approx(float(hom.tms_delta_epr(1, 0.8)))
 
 
+@pytest.mark.figure("bello2022.fig2", "bello2022.figB1", "bello2022.figB2")
 def test_iterative_exact_solver_equals_direct_lu():
     N = 12
     c = hom.coupling_constant(N)
@@ -183,6 +189,7 @@ def test_iterative_exact_solver_equals_direct_lu():
     assert np.abs(x_direct - x_iter).max() < 1e-10
 
 
+@pytest.mark.figure("bello2022.fig2", "bello2022.figB1", "bello2022.figB2", "bello2022.figC2")
 def test_swap_symmetry_blocks_give_the_same_steady_states():
     """J1 = J2: the ME solve uses the (transpose-symmetric, swap-even) quarter of the sector;
     it must agree with a plain LU of the whole sector, also with float32 factors refined, and
@@ -214,6 +221,7 @@ def test_swap_symmetry_blocks_give_the_same_steady_states():
     assert np.abs(me.steady_state() - hom.steady_state(sector, L_skew)).max() < 1e-11
 
 
+@pytest.mark.figure("bello2022.fig2")
 def test_steady_state_unique_in_every_small_sector():
     protocol = hom.Protocol.ideal(0.3, 0.24, k=1)
     c = hom.coupling_constant(4)
@@ -229,6 +237,7 @@ def test_steady_state_unique_in_every_small_sector():
                 assert np.sum(s < 1e-10 * s[0]) == 1, (J1, J2)
 
 
+@pytest.mark.figure("bello2022.fig2")
 def test_identical_ensembles_have_opposite_polarizations_in_the_me():
     N = 8
     c = hom.coupling_constant(N)
@@ -241,6 +250,7 @@ def test_identical_ensembles_have_opposite_polarizations_in_the_me():
 # ---------------------------------------------------------------------------------------------
 # Holstein-Primakoff
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.figure("bello2022.fig2", "bello2022.figC1")
 def test_hp_closed_forms_solve_the_linear_system():
     for args in [
         (1.0, 0.9, 0.8, 0.7, 0.9, 0.8, 0.05, 2),
@@ -256,6 +266,7 @@ def test_hp_closed_forms_solve_the_linear_system():
             assert abs(system[zero]) < 1e-12
 
 
+@pytest.mark.figure("bello2022.fig2", "bello2022.figC1")
 def test_hp_moments_match_the_bosonic_master_equation():
     """(C11)-(C13) against the steady state of (C1) with truncated bosons (sparse machinery)."""
     J = 14.5  # 30 Fock states per mode
@@ -290,6 +301,7 @@ def test_hp_moments_match_the_bosonic_master_equation():
     assert np.real(c12) == pytest.approx(closed["c12"], rel=1e-6)
 
 
+@pytest.mark.figure("bello2022.fig2", "bello2022.figC1")
 def test_eq11_is_the_leading_order_of_the_linear_system():
     for J1, J2, r1, r2, ratio in [(10, 10, 1, 1, 0.8), (9, 4, 0.9, 0.8, 0.7), (3, 12, 1, 1, 0.5)]:
         m = hp.steady_moments(1.0, 1.0, ratio, ratio, r1, r2, 0.0, 1)
@@ -299,6 +311,7 @@ def test_eq11_is_the_leading_order_of_the_linear_system():
     assert float(hp.eq11(1.0, 0.8, 5, 5, 1, 1)) == pytest.approx(0.25)
 
 
+@pytest.mark.figure("bello2022.fig2")
 def test_master_equation_approaches_hp_as_n_grows():
     errors = []
     for N in (6, 12, 24):
@@ -308,6 +321,7 @@ def test_master_equation_approaches_hp_as_n_grows():
     assert errors[2] < 0.02
 
 
+@pytest.mark.figure("bello2022.figC2")
 def test_stabilization_time_follows_one_over_two_kappa():
     ds = solvers.stabilization_time_vs_n(N=np.array([10.0, 20.0]), mu_sqrt_n=0.5, nu_over_mu=0.8)
     rel = np.abs(ds["time_fully_polarized"] / ds["time_hp"] - 1).values
@@ -322,6 +336,7 @@ def test_stabilization_time_follows_one_over_two_kappa():
 # ---------------------------------------------------------------------------------------------
 # mixed states, Table II
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.figure("bello2022.fig2", "bello2022.figC3")
 def test_dicke_multiplicities():
     for N in (1, 4, 7, 40):
         J = solvers.allowed_j(N)
@@ -338,6 +353,7 @@ def test_dicke_multiplicities():
     assert np.allclose(solvers.dicke_multiplicity(2, [2, 1, 0], spin=1.0), [1, 1, 1])
 
 
+@pytest.mark.figure("bello2022.fig2")
 def test_mixture_of_the_maximal_sector_is_that_sector():
     J = np.array([0.0, 1.0, 2.0] * 3)
     J2 = np.repeat([0.0, 1.0, 2.0], 3)
@@ -355,6 +371,7 @@ def test_mixture_of_the_maximal_sector_is_that_sector():
     )
 
 
+@pytest.mark.figure("bello2022.table2")
 def test_table2_numbers():
     ds = solvers.experimental_scales(
         materials="GaAs, 20% Si, 5% Si, 0.1% Si",
@@ -373,6 +390,7 @@ def test_table2_numbers():
     assert np.allclose(ds["cycles_per_IN"].values, 100 / 9)  # "of the order of ~11 I N cycles"
 
 
+@pytest.mark.figure("bello2022.table2")
 def test_render_functions_draw(tmp_path):
     from dissent.figures import bello2022_homogeneous as fig
 
@@ -384,6 +402,7 @@ def test_render_functions_draw(tmp_path):
     fig.table2(ds).savefig(tmp_path / "t.png")
 
 
+@pytest.mark.figure("bello2022.fig2")
 def test_mirrored_sectors_equal_solved_sectors():
     """Fig. 2(c) solves J1 <= J2 only; the swap + pi-rotation symmetry fills the rest."""
     import xarray as xr
@@ -412,6 +431,7 @@ def test_mirrored_sectors_equal_solved_sectors():
     )
 
 
+@pytest.mark.figure("bello2022.fig2")
 def test_hp_validity_flag_masks_the_small_sectors():
     """n_j = 2.125 bosons at nu/mu = 0.8: HP is flagged (and masked) for J < 4.25."""
     ds = solvers.steady_state_vs_n(N=np.array([2.0, 12.0]), nu_over_mu=0.8, mu_sqrt_n=0.5, k=1)
@@ -421,6 +441,7 @@ def test_hp_validity_flag_masks_the_small_sectors():
     assert solvers.hp_valid(4.5, 2.125) and not solvers.hp_valid(4.0, 2.125)
 
 
+@pytest.mark.figure("bello2022.fig2")
 def test_exact_me_gap_shrinks_with_the_interaction_time():
     """Fig. 2(b) text: the exact-ME discrepancy 'is reduced by making the interaction times
     smaller'. Measured at N = 4: the Delta_EPR gap falls as ~mu^2 (ratio 0.246 per halving)."""

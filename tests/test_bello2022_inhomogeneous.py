@@ -28,6 +28,7 @@ def _state_after(g1, g2, mu, nu, k, cycles, pattern):
     return full(x), full(L @ x)
 
 
+@pytest.mark.figure("bello2022.fig3")
 def test_exact_map_one_cycle_matches_qutip_n1_n2_1():
     qt = pytest.importorskip("qutip")
     mu, nu, k = 0.3, 0.24, 2
@@ -60,6 +61,7 @@ def test_exact_map_one_cycle_matches_qutip_n1_n2_1():
     assert np.allclose(M @ x0, rho.full().reshape(-1)[idx], atol=1e-12)
 
 
+@pytest.mark.figure("bello2022.fig3", "bello2022.figD4")
 def test_exact_map_minus_second_order_me_is_third_order():
     errs = []
     for scale in (0.1, 0.05):
@@ -70,6 +72,7 @@ def test_exact_map_minus_second_order_me_is_third_order():
     assert 6.0 < errs[0] / errs[1] < 10.0
 
 
+@pytest.mark.figure("bello2022.figD4")
 def test_block_me_matches_dense_generator():
     cyc = np.array([0, 7, 40])
     L, idx = inh.me_generator_sector(G1, G2, 0.4, 0.32, 2)
@@ -87,6 +90,7 @@ def test_block_me_matches_dense_generator():
         assert np.allclose(got[key], ref[key], atol=1e-12), key
 
 
+@pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
 def test_eom_with_exact_three_point_functions_equals_master_equation():
     """The derived EoMs (D8)-(D10), (D20)-(D21) are exact before closure: check with exact T."""
     mu, nu, k = 0.4, 0.32, 2
@@ -115,6 +119,7 @@ def test_eom_with_exact_three_point_functions_equals_master_equation():
     assert np.allclose(dL, dLe, atol=1e-14)
 
 
+@pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
 @pytest.mark.parametrize(
     "scheme", ["hartree", "wick", "spin", "hartree_cross", "half_hartree", "majority", "z_rules"]
 )
@@ -141,6 +146,7 @@ def test_vectorised_closure_equals_reference(scheme, zz):
         assert np.allclose(out["Lb"], dL, atol=1e-15)
 
 
+@pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
 def test_shell_grouping_equals_full_eom_for_degenerate_couplings():
     g1 = inh.normalise([0.9, 0.9, 0.5, 0.5, 0.5, 0.3])
     g2 = inh.normalise([0.7, 0.4, 0.4, 0.4])
@@ -155,6 +161,7 @@ def test_shell_grouping_equals_full_eom_for_degenerate_couplings():
     assert np.allclose(res[0], res[1], rtol=1e-11, atol=1e-13)
 
 
+@pytest.mark.figure("bello2022.figD4")
 def test_z_rules_eom_close_to_master_equation_small_inhomogeneous():
     """Fig. D4 setting (N1 = N2 = 5): Z-rules EoMs vs the full-space ME over 200 cycles."""
     g1 = inh.spread_couplings(5, 0.32)
@@ -172,6 +179,7 @@ def test_z_rules_eom_close_to_master_equation_small_inhomogeneous():
     assert np.allclose(eom.stack(obs, "var_J"), me["var_J"], rtol=0.02)
 
 
+@pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
 def test_difference_equation_ode_continuation_agrees():
     g1 = inh.normalise([0.9, 0.5, 0.3])
     g2 = inh.normalise([0.7, 0.4])
@@ -185,6 +193,7 @@ def test_difference_equation_ode_continuation_agrees():
     assert np.allclose(eom.stack(a, "delta"), eom.stack(b, "delta"), rtol=1e-3)
 
 
+@pytest.mark.figure("bello2022.fig3")
 def test_fig3_inhomogeneous_steady_state_entangled_but_delta_above_one():
     ds = inh.exact_dynamics(
         inhomogeneous=np.array([0.0, 1.0]),
@@ -200,6 +209,7 @@ def test_fig3_inhomogeneous_steady_state_entangled_but_delta_above_one():
     assert float(inhom.delta) > 1 and float(inhom.lambda_min) < 0  # caption of Fig. 3
 
 
+@pytest.mark.figure("bello2022.figD2")
 def test_figD2_best_schemes_spin_for_qd1_wick_for_qd2():
     """Sec. D.1: with zz equations Spin is best for QD1 and Wick for QD2 (vs the 2nd-order ME)."""
     cyc = np.array([0, 2000, 20000])
@@ -227,6 +237,7 @@ def test_figD2_best_schemes_spin_for_qd1_wick_for_qd2():
 # ---------------------------------------------------------------------------------------------
 # Figs. D3, D4: Krylov continuation of the ME map, Dicke vs full space, closures vs ME
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.figure("bello2022.figD3", "bello2022.figD4")
 def test_krylov_continuation_equals_exact_difference_equation():
     """Block Krylov projection of (1 + L)^n (2 start vectors) vs 3000 exact cycles, rel. 1e-7."""
     L, sec = eom.dicke_me_generator(8, 0.5, 0.8, 1)
@@ -244,6 +255,7 @@ def test_krylov_continuation_equals_exact_difference_equation():
     assert np.all(np.abs(got2 - ref).max(axis=(0, 1)) <= 1e-7 * scale)
 
 
+@pytest.mark.figure("bello2022.figD3", "bello2022.figD4")
 def test_full_space_me_one_spin_each_equals_dicke_code():
     """N1 = N2 = 1: the full-space block ME equals the Dicke-basis generator of homogeneous.py."""
     cyc = np.array([0, 5, 50, 500, 5000])
@@ -255,6 +267,7 @@ def test_full_space_me_one_spin_each_equals_dicke_code():
     assert abs(float(ds.me_polarization_1[0, -1]) - float(ds.me_polarization_1[0, 0])) > 0.1
 
 
+@pytest.mark.figure("bello2022.figD3")
 def test_dicke_functionals_equal_moments():
     from dissent.models.bello2022 import homogeneous as hom
 
@@ -288,6 +301,7 @@ def d3_runs():
     return out
 
 
+@pytest.mark.figure("bello2022.figD3")
 def test_figD3_z_rules_closest_and_better_for_larger_system(d3_runs):
     """Sec. D.2: Z-rules is the closest scheme to the ME; the approximations improve with N."""
     rel_end = {}
@@ -300,6 +314,7 @@ def test_figD3_z_rules_closest_and_better_for_larger_system(d3_runs):
     assert rel_end[20] < 0.05
 
 
+@pytest.mark.figure("bello2022.figD3")
 def test_figD3_boson_negative_half_hartree_majority_diverge_for_n5(d3_runs):
     me, var = d3_runs[5]
     assert var[0, -1] < 0  # Boson: negative variance (unphysical)
@@ -309,6 +324,7 @@ def test_figD3_boson_negative_half_hartree_majority_diverge_for_n5(d3_runs):
     assert me.min() > 0
 
 
+@pytest.mark.figure("bello2022.figD4")
 def test_figD4_like_me_states_converge_to_one_steady_state():
     """Sec. D.2: all initial states converge to the same steady state (smaller system N = 3 + 3)."""
     g1, g2 = inh.spread_couplings(3, 0.32), inh.spread_couplings(3, 0.51, reverse=True)
@@ -321,6 +337,7 @@ def test_figD4_like_me_states_converge_to_one_steady_state():
     assert np.allclose(r["trace"], 1.0, atol=1e-9)
 
 
+@pytest.mark.figure("bello2022.figD4")
 def test_figD4_z_rules_keeps_symmetry_and_has_a_stable_fixed_point():
     """Fig. D4 system (5 + 5 nuclei), Z-rules: gamma and lambda stay exactly symmetric (the
     full-matrix iteration used to grow an antisymmetric round-off mode, ~7e-4 per cycle, and
@@ -360,6 +377,7 @@ def test_figD4_z_rules_keeps_symmetry_and_has_a_stable_fixed_point():
     assert np.linalg.eigvals(J).real.max() < -1e-5  # stable (measured -1.12e-4 per cycle)
 
 
+@pytest.mark.figure("bello2022.figD3")
 def test_figD3_majority_is_z_rules_with_flipped_squared_cross_term():
     """Majority differs from Z-rules only in the sign of the squared cross-correlation term
     2 y12 A, 2 y12 B of the cross zz equation (E5); Half-Hartree has the same cross zz
@@ -386,6 +404,7 @@ def test_figD3_majority_is_z_rules_with_flipped_squared_cross_term():
     assert np.abs(hh["Gb"][cross] - d[1][cross]).max() > 1e-5  # cross gamma differs
 
 
+@pytest.mark.figure("bello2022.figD3")
 def test_figD3_runaway_is_the_sign_of_the_squared_cross_term():
     """N1 = N2 = 5 (one shell each): the Z-rules equations with only the sign of the squared
     cross-correlation term of (E5) flipped (= Majority) run away, the Z-rules ones converge.

@@ -6,6 +6,8 @@ import pytest
 from dissent.models.bello2022 import eom, shell
 from dissent.registry import ParameterError
 
+pytestmark = pytest.mark.figure("bello2022.fig4", "bello2022.figE1", "bello2022.figE2")
+
 MU = 0.5 / np.sqrt(21)
 NU = 0.8 * MU
 
@@ -177,7 +179,7 @@ def test_E7_E8_point_unstable_in_closure_but_exact_me_has_no_cross_shell_correla
     (pa, za), (pb, _) = _jplus_jz(4), _jplus_jz(2)
     Jpa, Jpb = np.kron(pa, np.eye(5)), np.kron(np.eye(9), pb)
     Ap = ga * Jpa + 0.9 * ga * Jpb
-    rho = steady_state((eta + kappa) * dissipator(Ap) + (eta - kappa) * dissipator(Ap.T))
+    rho, _ = steady_state((eta + kappa) * dissipator(Ap) + (eta - kappa) * dissipator(Ap.T))
     y_ab = np.trace(rho @ Jpa @ Jpb.T) / 32  # <s+_i s-_i'>, i in shell a, i' in shell b
     x_a = np.trace(rho @ np.kron(za, np.eye(5))).real / 8 + 0.5
     assert abs(y_ab) < 1e-12

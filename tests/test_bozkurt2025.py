@@ -23,6 +23,7 @@ def total_spin(k):
     )
 
 
+@pytest.mark.figure("bozkurt2025.fig2")
 @pytest.mark.parametrize("interaction", ["ferro", "antiferro"])
 def test_unitarity_and_spin_conservation_eqs_7_8(interaction):
     rng = np.random.default_rng(0)
@@ -41,6 +42,7 @@ def test_unitarity_and_spin_conservation_eqs_7_8(interaction):
     assert np.allclose(ephi, t + r)
 
 
+@pytest.mark.figure("bozkurt2025.fig2")
 @pytest.mark.parametrize("interaction", ["ferro", "antiferro"])
 def test_two_particle_s_from_exchange_hamiltonian_appendix_a(interaction):
     """s_n equals exp(-+ i a tau.sigma) of Eq. (A4) up to a global phase, with cos 2a = sqrt(T)."""
@@ -55,6 +57,7 @@ def test_two_particle_s_from_exchange_hamiltonian_appendix_a(interaction):
         assert np.abs(s - phase * U).max() < 1e-12
 
 
+@pytest.mark.figure("bozkurt2025.fig3", "bozkurt2025.fig5", "bozkurt2025.fig6", "bozkurt2025.fig7")
 def test_collision_map_eq9_against_qutip_partial_trace():
     rng = np.random.default_rng(1)
     S = m.three_particle_s(0.37, 0.81)
@@ -69,6 +72,7 @@ def test_collision_map_eq9_against_qutip_partial_trace():
     assert np.abs(out - ref).max() < 1e-13
 
 
+@pytest.mark.figure("bozkurt2025.fig3", "bozkurt2025.fig5")
 def test_period_map_with_decoherence_against_qutip():
     th1, ph1, om1, th2, ph2, om2 = 0.7, 0.2, 2.1, 1.9, -0.8, 3.3
     g, gd = 0.13, 0.07
@@ -103,6 +107,7 @@ def test_period_map_with_decoherence_against_qutip():
     assert np.abs(m.apply_map(M, rho) - res.states[-1].full()).max() < 1e-8
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 def test_spin_currents_eqs_24_25():
     """B1 = B2 = z, strong fields, fast emission: qubits reset to |up up> before each electron."""
     T1, T2 = 0.3, 0.7
@@ -134,6 +139,7 @@ def _qubit1_steady(T, theta, omega, interaction="ferro"):
     return x / np.trace(x), s
 
 
+@pytest.mark.figure("bozkurt2025.fig7")
 @pytest.mark.parametrize("interaction", ["ferro", "antiferro"])
 def test_appendix_b_eqs_b4_b5(interaction):
     sign = 1 if interaction == "ferro" else -1
@@ -146,6 +152,7 @@ def test_appendix_b_eqs_b4_b5(interaction):
             assert abs(rho[0, 1] - b5) < 1e-10
 
 
+@pytest.mark.figure("bozkurt2025.fig7")
 def test_appendix_b_eq_b6_is_the_square_of_the_concurrence():
     """Electron-qubit 1 concurrence after a collision at theta = pi/2, Omega = pi.
 
@@ -158,6 +165,7 @@ def test_appendix_b_eq_b6_is_the_square_of_the_concurrence():
         assert c**2 == pytest.approx(4 * T * (1 - T) / (1 + T) ** 2, abs=1e-7)
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 @pytest.mark.parametrize("interaction", ["ferro", "antiferro"])
 def test_steady_state_at_phi_equal_varphi_is_eq22(interaction):
     T = np.array([0.05, 0.3, 0.6, 0.9, 0.99])
@@ -173,12 +181,14 @@ def test_steady_state_at_phi_equal_varphi_is_eq22(interaction):
     assert np.allclose(ds.spin_current_optimal.values, 0, atol=1e-12)
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 def test_text_value_c_09972_at_T_09():
     c = float(m.optimal_line(T=np.array([0.9])).concurrence_optimal[0])
     assert round(c**2, 4) == 0.9972  # the printed number is C^2 (Eq. 23) ...
     assert round(c, 4) == 0.9986  # ... the Wootters concurrence of the model is 0.9986
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 def test_phi_equal_varphi_maximises_and_phi_zero_claim():
     T = np.linspace(0.05, 0.95, 19)
     phi = np.linspace(-np.pi / 2, np.pi / 2, 181)
@@ -217,6 +227,7 @@ CONVENTIONS = [
 ]
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 @pytest.mark.parametrize("convention", CONVENTIONS, ids=lambda c: str(c) or "paper")
 def test_strong_collision_limit_is_entangled_at_every_phi(convention):
     """T -> 0: each collision is a full swap and C -> 2 sqrt(T) at every phi (notes, Fig. 3a).
@@ -239,6 +250,7 @@ def test_strong_collision_limit_is_entangled_at_every_phi(convention):
         assert c0 == pytest.approx(2 * np.sqrt(0.0025) * (1 - 3 * 0.0025), abs=2e-4)
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 def test_strong_collision_is_a_swap_and_the_fixed_point_is_a_product():
     """T = 0: s_n = -+ i SWAP, the fixed point of the period map is |up down> for every phi."""
     for inter, sign in (("ferro", 1), ("antiferro", -1)):
@@ -250,6 +262,7 @@ def test_strong_collision_is_a_swap_and_the_fixed_point_is_a_product():
     assert np.allclose(rho[:, 1, 1], 1, atol=1e-12)  # |up down>
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 def test_antiferromagnetic_mapping_sec_iva():
     T = np.repeat([0.2, 0.5, 0.8], 5)
     phi = np.tile(np.linspace(-1.4, 1.4, 5), 3)
@@ -261,6 +274,7 @@ def test_antiferromagnetic_mapping_sec_iva():
     assert np.allclose(m.optimal_line(T=T, interaction="antiferro").purity, 1, atol=1e-9)
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_antiferromagnetic_mapping_sec_ivb():
     rng = np.random.default_rng(3)
     x = rng.uniform(0, 3, (30, 5))
@@ -280,6 +294,7 @@ def _concurrence_direct(T1, T2, x):
     return m.concurrence(m.steady_state(M)[0])
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_objective_is_the_steady_state_concurrence():
     rng = np.random.default_rng(7)
     x = rng.uniform(-4, 4, (200, 5))
@@ -289,6 +304,7 @@ def test_fig7_objective_is_the_steady_state_concurrence():
     assert (got > 0.05).sum() > 20  # the comparison covers entangled states
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_rotation_transfer_and_its_derivative():
     rng = np.random.default_rng(8)
     th, ph, om = rng.uniform(-4, 4, (3, 10))
@@ -304,6 +320,7 @@ def test_fig7_rotation_transfer_and_its_derivative():
         assert np.abs((rp - rm) / (2 * h) - dr[:, k]).max() < 1e-8
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_exact_gradient_equals_finite_differences():
     rng = np.random.default_rng(9)
     n = 60
@@ -324,6 +341,7 @@ def test_fig7_exact_gradient_equals_finite_differences():
     assert np.abs(g).max() > 0.1
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_limits_and_symmetric_optimum():
     T1 = np.array([0.0, 0.0, 0.0, 0.3, 0.6, 0.9, 0.9, 0.4, 1.0])
     T2 = np.array([0.2, 0.5, 0.9, 0.0, 0.0, 0.0, 0.9, 0.4, 0.5])
@@ -346,6 +364,7 @@ def test_fig7_limits_and_symmetric_optimum():
     assert np.array_equal(c, c2) and np.array_equal(x, x2)
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_optimum_not_below_an_independent_dense_search():
     """2000 random fields per point on the complex 16x16 path, the 12 best polished by scipy's
     L-BFGS-B (finite differences): our optimum is never lower."""
@@ -372,6 +391,7 @@ def _grid(n):
     return [a.ravel() for a in np.meshgrid(T, T, indexing="ij")]
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_result_does_not_depend_on_chunking():
     """One call, two halves, reversed order: the same optimum (numpy's stacked kernels round a
     member differently with the batch size, ~1e-16 in C, ~1e-8 rad in the fields)."""
@@ -391,6 +411,7 @@ def test_fig7_result_does_not_depend_on_chunking():
     assert np.array_equal(d["unique"], np.concatenate([p[2]["unique"] for p in parts]))
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 def test_fig7_same_optimum_under_another_blas_kernel(tmp_path):
     """OPENBLAS_CORETYPE=Prescott in a subprocess: C to 1e-6, fields where unique to 1e-4 rad."""
     import os
@@ -419,6 +440,7 @@ def test_fig7_same_optimum_under_another_blas_kernel(tmp_path):
     assert np.abs(a["x"][u] - b["x"][u]).max() < 1e-4
 
 
+@pytest.mark.figure("bozkurt2025.fig7", "bozkurt2025.fig8")
 @pytest.mark.parametrize(
     "bad, key",
     [
@@ -438,6 +460,7 @@ def test_fig7_bad_parameters_name_the_key(bad, key):
     m.optimal_fields.validate(T1=np.array([0.5]), T2=np.array([1.0]))  # the defaults are valid
 
 
+@pytest.mark.figure("bozkurt2025.fig3")
 def test_timing_noise_claim():
     """delta C / C < 1e-3 for Omega_n = pi (1 +- 1e-3) at phi = varphi (Sec. V)."""
     for T in (0.3, 0.6, 0.9, 0.95):
@@ -452,6 +475,7 @@ def test_timing_noise_claim():
             assert abs(c - c0) / c0 < 1e-3
 
 
+@pytest.mark.figure("bozkurt2025.fig5")
 def test_half_convergence_scales_as_one_minus_T_to_minus_2():
     T = np.array([0.8, 0.85, 0.9, 0.93, 0.95, 0.97])
     n_half, _ = m.half_convergence(T)
@@ -460,6 +484,7 @@ def test_half_convergence_scales_as_one_minus_T_to_minus_2():
     assert np.all((n_half * (1 - T) ** 2 > 0.5) & (n_half * (1 - T) ** 2 < 3))
 
 
+@pytest.mark.figure("bozkurt2025.fig6")
 def test_mixed_electron_spin_fig6():
     T = np.linspace(0.1, 0.9, 9)
     cs = [
@@ -476,6 +501,7 @@ def _wootters_without_roots(rho):
     return np.clip(mu[..., 0] - mu[..., 1:].sum(-1), 0, None)
 
 
+@pytest.mark.figure("bozkurt2025.fig3", "bozkurt2025.fig7")
 def test_paper_convention_tangle_reproduces_every_printed_number():
     """Eq. (23), C = 0.9972 at T = 0.9 and Eq. (B6) are the tangle C^2 of the model's states.
 
@@ -500,6 +526,7 @@ def test_paper_convention_tangle_reproduces_every_printed_number():
     assert tangle(rho0) == 0 and _wootters_without_roots(rho0) > 0.05
 
 
+@pytest.mark.figure("bozkurt2025.fig5")
 def test_fig5c_no_concurrence_reduction_only_period_two_steps():
     """Fig. 5(c) text: "oscillation in early collisions ... concurrence reduction by a collision".
 
@@ -521,6 +548,7 @@ def test_fig5c_no_concurrence_reduction_only_period_two_steps():
         assert np.all(dr[1:] * dr[:-1] < 0)  # step sizes alternate
 
 
+@pytest.mark.figure("bozkurt2025.fig5")
 def test_fig5c_range_converges():
     """n = 10000 collisions (the config's n_max): every curve is at its steady value."""
     T = np.array([0.3, 0.5, 0.7, 0.9, 0.95])
@@ -530,6 +558,7 @@ def test_fig5c_range_converges():
     assert ds.concurrence_n.values[-1, 3000] < ds.concurrence_steady.values[-1] - 5e-3  # 3000: not
 
 
+@pytest.mark.figure("bozkurt2025.fig2")
 def test_fig2_symbols_evaluate_to_the_numbers():
     ds = m.scattering_matrix(T1=np.array([0.37]), T2=np.array([0.81]))
     vals = {}
@@ -549,6 +578,7 @@ def test_fig2_symbols_evaluate_to_the_numbers():
         assert abs(value - amp[idx]) < 1e-12, (idx, expr)
 
 
+@pytest.mark.figure("bozkurt2025.fig3", "bozkurt2025.fig6")
 def test_render_options_measure_is_checked_before_any_work():
     from dissent import config as cfg
 
@@ -561,6 +591,7 @@ def test_render_options_measure_is_checked_before_any_work():
         cfg.validate(cfg.deep_merge(papers, bad), ["bozkurt2025"])
 
 
+@pytest.mark.figure("bozkurt2025.fig7")
 def test_fig7_companion_tangle_is_the_square_of_the_maximal_concurrence():
     T1, T2 = np.array([0.3, 0.6, 0.9]), np.array([0.0, 0.5, 0.9])
     ds = m.optimal_fields(T1=T1, T2=T2, n_starts=8, n_explore=4, n_refine=2)
@@ -570,6 +601,7 @@ def test_fig7_companion_tangle_is_the_square_of_the_maximal_concurrence():
     assert float(out.tangle[0]) == pytest.approx(4 * 0.3 * 0.7 / 1.3**2, abs=1e-6)
 
 
+@pytest.mark.figure("bozkurt2025.fig7")
 def test_fig7_draws_either_measure():
     """fig7's render_options switch: C by default, the tangle C^2 in the paper's convention."""
     import matplotlib.pyplot as plt

@@ -41,12 +41,13 @@ def apply(superop, rho):
 # --- the solver itself ------------------------------------------------------------------------
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_neutral_block_steady_state_matches_full_liouvillian_and_wootters():
     rates = random_rates(300, seed=1)
     rho_x, kernel = h.steady_state(*rates)
     assert np.all(kernel == 1)
     full = h.liouvillian(*rates)
-    rho_full = steady_state(full)
+    rho_full, _ = steady_state(full)
     np.testing.assert_allclose(rho_x, rho_full, atol=1e-9)
     np.testing.assert_allclose(np.einsum("nij,nj->ni", full, rho_x.reshape(-1, 16)), 0, atol=1e-9)
     np.testing.assert_allclose(h.x_state_concurrence(rho_x), concurrence(rho_full), atol=1e-8)
@@ -54,6 +55,7 @@ def test_neutral_block_steady_state_matches_full_liouvillian_and_wootters():
     assert h.x_state_concurrence(rho_x).max() > 0.2  # the comparison includes entangled states
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_kossakowski_form_matches_diagonal_lindblad_form():
     """Eq. (6) with gamma = [[G0, Gr], [Gr, G0]] == jumps sqrt((G0 +- Gr)/2)(s1 +- s2)."""
     ge0, ga0, ger, gar = (v[:20] for v in random_rates(20, seed=2))
@@ -67,6 +69,7 @@ def test_kossakowski_form_matches_diagonal_lindblad_form():
     np.testing.assert_allclose(h.liouvillian(ge0, ga0, ger, gar), ref, atol=1e-12)
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_steady_state_against_qutip():
     qutip = pytest.importorskip("qutip")
     ge0, ga0, ger, gar = 1.0, np.exp(-1 / 0.3), 0.99, -0.99 * np.exp(-1 / 0.15)
@@ -93,6 +96,7 @@ def test_steady_state_against_qutip():
 # --- statements of the text -------------------------------------------------------------------
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3")
 @pytest.mark.parametrize("t", [0.1, 0.5, 2.0, -0.25, -1.0])
 @pytest.mark.parametrize("ratio", [0.0, 0.6, 0.99, 1.0])
 def test_gibbs_state_satisfies_detailed_balance_when_local_and_nonlocal_temperatures_agree(
@@ -117,6 +121,7 @@ def test_gibbs_state_satisfies_detailed_balance_when_local_and_nonlocal_temperat
         assert h.x_state_concurrence(got) == pytest.approx(0.0, abs=1e-12)
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_gibbs_state_needs_equal_signs_of_the_nonlocal_rates():
     """Eq. (8) uses |Gamma_a/Gamma_e|: with opposite signs T(0) = T(r) no longer gives Gibbs."""
     w = np.exp(-1 / 0.5)
@@ -154,6 +159,7 @@ def test_mu_zero_and_single_channel_thermalize(r):
     assert np.abs(rho - gibbs(t0)).max() > 1e-3
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig4")
 def test_no_entanglement_when_local_and_nonlocal_temperatures_have_opposite_signs():
     ge0, ga0, ger, gar = random_rates(60000, seed=3, near_boundary=0.7)
     t0 = h.effective_temperature(ga0, ge0)
@@ -167,6 +173,7 @@ def test_no_entanglement_when_local_and_nonlocal_temperatures_have_opposite_sign
     assert conc[~opposite & (t0 < 0)].max() > 0.3  # ... also at negative temperatures
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig4")
 def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     """e <-> a with T -> -T: the steady state is X.X rho X.X, the concurrence is the same."""
     ge0, ga0, ger, gar = random_rates(2000, seed=4)
@@ -190,6 +197,7 @@ def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     assert pos.min() > 0.05
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3")
 def test_unphysical_region_is_masked_not_clipped():
     t = np.linspace(0.0, 1.0, 41)
     t0, tr = (g.ravel() for g in np.meshgrid(t, t, indexing="ij"))
@@ -202,6 +210,7 @@ def test_unphysical_region_is_masked_not_clipped():
     assert np.all(ds.kernel_dimension.values[~unphysical] == 1)
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3")
 def test_fig1_and_fig3_statements():
     t = np.linspace(0.0, 1.0, 201)
     t0, tr = (g.ravel() for g in np.meshgrid(t, t, indexing="ij"))
@@ -225,6 +234,7 @@ def test_fig1_and_fig3_statements():
 # --- the inverted magnet (Fig. 4) -------------------------------------------------------------
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_local_temperature_of_the_coupling_ratio():
     ds = h.inverted_magnet(b=np.array([1.0, 1.2]), r=np.array([0.5, 1.0]), lambda_ratio=LAMBDA)
     expected = 1.0 / (2 * np.log(LAMBDA))  # T(0) = Delta/(2 k_B ln|lambda_1/lambda_-1|)
@@ -234,6 +244,7 @@ def test_local_temperature_of_the_coupling_ratio():
     assert np.all(h.wavevector(-1.0, b) < h.wavevector(1.0, b))
 
 
+@pytest.mark.figure("hou2025.fig4")
 @pytest.mark.parametrize("b", [1.0, 1.2])
 def test_zeros_of_the_nonlocal_temperature_are_the_bessel_zeros(b):
     r = np.linspace(0.0, 6.0, 60001)
@@ -265,6 +276,7 @@ def test_zeros_of_the_nonlocal_temperature_are_the_bessel_zeros(b):
     assert np.all(np.abs(t[away & (r < 5)]) > 0.1)
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_entanglement_window_of_fig4c():
     b = np.linspace(1.0, 1.3, 61)
     r = np.linspace(0.0, 6.0, 121)
@@ -284,6 +296,7 @@ def test_entanglement_window_of_fig4c():
     assert np.all(np.diff(c, axis=0) <= 1e-12)
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_entanglement_edge_beyond_the_stated_window():
     """Documented disagreement: C > 0 (small) well beyond b ~ 1.1 Delta at small r; gone by 2."""
     ds = h.inverted_magnet(
@@ -293,6 +306,7 @@ def test_entanglement_edge_beyond_the_stated_window():
     assert c[0] > 0.02 and c[1] > 0.01 and c[2] == 0.0
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_r_zero_is_the_t_to_infinity_then_r_to_zero_limit():
     b = np.array([1.0, 1.05, 1.2])
     c3 = h.inverted_magnet(b=b, r=np.zeros(3), lambda_ratio=LAMBDA, r_min=1e-3).concurrence.values
@@ -305,6 +319,7 @@ def test_r_zero_is_the_t_to_infinity_then_r_to_zero_limit():
     assert np.all(np.diff(c3) < 0) and c3[0] > 0.45  # maximal at b = Delta
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_sign_of_the_nonlocal_rates_is_kept_and_matters():
     b, r = np.array([1.05]), np.array([2.5])  # J0[k(Delta) r] < 0 here
     ds = h.inverted_magnet(b=b, r=r, lambda_ratio=LAMBDA)
@@ -314,6 +329,7 @@ def test_sign_of_the_nonlocal_rates_is_kept_and_matters():
     assert abs(ds.concurrence.values[0] - h.x_state_concurrence(rho_abs)[0]) > 0.01
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_dispersion_crossings():
     ds = h.magnet_dispersion(b=1.2, k=np.linspace(0, 2, 5))
     ke, ka = float(ds.k_emission[0]), float(ds.k_absorption[0])
@@ -322,6 +338,7 @@ def test_dispersion_crossings():
     assert ds.omega.values[0, 0] == pytest.approx(-1.2)  # omega(k=0) = -b
 
 
+@pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_parameter_checks():
     with pytest.raises(ParameterError):
         h.temperature_map.validate(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=1.01)
@@ -331,6 +348,7 @@ def test_parameter_checks():
         h.inverted_magnet.validate(b=np.array([1.1]), r=np.array([-1.0]), lambda_ratio=LAMBDA)
 
 
+@pytest.mark.figure("hou2025.fig3")
 def test_physical_edge_of_fig3_is_where_the_absorption_bound_is_reached():
     """T(0) at the edge makes |Gamma_a(r)| = Gamma_a(0); just below it the rates are not CP."""
     ratio = np.array([0.8, 0.9, 0.95, 0.99, 0.999])
@@ -342,6 +360,7 @@ def test_physical_edge_of_fig3_is_where_the_absorption_bound_is_reached():
         assert np.all(h.completely_positive(*rates) == expected)
 
 
+@pytest.mark.figure("hou2025.fig4")
 def test_nonlocal_temperature_at_the_bessel_zeros_is_a_signed_zero():
     """Stored values at the zeros: -0 where Gamma_e(r) = 0, +0 where Gamma_a(r) = 0 (Eq. 8)."""
     ds = h.nonlocal_temperature(

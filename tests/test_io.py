@@ -70,3 +70,16 @@ def test_written_file_has_cf_attributes_and_the_input_is_untouched(tmp_path):
     assert "_FillValue" not in back["time"].encoding  # coordinates have no missing values
     assert np.isnan(back["c"].values[1])  # data keep NaN as missing value
     assert back.attrs["Conventions"] == "CF-1.10" and back.attrs["history"]
+
+
+def test_cf_variable_and_cycles_coordinate_build_attributed_variables(tmp_path):
+    flag = io.cf_variable("point", np.array([1, 0], dtype=np.int8), "physical (1) or masked (0)")
+    conc = io.cf_variable(("point", "n"), [[0.1, 0.2, 0.3]] * 2, "concurrence C", note="Eq. 5")
+    ds = xr.Dataset({"physical": flag, "c": conc}, coords={"n": io.cycles_coordinate([0, 5, 10])})
+    assert ds["physical"].dtype == np.int8  # the dtype is kept
+    assert ds["c"].attrs == {"long_name": "concurrence C", "units": "1", "note": "Eq. 5"}
+    assert ds["n"].dims == ("n",) and ds["n"].attrs["units"] == "cycles"
+    assert io.missing_attributes(ds) == []
+    io.write_netcdf(ds, tmp_path / "v.nc")
+    back = io.read_netcdf(tmp_path / "v.nc")
+    assert back["n"].attrs["long_name"] == "number of cycles (in units of cycles)"

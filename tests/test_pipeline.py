@@ -17,6 +17,42 @@ def test_chunks_partition_the_points(npoints, n):
     assert covered.tolist() == list(range(npoints))
 
 
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_cost_model_balances_the_chunks(n):
+    """With a steep cost model (cost ~ N^3 on N = 1..60) equal point counts are far from balanced;
+    cuts at equal cumulative cost are balanced to within one point's cost."""
+    cost = np.arange(1.0, 61.0) ** 3
+    bounds = pipeline.chunk_bounds(cost.size, n, cost)
+    per_chunk = np.array([cost[a:b].sum() for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+    assert bounds[0] == 0 and bounds[-1] == cost.size and np.all(np.diff(bounds) > 0)
+    assert per_chunk.max() - per_chunk.min() <= cost.max()
+    naive = [cost[s].sum() for s in (pipeline.chunk_slice(cost.size, i, n) for i in range(n))]
+    assert max(naive) / min(naive) > 10 * per_chunk.max() / per_chunk.min()
+
+
+def test_cost_model_keeps_every_chunk_non_empty():
+    """One dominant point: the other chunks still get a point each and the partition is exact."""
+    cost = np.ones(5)
+    cost[0] = 1e6
+    bounds = pipeline.chunk_bounds(5, 4, cost)
+    assert bounds.tolist() == [0, 1, 2, 3, 5]
+    with pytest.raises(ValueError, match="cost model"):
+        pipeline.chunk_bounds(5, 2, [1.0, np.nan, 1.0, 1.0, 1.0])
+
+
+def test_solve_chunk_uses_the_declared_cost_model(monkeypatch):
+    """A solver's ``@estimated_cost`` decides where the chunks of a real grid are cut."""
+    spec = cfg.figure_spec(PAPERS, "zou2022", "figS5", "quick")
+    grid = pipeline.make_grid(spec["panels"]["main"], "zou2022.figS5.panels.main")
+    solver = pipeline.registry.solver(spec["panels"]["main"]["solver"])
+    npoints = int(grid.attrs["npoints"])
+    monkeypatch.setattr(
+        solver, "cost", lambda **kw: np.r_[100.0 * npoints, np.ones(npoints - 1)], raising=False
+    )
+    first = pipeline.solve_chunk(grid, 0, 2)
+    assert (first.attrs["start"], first.attrs["stop"]) == (0, 1)
+
+
 def test_chunked_solve_equals_single_solve(tmp_path):
     spec = cfg.figure_spec(PAPERS, "zou2022", "figS5", "quick")
     grid = pipeline.make_grid(spec["panels"]["main"], "zou2022.figS5.panels.main")

@@ -11,6 +11,7 @@ from dissent.registry import ParameterError
 TIME = np.linspace(0.0, 4.0, 201)
 
 
+@pytest.mark.figure("zou2022.fig2")
 @pytest.mark.parametrize("delta", [3.0, 1.5, 1.0, 0.3, 0.0])  # under-, critically, overdamped
 def test_lindblad_concurrence_matches_text_formulas(delta):
     a, A = 1.0, (0.8 if delta == 1.5 else 1.0)
@@ -19,6 +20,7 @@ def test_lindblad_concurrence_matches_text_formulas(delta):
     assert np.allclose(numeric["concurrence"].values[0], closed, atol=1e-7)
 
 
+@pytest.mark.figure("zou2022.fig2")
 def test_text_formulas_as_printed():
     """The unified closed form equals each printed regime formula (and the critical limit)."""
     t, a, A = TIME[1:], 0.7, 1.0
@@ -49,6 +51,7 @@ def test_text_formulas_as_printed():
     assert np.allclose(crit, z.concurrence_zero_temperature(A * (1 + 1e-7), A, a, t), rtol=1e-5)
 
 
+@pytest.mark.figure("zou2022.fig2")
 def test_zero_temperature_lifetime_text():
     """Overdamped, t >> 1/kappa0: C ~ exp(-2(a - kappa0) t)."""
     a, A, d = 1.0, 0.9, 0.3
@@ -58,17 +61,20 @@ def test_zero_temperature_lifetime_text():
     assert np.isclose(np.log(c[0] / c[1]), 2 * (a - k0), rtol=1e-6)
 
 
+@pytest.mark.figure("zou2022.fig2", "zou2022.figS5")
 def test_steady_state_half_with_singlet_dark_state():
     """|A| = a at T = 0: C(inf) = 1/2, rho_inf = (|uu><uu| + |S><S|)/2, Eq. (10)."""
     ds = z.steady_concurrence_saturated(A=np.array([1.0, 2.5]), A_tilde=np.array([0.0, 0.0]))
     assert np.allclose(ds["concurrence"], 0.5)
     assert np.allclose(ds["singlet_population"], 0.5)
-    rho = z.steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
+    rho, kernel = z.steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
+    assert kernel == 4  # any state on {|S>, |uu>} is stationary
     singlet = np.outer(z.SINGLET, z.SINGLET)
     expected = 0.5 * singlet + 0.5 * np.diag([1.0, 0, 0, 0])
     assert np.allclose(rho, expected, atol=1e-10)
 
 
+@pytest.mark.figure("zou2022.figS4", "zou2022.figS5")
 def test_finite_temperature_steady_state_around_035():
     """Fig. S4(a): a = |A| = 30, a~ = |A~| = 3 gives steady entanglement 'around 0.35'."""
     ds = z.steady_concurrence_saturated(A=np.array([30.0]), A_tilde=np.array([3.0]))
@@ -82,6 +88,7 @@ def test_finite_temperature_steady_state_around_035():
     assert dyn["concurrence"].values[0, -1] == pytest.approx(c, abs=1e-9)
 
 
+@pytest.mark.figure("zou2022.figS5")
 def test_figS5_trend():
     """C(inf) falls from 1/2 (|A~| = 0) to 0 (|A~| = |A|) and depends only on the ratio."""
     ratio = np.linspace(0, 1, 41)
@@ -94,6 +101,7 @@ def test_figS5_trend():
     assert np.isnan(unphysical["concurrence"][0]) and unphysical["physical"][0] == 0
 
 
+@pytest.mark.figure("zou2022.fig2", "zou2022.figS4")
 def test_lindblad_matches_qutip_mesolve():
     """Independent check of the generator (factor 2 of D_J, signs, basis) with QuTiP."""
     delta, a, at, A, At = 0.7, 2.0, 0.4, 1.5, 0.3
@@ -112,6 +120,7 @@ def test_lindblad_matches_qutip_mesolve():
     assert np.allclose(ours, ref, atol=1e-7)
 
 
+@pytest.mark.figure("zou2022.fig2")
 def test_populations_follow_equation_S54():
     """rho_11 - rho_22 = e^{-2at} at T = 0 (Eq. S56); rho_33 stays 0."""
     times = np.linspace(0, 2, 21)
@@ -120,6 +129,7 @@ def test_populations_follow_equation_S54():
     assert np.allclose(rho[:, 3, 3], 0, atol=1e-12)
 
 
+@pytest.mark.figure("zou2022.fig3")
 def test_postselected_printed_cases():
     gamma, t = 2.0, np.linspace(0, 2, 401)
     ds = z.postselected_concurrence(delta=np.array([0.0, gamma, 5.0]), a=gamma, A=gamma, time=t)
@@ -133,6 +143,7 @@ def test_postselected_printed_cases():
     )
 
 
+@pytest.mark.figure("zou2022.fig3")
 def test_postselected_depends_only_on_gamma():
     t = np.linspace(0, 1, 51)
     one = z.postselected_concurrence(delta=np.array([1.3]), a=2.0, A=1.5, time=t)
@@ -142,6 +153,7 @@ def test_postselected_depends_only_on_gamma():
     assert np.allclose(one["concurrence"], other["concurrence"], atol=1e-7)
 
 
+@pytest.mark.figure("zou2022.fig3")
 def test_postselected_bell_state_phase():
     """PT-broken: rho -> (|ud> + e^{i phi}|du>)/sqrt 2, e^{i phi} = (-kappa + i delta)/Gamma."""
     gamma, delta = 2.0, 1.2
@@ -154,6 +166,7 @@ def test_postselected_bell_state_phase():
     assert concurrence(rho) == pytest.approx(1.0, abs=1e-9)
 
 
+@pytest.mark.figure("zou2022.fig3")
 def test_max_concurrence_numerics_vs_closed_form_and_text():
     eta = np.array([0.0, 0.5, 1.0, 1.2, 2.0, 2.5, 4.0])
     numeric = z.postselected_max_concurrence(eta=eta, gamma=2.0)["max_concurrence"].values
@@ -164,6 +177,7 @@ def test_max_concurrence_numerics_vs_closed_form_and_text():
     assert np.all(numeric[4:] - printed[4:] > 0.1)
 
 
+@pytest.mark.figure("zou2022.fig2", "zou2022.figS4")
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [

@@ -220,9 +220,14 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
             "is the figure key spelled right?"
         ) from None
     check_render_options(spec, where)
+    for ext in spec.get("tables", []):
+        try:
+            registry.table(f"{spec['render']}_{ext}")
+        except (ImportError, ValueError) as exc:
+            raise ConfigError(f"{where}.tables: {exc}") from None
     for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
-        for role, resolve in (("solver", registry.solver), ("companion", registry.solver)):
+        for role, resolve in (("solver", registry.solver), ("companion", registry.companion)):
             if role in panel:
                 try:
                     resolve(panel[role])

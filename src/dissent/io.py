@@ -137,6 +137,22 @@ def cf_units(attrs: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+def cf_variable(dims, values, long_name: str, units: str = "1", **attrs) -> xr.Variable:
+    """A data variable or coordinate with its CF attributes: ``long_name``, ``units`` (the paper's
+    unit as written, see :func:`cf_units`; "1" if dimensionless) and optional extra attributes.
+
+    ``dims``: a name or a tuple of names; ``values``: array-like, its dtype kept. Usable wherever
+    xarray takes a variable: ``xr.Dataset({"c": cf_variable("point", c, "concurrence C")})``,
+    ``coords={"k": cf_variable("k", k, "wavevector", "1/a")}``, ``ds["c"] = cf_variable(...)``.
+    """
+    return xr.Variable(dims, np.asarray(values), {"long_name": long_name, "units": units, **attrs})
+
+
+def cycles_coordinate(cycles) -> xr.Variable:
+    """The shared "number of cycles" coordinate, dimension ``n``: ``coords={"n": ...}``."""
+    return cf_variable("n", cycles, "number of cycles", "cycles")
+
+
 def missing_attributes(ds: xr.Dataset) -> list[str]:
     """Names of data variables or coordinates that lack long_name or units."""
     names = list(ds.data_vars) + list(ds.coords)

@@ -40,23 +40,60 @@ def make_grid(panel: Mapping, where: str) -> xr.Dataset:
     return ds
 
 
-def chunk_slice(npoints: int, chunk: int, n_chunks: int) -> slice:
-    """Contiguous, balanced slice of the points handled by ``chunk`` (0-based) of ``n_chunks``."""
+def chunk_slice(npoints: int, chunk: int, n_chunks: int, cost=None) -> slice:
+    """Contiguous slice of the points handled by ``chunk`` (0-based) of ``n_chunks``.
+
+    Without ``cost`` the chunks have equal numbers of points; with ``cost`` (npoints relative costs,
+    see :func:`dissent.registry.estimated_cost`) each cut is placed where the cumulative cost
+    crosses an equal share, so the chunks' estimated costs differ by at most one point's cost.
+    Every chunk keeps at least one point while there are enough points.
+    """
     if not 0 <= chunk < n_chunks:
         raise ValueError(f"chunk {chunk} is outside 0..{n_chunks - 1}")
-    bounds = np.linspace(0, npoints, n_chunks + 1).round().astype(int)
-    return slice(int(bounds[chunk]), int(bounds[chunk + 1]))
+    return slice(*(int(b) for b in chunk_bounds(npoints, n_chunks, cost)[chunk : chunk + 2]))
+
+
+def chunk_bounds(npoints: int, n_chunks: int, cost=None) -> np.ndarray:
+    """The n_chunks + 1 point indices where the chunks of :func:`chunk_slice` start and stop."""
+    if cost is None:
+        return np.linspace(0, npoints, n_chunks + 1).round().astype(int)
+    cost = np.asarray(cost, dtype=float)
+    if cost.shape != (npoints,) or not np.all(np.isfinite(cost)) or np.any(cost < 0):
+        raise ValueError(f"a cost model must give {npoints} finite costs >= 0, got {cost!r:.80}")
+    cumulative = np.concatenate([[0.0], np.cumsum(cost)])
+    if cumulative[-1] <= 0:
+        return chunk_bounds(npoints, n_chunks)
+    # cut i at the point boundary nearest to the share i/n of the total cost
+    shares = cumulative[-1] * np.arange(1, n_chunks) / n_chunks
+    right = np.searchsorted(cumulative, shares).clip(1, npoints)
+    left = right - 1
+    cuts = np.where(shares - cumulative[left] < cumulative[right] - shares, left, right)
+    bounds = np.concatenate([[0], cuts, [npoints]])
+    if npoints >= n_chunks:  # no empty chunk: cut i lies in [i, npoints - n_chunks + i]
+        for i in range(1, n_chunks):
+            bounds[i] = np.clip(bounds[i], bounds[i - 1] + 1, npoints - n_chunks + i)
+    return bounds.astype(int)
+
+
+def point_cost(solver, kwargs: Mapping) -> np.ndarray | None:
+    """The solver's estimated cost of every point (its ``cost`` model), or None without a model."""
+    model = getattr(solver, "cost", None)
+    return None if model is None else np.asarray(model(**kwargs), dtype=float)
 
 
 def solve_chunk(grid: xr.Dataset, chunk: int, n_chunks: int) -> xr.Dataset:
     """Run the panel's solver on one chunk of the points; returns a dataset along ``point``."""
     panel = json.loads(grid.attrs["panel_spec"])
     where = grid.attrs.get("where", "panel")
-    sl = chunk_slice(int(grid.attrs["npoints"]), chunk, n_chunks)
-    kwargs = {name: grid[name].values[sl] for name in json.loads(grid.attrs["axes"])}
+    solver = registry.solver(panel["solver"])
+    axes = json.loads(grid.attrs["axes"])
+    kwargs = {name: grid[name].values for name in axes}
     kwargs.update(cfg.param_values(panel.get("params", {}), f"{where}.params"))
+    cost = point_cost(solver, kwargs) if axes else None
+    sl = chunk_slice(int(grid.attrs["npoints"]), chunk, n_chunks, cost)
+    kwargs = {k: v[sl] if k in axes else v for k, v in kwargs.items()}
     start = time.perf_counter()
-    result = registry.solver(panel["solver"])(**kwargs)
+    result = solver(**kwargs)
     elapsed = time.perf_counter() - start
     npoints = sl.stop - sl.start
     if not isinstance(result, xr.Dataset):
@@ -133,7 +170,7 @@ def aggregate_panel(grid: xr.Dataset, chunks: Sequence[xr.Dataset]) -> xr.Datase
     ds.attrs = {}
     if "companion" in panel:
         params = cfg.param_values(panel.get("params", {}), f"{where}.params")
-        ds = registry.solver(panel["companion"])(ds, **params)
+        ds = registry.companion(panel["companion"])(ds, **params)
     ds = ds.rename(panel.get("rename", {}))
     ds.attrs["solve_seconds"] = round(seconds, 3)
     return ds

@@ -1,10 +1,17 @@
-"""Resolve solver/render names from config and validate solver parameters before any job runs."""
+"""Resolve solver/render names from config and validate solver parameters before any job runs.
+
+Config may name only declared functions (:mod:`dissent.contract`), each in its declared role.
+"""
 
 from __future__ import annotations
 
 import importlib
 import inspect
 from collections.abc import Callable
+
+import numpy as np
+
+from . import contract
 
 
 class ParameterError(ValueError):
@@ -29,6 +36,22 @@ def validates(check: Callable[..., None]):
     return attach
 
 
+def estimated_cost(model: Callable[..., np.ndarray]):
+    """Declare a solver's relative cost per point, used to cut chunks of equal estimated cost.
+
+    ``model(**kwargs)`` gets the solver's keyword arguments on the whole grid (grid axes as 1-D
+    arrays of length npoints, params as given) and returns npoints non-negative numbers in any
+    unit (only ratios matter), e.g. ``dim**3`` of the matrix solved at each point. Without a model
+    every point costs the same.
+    """
+
+    def attach(fn):
+        fn.cost = model
+        return fn
+
+    return attach
+
+
 def resolve(name: str, package: str) -> Callable:
     """Import ``package.<module>.<function>`` from a config name ``"<module>.<function>"``."""
     module_name, _, attr = name.rpartition(".")
@@ -41,14 +64,55 @@ def resolve(name: str, package: str) -> Callable:
         raise ValueError(f"{package}.{module_name} has no function {attr!r}") from None
 
 
+class NotDeclaredError(ValueError):
+    """A config name resolves to something that is not declared in the role config uses it in."""
+
+
+def declared(name: str, package: str, role: str) -> Callable:
+    """The function named ``"<module>.<function>"`` in ``package``, declared as ``role``.
+
+    Raises :class:`NotDeclaredError` (listing the module's declared functions of that role) for
+    anything else: a missing or undeclared function, one of another role, a class, a constant.
+    """
+    module_name, _, attr = name.rpartition(".")
+    if not module_name:
+        raise ValueError(f"{name!r} is not of the form '<module>.<function>'")
+    module = importlib.import_module(f"{package}.{module_name}")
+    fn = getattr(module, attr, None)
+    found = contract.declaration(fn)
+    if found is None or found.role != role:
+        choices = sorted(
+            f"{module_name}.{key}"
+            for key, value in vars(module).items()
+            if getattr(contract.declaration(value), "role", None) == role
+        )
+        why = ""
+        if fn is None:
+            why = " (no such name)"
+        elif found is not None:
+            why = f" (it is a declared {found.role})"
+        raise NotDeclaredError(f"{name!r} is not a declared {role}{why}; declared: {choices}")
+    return fn
+
+
 def solver(name: str) -> Callable:
-    """The solver function named ``"<module>.<function>"`` in :mod:`dissent.models`."""
-    return resolve(name, "dissent.models")
+    """The solver named ``"<module>.<function>"`` in :mod:`dissent.models`."""
+    return declared(name, "dissent.models", "solver")
+
+
+def companion(name: str) -> Callable:
+    """The companion named ``"<module>.<function>"`` in :mod:`dissent.models`."""
+    return declared(name, "dissent.models", "companion")
 
 
 def renderer(name: str) -> Callable:
     """The render function named ``"<module>.<function>"`` in :mod:`dissent.figures`."""
-    return resolve(name, "dissent.figures")
+    return declared(name, "dissent.figures", "renderer")
+
+
+def table(name: str) -> Callable:
+    """The table function named ``"<module>.<render>_<ext>"`` in :mod:`dissent.figures`."""
+    return declared(name, "dissent.figures", "table")
 
 
 def keyword_names(fn: Callable) -> tuple[set[str], set[str]]:

@@ -26,7 +26,7 @@ def render(ds: xr.Dataset, spec: Mapping, stem: str | Path, formats=style.FORMAT
 def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
     """Write a declared table (``tables: [csv, md]``) with ``<render>_<ext>(ds) -> str``."""
     ext = Path(path).suffix.lstrip(".")
-    text = registry.renderer(f"{spec['render']}_{ext}")(ds)
+    text = registry.table(f"{spec['render']}_{ext}")(ds)
     with io.atomic_path(path, suffix=f".tmp.{ext}") as tmp:
         tmp.write_text(text)
     return Path(path)

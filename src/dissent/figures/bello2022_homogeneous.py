@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
+from .. import contract
 from ..style import WIDTHS, figure, panel_label
 
 BLUE, ORANGE = "tab:blue", "tab:orange"
@@ -29,6 +30,7 @@ def _contour(ax, x, y, z, levels, log_x=False):
     return cs
 
 
+@contract.renderer
 def fig2(ds: xr.Dataset):
     fig = plt.figure(figsize=(WIDTHS["double"], 3.2))
     axes = fig.subplot_mosaic([["a", "b1", "c"], ["a", "b2", "c"]], width_ratios=[1, 1.2, 1])
@@ -186,6 +188,7 @@ def _table_rows(ds: xr.Dataset, formatted=True) -> list[list[str]]:
     return rows
 
 
+@contract.table
 def table2_csv(ds: xr.Dataset) -> str:
     buf = _io.StringIO()
     buf.write(",".join(h for _, h, _ in TABLE2_COLUMNS) + "\n")
@@ -194,6 +197,7 @@ def table2_csv(ds: xr.Dataset) -> str:
     return buf.getvalue()
 
 
+@contract.table
 def table2_md(ds: xr.Dataset) -> str:
     head = [h for _, h, _ in TABLE2_COLUMNS]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -223,6 +227,7 @@ def _power_of_ten(value: float, digits: int = 4) -> str:
     return rf"$10^{{{exp}}}$" if mant == 1 else rf"${mant:g}\times10^{{{exp}}}$"
 
 
+@contract.renderer
 def table2(ds: xr.Dataset):
     fig, ax = figure("double", height=1.6)
     ax.axis("off")
@@ -252,6 +257,7 @@ def table2(ds: xr.Dataset):
 # ---------------------------------------------------------------------------------------------
 # Figs. B1, B2
 # ---------------------------------------------------------------------------------------------
+@contract.renderer
 def figB1(ds: xr.Dataset):
     fig, ax = figure("single", height=2.4)
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, ds["N"].size))
@@ -284,6 +290,7 @@ def figB1(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def figB2(ds: xr.Dataset):
     """2nd-order ME: filled dots joined by thin lines; exact map: open rings of the same colour."""
     fig, axes = figure("double", 1, 3, height=2.3)
@@ -329,6 +336,7 @@ def _no_steady_state(ax) -> None:
     )
 
 
+@contract.renderer
 def figC1(ds: xr.Dataset):
     """Caption of Fig. C1: left N1/N2 vs nu2/mu1 (orange dot), right mu2/mu1 vs nu1/mu1 (orange
     square at the ideal point); middle: p against nu1/mu1 and mu2/mu1."""
@@ -391,6 +399,7 @@ def figC1(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def figC2(ds: xr.Dataset):
     fig, ax = figure("single", height=2.4)
     N = ds["N"].values
@@ -419,6 +428,7 @@ def figC2(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def figC3(ds: xr.Dataset):
     """p(J) of both mixtures over the J where either has weight, J_min and J_mean marked."""
     fig, ax = figure("single", height=2.3)

@@ -9,6 +9,8 @@ import xarray as xr
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .. import contract
+
 try:  # the project style, when present
     from ..style import figure as _figure
 except ImportError:  # pragma: no cover
@@ -21,6 +23,7 @@ def _fig(width="single", nrows=1, ncols=1, **kw):
     return plt.subplots(nrows, ncols, layout="constrained", **kw)
 
 
+@contract.renderer
 def fig3(ds: xr.Dataset):
     """Delta (top) and lambda_min(rho^T2) (bottom) vs cycles, homogeneous vs inhomogeneous."""
     fig, (ax1, ax2) = _fig("single", 2, 1, sharex=True, height=4.2, layout="constrained")
@@ -57,6 +60,7 @@ def _scheme_curves(ax, ds, var, markevery=8):
         )
 
 
+@contract.renderer
 def figD1(ds: xr.Dataset):
     """Polarization of ensemble 1 vs cycles for the schemes 1-5 (left), zoom (right)."""
     fig, (a, b) = _fig("double", 1, 2, height=2.8, layout="constrained")
@@ -71,6 +75,7 @@ def figD1(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def figD2(ds: xr.Dataset):
     """Polarizations of both ensembles: schemes 1-5 (with zz EoMs) and the 2nd-order ME (dashed)."""
     fig, axes = _fig("double", 1, 2, height=2.8, layout="constrained")
@@ -88,6 +93,7 @@ def figD2(ds: xr.Dataset):
 D3_LABELS = ("2 Boson", "3 Hartree", "4 Half-Hartree", "5 Majority", "6 Z-rules")
 
 
+@contract.renderer
 def figD3(ds: xr.Dataset):
     """var(J^x_1 + J^x_2) vs cycles, N = 5 (left) and N = 50 (right): schemes 2-6 (markers) and
     the 2nd-order ME (dashed). A scheme that diverges gets a cross at its last finite value, one
@@ -150,6 +156,7 @@ D4_TITLES = {
 }
 
 
+@contract.renderer
 def figD4(ds: xr.Dataset):
     """Columns: initial states. Top: polarizations of QD1 (blue) and QD2 (orange); bottom:
     var(J^x_1 + J^x_2). Solid: 2nd-order ME; dashed: Z-rules EoMs."""

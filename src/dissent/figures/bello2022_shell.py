@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from .. import contract
 from ..style import figure, panel_label  # noqa: E402
 
 
@@ -43,6 +44,7 @@ def _star_handles(ok):
     return h
 
 
+@contract.renderer
 def fig4(ds: xr.Dataset):
     """(a) Delta vs cycles per c/r_max (grey: homogeneous); (b) T_stab vs min(dg)^-2."""
     fig, (ax1, ax2) = figure("double", 1, 2, height=3.2, layout="constrained")
@@ -86,6 +88,7 @@ def fig4(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def figE1(ds: xr.Dataset):
     """(a) lattices over the Gaussian; (b) centred vs shifted dynamics with steady values."""
     fig = plt.figure(figsize=(7.0, 3.4), layout="constrained")
@@ -134,6 +137,7 @@ def figE1(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def figE2(ds: xr.Dataset):
     """(a) Delta and Delta_EPR vs cycles; (b) <J^z_1>/(N1 I) and <A^(z,2)_1>/I."""
     fig, (ax1, ax2) = figure("double", 1, 2, height=3.2, layout="constrained")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from .. import contract
 from ..registry import ParameterError, validates
 from ..style import figure, panel_label
 
@@ -59,6 +60,7 @@ def _complex(z: complex) -> str:
     return text.replace("-", "\N{MINUS SIGN}")
 
 
+@contract.renderer
 def fig2(ds: xr.Dataset):
     fig, axes = figure("double", 1, 2, height=3.8, layout="constrained")
     amp = ds["S_real"] + 1j * ds["S_imag"]
@@ -96,6 +98,7 @@ def fig2(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 @validates(_check_measure)
 def fig3(ds: xr.Dataset, *, measure: str = "concurrence"):
     fig, axes = figure("double", 1, 2, height=3.1, layout="constrained")
@@ -180,6 +183,7 @@ def _colors(n):
     return matplotlib.colormaps["plasma"](np.linspace(0.0, 0.85, n))
 
 
+@contract.renderer
 @validates(_check_measure)
 def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
     fig, axes = figure("double", 2, 2, height=5.2, layout="constrained")
@@ -235,6 +239,7 @@ def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
     return fig
 
 
+@contract.renderer
 @validates(_check_measure)
 def fig6(ds: xr.Dataset, *, measure: str = "concurrence"):
     fig, ax = figure("single", height=3.1, layout="constrained")
@@ -273,6 +278,7 @@ def _map(ax, fig, ds, var, label, values=None, **kw):
     return m
 
 
+@contract.renderer
 @validates(_check_measure)
 def fig7(ds: xr.Dataset, *, measure: str = "concurrence"):
     # fixed margins: constrained layout does not see the colour bar's inset axes
@@ -300,6 +306,7 @@ def _hatch_uninformative(ax, ds, mask):
     )
 
 
+@contract.renderer
 def fig8(ds: xr.Dataset):
     """Optimal fields of Fig. 7, drawn only where the optimum is unique (``optimum_unique``);
     other cells (C = 0, the T = 1 edges, ties between inequivalent optima) are hatched."""

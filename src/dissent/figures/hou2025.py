@@ -7,6 +7,7 @@ import json
 import numpy as np
 import xarray as xr
 
+from .. import contract
 from ..style import figure, panel_label
 
 UNPHYSICAL = "0.8"  # colour of the masked (not completely positive) region
@@ -20,6 +21,7 @@ def _cmap():
     return cmap
 
 
+@contract.renderer
 def fig1(ds: xr.Dataset):
     """Fig. 1(b): C over k_B T(0)/Delta (x) and k_B T(r)/Delta (y), unphysical region grey."""
     fig, ax = figure("single", height=2.8)
@@ -52,6 +54,7 @@ def fig1(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def fig3(ds: xr.Dataset):
     """Fig. 3: C vs k_B T(0)/Delta at fixed T(r), one curve per |Gamma_e(r)|/Gamma_e(0)."""
     fig, ax = figure("single")
@@ -90,6 +93,7 @@ def _edge_inset(ax, ds: xr.Dataset) -> None:
     inset.tick_params(top=False)
 
 
+@contract.renderer
 def fig4(ds: xr.Dataset):
     """Fig. 4: (a) dispersion, (b) T(r) for two fields, (c) C over b and r with contours."""
     fig, axes = figure("double", nrows=1, ncols=3, height=2.4)

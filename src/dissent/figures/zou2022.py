@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
 
+from .. import contract
 from ..style import figure, panel_label
 
 FIG2_COLOURS = {3.0: "black", 1.0: "tab:orange", 0.3: "tab:cyan", 0.0: "tab:red"}
@@ -58,6 +59,7 @@ def _method_key(ax, **kw) -> None:
     ax.add_artist(ax.legend(handles=_method_handles(), **kw))
 
 
+@contract.renderer
 def fig2(ds: xr.Dataset):
     """(a) the first 4/a as in the paper; (b) up to 30/a: the long delta = 0.3 lifetime."""
     fig, (ax_a, ax_b) = figure("single", 2, 1, height=4.4)
@@ -90,6 +92,7 @@ def fig2(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def fig3(ds: xr.Dataset):
     """(a) C(t) for the three regimes; (b) the paper's inset, C_max vs eta, as its own panel."""
     fig, (ax, inset) = figure("single", 2, 1, height=4.4)
@@ -155,6 +158,7 @@ def _arrow(ax, start, end, text, where) -> None:
     ax.text(*where, text, color="0.35", fontsize=7, ha="left", va="center")
 
 
+@contract.renderer
 def figS4(ds: xr.Dataset):
     """(a) |A| = 20..30 at a = 30, (b) delta = 0..16 at a = |A| = 10; both a~/a = 0.1."""
     fig, (ax_a, ax_b) = figure("double", 1, 2, height=2.6)
@@ -196,6 +200,7 @@ def figS4(ds: xr.Dataset):
     return fig
 
 
+@contract.renderer
 def figS5(ds: xr.Dataset):
     fig, ax = figure("single", height=2.8)
     conc = ds["concurrence"].transpose("A_tilde", "A")

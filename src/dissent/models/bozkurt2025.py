@@ -29,6 +29,7 @@ import numpy as np
 import xarray as xr
 from scipy.linalg import expm
 
+from .. import contract
 from ..optimize import multistart_maximize
 from ..quantum import concurrence as _concurrence_core
 from ..quantum import fixed_point, liouvillian, tangle
@@ -303,7 +304,7 @@ def steady_state(M: np.ndarray, rtol: float = 1e-9):
         c[ok, 1:] = np.linalg.solve(A[ok], R[ok, 1:, 0][..., None])[..., 0]
     rho = (c.astype(complex) @ _P2.reshape(16, 16)).reshape(-1, 4, 4) / 4.0
     if (~ok).any():
-        rho[~ok] = fixed_point(M.reshape((-1, 16, 16))[~ok], MAX_MIXED, rtol)
+        rho[~ok], _ = fixed_point(M.reshape((-1, 16, 16))[~ok], MAX_MIXED, rtol)
     return rho.reshape(batch + (4, 4)), (1 + null).reshape(batch)
 
 
@@ -351,6 +352,7 @@ def concurrence(rho: np.ndarray) -> np.ndarray:
 TANGLE_NAME = "tangle C^2 (squared Wootters concurrence; the paper's printed convention)"
 
 
+@contract.companion
 def with_tangle(ds: xr.Dataset, **_params) -> xr.Dataset:
     """Companion for Fig. 7: ``tangle`` = concurrence^2 of the optimised steady state.
 
@@ -448,6 +450,7 @@ def _check_fig2(*, T1, T2, interaction="ferro"):
     _sign(interaction)
 
 
+@contract.solver
 @validates(_check_fig2)
 def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
     """<sigma' j'|S|down j> of Fig. 2, real and imaginary parts (point, sigma_out, j_out, j_in)."""
@@ -527,6 +530,7 @@ def _steady_vars(rho, kdim):
     }
 
 
+@contract.solver
 @validates(_check_sym)
 def symmetric_steady_state(*, T, phi, interaction="ferro") -> xr.Dataset:
     """Fig. 3(a,b): concurrence and spin-current change over (T, phi), no decoherence."""
@@ -541,6 +545,7 @@ def symmetric_steady_state(*, T, phi, interaction="ferro") -> xr.Dataset:
     return _dataset(data)
 
 
+@contract.solver
 @validates(_check_sym)
 def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
     """Fig. 3 inset / Fig. 6: steady state on the optimal line phi = varphi(T)."""
@@ -586,6 +591,7 @@ def _check_mixed(*, p_U, T, interaction="ferro"):
     _check_sym(T=T, p_up=p_U, interaction=interaction)
 
 
+@contract.solver
 @validates(_check_mixed)
 def optimal_line_mixed(*, p_U, T, interaction="ferro") -> xr.Dataset:
     """Fig. 6: concurrence at phi = varphi for chi = p_U |up><up| + (1 - p_U) |down><down|."""
@@ -600,6 +606,7 @@ def _check_deco(*, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", *
     _check_sym(T=T, gamma_relax=gamma_relax, gamma_dephase=gamma_dephase, interaction=interaction)
 
 
+@contract.solver
 @validates(_check_deco)
 def decoherence_steady_state(
     *, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro"
@@ -639,6 +646,7 @@ def _dynamics(T, n_max, interaction):
     return conc, rhos, M
 
 
+@contract.solver
 @validates(_check_dyn)
 def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
     """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1),
@@ -709,6 +717,7 @@ def _check_half(*, T, interaction="ferro"):
     _sign(interaction)
 
 
+@contract.solver
 @validates(_check_half)
 def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
     """Collision number at which C (and the tangle C^2) first reaches half its converged value
@@ -1039,6 +1048,7 @@ def _check_opt(
         raise ParameterError("gtol", "a finite number > 0 (gradient norm, 1/rad)")
 
 
+@contract.solver
 @validates(_check_opt)
 def optimal_fields(
     *,

@@ -25,6 +25,7 @@ import numpy as np
 import xarray as xr
 from scipy.special import j0
 
+from dissent import contract
 from dissent.quantum.superop import hamiltonian_part, sandwich, spost, spre
 from dissent.registry import ParameterError, validates
 
@@ -271,6 +272,7 @@ def _check_temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0, **_
         raise ParameterError("relative_sign", "must be +1 or -1")
 
 
+@contract.solver
 @validates(_check_temperature_map)
 def temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0) -> xr.Dataset:
     """Fig. 1(b), Fig. 3: steady state vs k_B T(0)/Delta, k_B T(r)/Delta, |Gamma_e(r)|/Gamma_e(0).
@@ -284,6 +286,7 @@ def temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0) -> xr.Data
     return _state_dataset(*rates)
 
 
+@contract.companion
 def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
     """Companion of Fig. 3: the local temperature where the physical region starts, per ratio.
 
@@ -315,6 +318,7 @@ def _check_magnet(*, b, r, lambda_ratio, r_min=1e-3, **_):
         raise ParameterError("r_min", "must lie in (0, 0.1) sqrt(As/Delta)")
 
 
+@contract.solver
 @validates(_check_magnet)
 def inverted_magnet(*, b, r, lambda_ratio, r_min=1e-3) -> xr.Dataset:
     """Fig. 4(b)-(c): steady state and T(r) for two NV centres on the inverted magnet, Eq. (11).
@@ -351,6 +355,7 @@ def _check_dispersion(*, b, k, **_):
         raise ParameterError("b", "b/Delta >= 1 (both omega = +Delta and -Delta are crossed)")
 
 
+@contract.solver
 @validates(_check_dispersion)
 def magnet_dispersion(*, b, k) -> xr.Dataset:
     """Fig. 4(a): omega(k) = As k^2 - b of the inverted magnet, and the crossings k(+-Delta)."""
@@ -382,6 +387,7 @@ def _check_curves(*, b, r, lambda_ratio, **_):
     _check_magnet(b=b, r=r, lambda_ratio=lambda_ratio)
 
 
+@contract.solver
 @validates(_check_curves)
 def nonlocal_temperature(*, b, r, lambda_ratio, n_zeros: int = 6) -> xr.Dataset:
     """Fig. 4(b): k_B T(r)/Delta along r (a param array) for each b, with the Bessel zeros.

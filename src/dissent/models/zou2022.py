@@ -17,6 +17,7 @@ from functools import cache
 import numpy as np
 import xarray as xr
 
+from .. import contract
 from ..quantum import concurrence, evolve, liouvillian, steady_state
 from ..quantum.superop import dissipator
 from ..registry import ParameterError, validates
@@ -115,6 +116,7 @@ def _concurrence_var(values, long_name="concurrence C") -> xr.Variable:
     return xr.Variable(("point", "time"), values, {"long_name": long_name, "units": "1"})
 
 
+@contract.solver
 @validates(_check_dynamics)
 def concurrence_dynamics(*, delta, A, a, boltzmann=0.0, time) -> xr.Dataset:
     """C(t) of the Lindblad dynamics (7) from |ud>, Fig. 2 and Fig. S4.
@@ -163,6 +165,7 @@ def concurrence_zero_temperature(delta, A, a, time) -> np.ndarray:
     return 2 * np.exp(-2 * a * t) * np.abs(A * s) * np.sqrt(1 + (A * s) ** 2)
 
 
+@contract.companion
 def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_) -> xr.Dataset:
     """Add ``concurrence_analytic`` (closed forms of the text, T = 0) to a Fig. 2 panel."""
     if boltzmann != 0:
@@ -185,6 +188,7 @@ def _check_saturated(*, A, A_tilde, delta=0.0) -> None:
         raise ParameterError("delta", "delta >= 0 by convention")
 
 
+@contract.solver
 @validates(_check_saturated)
 def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
     """Long-time concurrence from |ud> with saturated couplings a = |A|, a~ = |A~| (Fig. S5).
@@ -196,7 +200,7 @@ def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
     A, A_tilde = np.broadcast_arrays(np.asarray(A, float), np.asarray(A_tilde, float))
     physical = A_tilde <= A
     gen = generator(delta, A, A_tilde, A, A_tilde)
-    rho = steady_state(gen, rho0=UP_DOWN)
+    rho, _ = steady_state(gen, rho0=UP_DOWN)
     conc = np.where(physical, concurrence(rho), np.nan)
     singlet = np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET))
     return xr.Dataset(
@@ -257,6 +261,7 @@ def _check_postselected(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> None:
     _check_time(time)
 
 
+@contract.solver
 @validates(_check_postselected)
 def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> xr.Dataset:
     """C(t) under continuous measurement and post-selection, Eq. (13), from |ud> (Fig. 3).
@@ -288,6 +293,7 @@ def postselected_closed_form(delta, gamma, time) -> np.ndarray:
     return 2 * np.sqrt(p1 * p2) / (p1 + p2)
 
 
+@contract.companion
 def postselected_companion(
     ds: xr.Dataset, *, delta=None, a, A, a_tilde=0.0, A_tilde=0.0, time, **_
 ) -> xr.Dataset:
@@ -330,6 +336,7 @@ def _check_max(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> None:
         raise ParameterError("samples", "at least 11 time samples")
 
 
+@contract.solver
 @validates(_check_max)
 def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> xr.Dataset:
     """Numerical max_t C(t) of Eq. (13) from |ud> vs eta = delta/Gamma (inset of Fig. 3).
@@ -359,6 +366,7 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
     )
 
 
+@contract.companion
 def max_concurrence_companion(ds: xr.Dataset, **_) -> xr.Dataset:
     """Add the derived closed form and the formula printed in the text to the inset panel."""
     eta = ds["eta"].values

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def batched_kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Kronecker product over the last two axes, broadcasting the leading ones."""
-    a, b = np.asarray(a), np.asarray(b)
-    out = a[..., :, None, :, None] * b[..., None, :, None, :]
-    shape = out.shape[:-4] + (a.shape[-2] * b.shape[-2], a.shape[-1] * b.shape[-1])
-    return out.reshape(shape)
+from .operators import batched_kron, pauli_basis
 
 
 def identity_like(a: np.ndarray) -> np.ndarray:
@@ -54,20 +48,21 @@ def dissipator(jump: np.ndarray) -> np.ndarray:
 
 
 def kossakowski(ops: np.ndarray, gamma: np.ndarray) -> np.ndarray:
-    """Non-diagonal dissipator sum_ij gamma_ij (O_i rho O_j^+ - {O_j^+ O_i, rho}/2).
+    """General (Kossakowski) dissipator rho -> sum_ij gamma_ij (A_i rho A_j^+ - {A_j^+ A_i, rho}/2).
 
-    ``ops``: (..., k, d, d); ``gamma``: (..., k, k) Hermitian coefficient matrix.
+    ``ops``: (..., k, d, d) operators A_i; ``gamma``: (..., k, k) coefficients, any complex matrix:
+    no positivity is assumed, so that the pieces of a rate matrix can be built one by one (the map
+    generated is completely positive iff the sum of the pieces is Hermitian positive
+    semidefinite). A diagonal ``gamma`` gives sum_i gamma_ii D[A_i]. Returns (..., d^2, d^2).
     """
     ops = np.asarray(ops, dtype=complex)
     gamma = np.asarray(gamma, dtype=complex)
-    # Diagonalise gamma: sum_ij g_ij O_i . O_j^+ = sum_m w_m J_m . J_m^+, J_m = sum_i U_im O_i.
-    w, u = np.linalg.eigh(gamma)
-    jumps = (
-        np.einsum("...im,...iab->...mab", u, ops) * np.sqrt(np.clip(w, 0, None))[..., None, None]
-    )
-    if np.any(w < -1e-12 * max(1.0, np.abs(w).max(initial=0.0))):
-        raise ValueError("the Kossakowski matrix is not positive semidefinite")
-    return dissipator(jumps).sum(axis=-3)
+    d = ops.shape[-1]
+    # sum_ij g_ij kron(A_i, conj(A_j)): rows (a, c), columns (b, d) of A_i[a, b] conj(A_j)[c, d]
+    jump = np.einsum("...ij,...iab,...jcd->...acbd", gamma, ops, np.conj(ops))
+    jump = jump.reshape(jump.shape[:-4] + (d * d, d * d))
+    anti = np.einsum("...ij,...jba,...ibc->...ac", gamma, np.conj(ops), ops)  # sum g_ij A_j^+ A_i
+    return jump - 0.5 * (spre(anti) + spost(anti))
 
 
 def liouvillian(h: np.ndarray, jumps: np.ndarray | None = None) -> np.ndarray:
@@ -90,3 +85,25 @@ def unvec(v: np.ndarray) -> np.ndarray:
     """Inverse of :func:`vec`."""
     d = int(round(np.sqrt(v.shape[-1])))
     return v.reshape(v.shape[:-1] + (d, d))
+
+
+def pauli_transfer(superop: np.ndarray) -> np.ndarray:
+    """Real Pauli transfer matrix R_ab = tr(P_a M[P_b]) / d of Hermiticity-preserving maps.
+
+    ``superop``: (..., d^2, d^2) in the row-major vec basis, d = 2^n; R acts on the Pauli vectors
+    c_a = tr(P_a rho) of :func:`~dissent.quantum.operators.pauli_basis`. A trace-preserving map
+    has the first row (1, 0, ..., 0).
+    """
+    superop = np.asarray(superop, dtype=complex)
+    d2 = superop.shape[-1]
+    d = int(round(np.sqrt(d2)))
+    basis = pauli_basis(int(round(np.log2(d)))).reshape(d2, d2)  # rows: vec(P_a)
+    return np.real(np.conj(basis) @ superop @ basis.T / d)
+
+
+def from_pauli_transfer(transfer: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`pauli_transfer`: the superoperator (..., d^2, d^2) in the vec basis."""
+    d2 = transfer.shape[-1]
+    d = int(round(np.sqrt(d2)))
+    basis = pauli_basis(int(round(np.log2(d)))).reshape(d2, d2)
+    return basis.T @ np.asarray(transfer, dtype=complex) @ np.conj(basis) / d

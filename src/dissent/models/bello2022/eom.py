@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from ... import contract
 from ...registry import validates
 from .inhomogeneous import jump_vectors
 
@@ -441,6 +442,7 @@ def _cycles(cycles):
     return np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
 
 
+@contract.solver
 def polarization_dynamics(*, scheme, n_nuclei, mu, nu, k, zz, cycles, n_switch):
     """Figs. D1/D2: polarizations <J^z_j>/(N I) of two identical homogeneous ensembles (one shell
     each) for the closure schemes 1-5 (index into FIG_D_SCHEMES); mu in units of 1/sqrt(N),
@@ -481,6 +483,7 @@ def polarization_dynamics(*, scheme, n_nuclei, mu, nu, k, zz, cycles, n_switch):
     )
 
 
+@contract.solver
 def dicke_polarization_me(*, n_nuclei, mu, nu, k, cycles):
     """Polarizations from the 2nd-order ME, Eq. (3), for homogeneous ensembles started fully
     polarized: each ensemble's reduced dynamics is closed (the cross terms cancel, Eq. D2) and
@@ -618,6 +621,7 @@ def _check_d3(*, n_nuclei, mu, nu, k, cycles, n_switch, **kw):
         raise ParameterError("scheme", f"index 0..{len(FIG_D3_SCHEMES) - 1} of {FIG_D3_SCHEMES}")
 
 
+@contract.solver
 @validates(_check_d3)
 def dicke_me_variance(*, n_nuclei, mu, nu, k, cycles, n_switch, tol=1e-9):
     """Fig. D3 reference: var(J^x_1 + J^x_2) and polarizations from the 2nd-order ME, Eq. (3), for
@@ -682,6 +686,7 @@ def dicke_me_variance(*, n_nuclei, mu, nu, k, cycles, n_switch, tol=1e-9):
 FIG_D3_SCHEMES = ("boson", "hartree_cross", "half_hartree", "majority", "z_rules")
 
 
+@contract.solver
 @validates(_check_d3)
 def variance_dynamics(*, n_nuclei, scheme, mu, nu, k, cycles, n_switch):
     """Fig. D3: var(J^x_1 + J^x_2) for the variance schemes 2-6 (index into FIG_D3_SCHEMES),
@@ -776,6 +781,7 @@ def _d4_dataset(initial, cycles, p1, p2, var, prefix, what, extra):
     return ds
 
 
+@contract.solver
 @validates(_check_d4)
 def d4_eom(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, scheme="z_rules"):
     """Fig. D4, dashed: covariance EoMs (Eqs. 12-14, Z-rules, zz equations on) for inhomogeneous
@@ -809,6 +815,7 @@ def d4_eom(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, 
     return _d4_dataset(initial, cycles, p1, p2, var, "eom_", "Z-rules EoMs", extra)
 
 
+@contract.solver
 @validates(_check_d4)
 def d4_me(*, initial, n1, n2, rel_std1, rel_std2, mu, nu, k, cycles, n_switch, tol=1e-7, m_max=100):
     """Fig. D4, solid: the 2nd-order ME, Eq. (3), in the full 2^(N1+N2) space (q = 0 sector,

@@ -26,6 +26,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import xarray as xr
 
+from ... import contract
 from ...registry import ParameterError, validates
 
 SP = np.array([[0.0, 1.0], [0.0, 0.0]])  # sigma^+ = |up><down|
@@ -577,6 +578,7 @@ def _check_exact(*, g1, g2, mu, nu, k, cycles, **_):
         raise ParameterError("cycles", "non-decreasing, >= 0")
 
 
+@contract.solver
 @validates(_check_exact)
 def exact_dynamics(*, inhomogeneous, g1, g2, mu, nu, k, cycles) -> xr.Dataset:
     """Fig. 3: exact cycle map (Eq. 2) from |Psi_FP>: Delta, Delta_EPR and lambda_min(rho^T2).

@@ -35,6 +35,7 @@ from scipy import sparse
 from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
+from ... import contract
 from ...registry import ParameterError, validates
 
 
@@ -479,6 +480,7 @@ def _observe(model, V, n1, n2):
     }
 
 
+@contract.solver
 @validates(_check)
 def gaussian_dynamics(
     *,
@@ -601,6 +603,7 @@ def _check_map(*, r_max1, r_max2, c, **_):
             raise ParameterError(key, "lattice radius in (1, 10]")
 
 
+@contract.solver
 @validates(_check_map)
 def coupling_map(*, r_max1, r_max2, c, extent, resolution) -> xr.Dataset:
     """Fig. E1(a): lattice sites of both QDs and the Gaussian exp(-|r|^2/c) on a square grid

@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
+from ... import contract
 from ...registry import ParameterError, validates
 from . import homogeneous as hom
 from . import hp
@@ -103,6 +104,7 @@ def _check_fig2a(*, n_ratio, nu_over_mu):
     _check_ratio(nu_over_mu)
 
 
+@contract.solver
 @validates(_check_fig2a)
 def hp_delta_epr_map(*, n_ratio, nu_over_mu) -> xr.Dataset:
     """Eq. (11) with r1 = r2 = 1 and J1/J2 = N1/N2 (mu scales out)."""
@@ -133,6 +135,7 @@ def hp_valid(J, n) -> bool:
     return bool(J > 0 and n <= J / 2)
 
 
+@contract.solver
 @validates(_check_fig2b)
 def steady_state_vs_n(*, N, nu_over_mu, mu_sqrt_n, k, spin=0.5, p=0.0) -> xr.Dataset:
     """Steady state in the sector J1 = J2 = N I from |Psi_FP>: exact map (Eq. 2) and ME (Eq. 3).
@@ -251,6 +254,7 @@ def _check_sector(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3
         raise ParameterError("width_sq", "Gaussian variance w^2 must be positive")
 
 
+@contract.solver
 @validates(_check_sector)
 def sector_moments(*, J1, J2, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0):
     """Per-(J1, J2) steady-state moments of the 2nd-order ME and of HP (N1 = N2 = N).
@@ -324,6 +328,7 @@ def mirror_sectors(ds: xr.Dataset, method: str = "me") -> xr.Dataset:
 HP_BAD_WEIGHT = 0.01  # largest weight of a mixture in sectors where HP is not meaningful
 
 
+@contract.companion
 def mixed_state_companion(
     ds: xr.Dataset, *, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0
 ) -> xr.Dataset:
@@ -398,6 +403,7 @@ def _check_dist(*, J, N, j_min, j_mean, width_sq=3.0, spin=0.5):
         raise ParameterError("width_sq", "Gaussian variance w^2 must be positive")
 
 
+@contract.solver
 @validates(_check_dist)
 def j_distributions(*, J, N, j_min, j_mean, width_sq=3.0, spin=0.5) -> xr.Dataset:
     """Fig. C3: equal-weight (C17) and Gaussian (C19) p(J), normalised over the allowed J."""
@@ -438,6 +444,7 @@ def _per_point(k, N, mu_sqrt_n, nu_over_mu, spin):
         yield i, n, sector, _solve(sector, protocol, c, c)
 
 
+@contract.solver
 @validates(_check_vs_k)
 def fidelity_vs_k(*, k, N, mu_sqrt_n, nu_over_mu, spin=0.5) -> xr.Dataset:
     """Fig. B1: <Psi_TMS| rho_ss |Psi_TMS> of the maximal-J steady state, exact and ME."""
@@ -480,6 +487,7 @@ def min_pt_eigenvalue(sector, x) -> float:
     return float(np.linalg.eigvalsh(0.5 * (pt + pt.conj().T))[0])
 
 
+@contract.solver
 @validates(_check_vs_k)
 def small_system_vs_k(*, k, N, mu_sqrt_n, nu_over_mu, spin=0.5) -> xr.Dataset:
     """Fig. B2: Delta_EPR, lowest eigenvalue of rho^{T2}, singlet witness (N = 1), exact and ME."""
@@ -519,6 +527,7 @@ def _check_c1(
     _check_k(k)
 
 
+@contract.solver
 @validates(_check_c1)
 def hp_delta_epr_general(
     *, p, n_ratio=1.0, mu2_over_mu1=1.0, nu1_over_mu1=0.8, nu2_over_mu1=None, r1=0.9, r2=0.8, k=1
@@ -562,6 +571,7 @@ def _crossing_time(values: np.ndarray, target: float) -> float:
     return float(n - 1 + (v0 - target) / (v0 - v1))
 
 
+@contract.solver
 @validates(_check_c2)
 def stabilization_time_vs_n(
     *, N, mu_sqrt_n, nu_over_mu, k=1, spin=0.5, max_cycles_factor=20.0
@@ -630,6 +640,7 @@ def _check_table(*, materials: str, N, A_H, spin, T_dd, mu_sqrt_2in=1.5, nu_over
     _check_ratio(nu_over_mu)
 
 
+@contract.solver
 @validates(_check_table)
 def experimental_scales(
     *, materials: str, N, A_H, spin, T_dd, mu_sqrt_2in=1.5, nu_over_mu=0.8, k=1
