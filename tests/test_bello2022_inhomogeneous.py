@@ -90,6 +90,46 @@ def test_block_me_matches_dense_generator():
         assert np.allclose(got[key], ref[key], atol=1e-12), key
 
 
+@pytest.mark.figure("bello2022.figD4")
+def test_packed_block_me_is_an_isometry_and_applies_the_dense_generator():
+    """BlockME rows (upper triangles, off-diagonals times sqrt 2): norms are Frobenius norms, and
+    L on rows equals the dense q = 0 generator, for a batch of two random symmetric states."""
+    rng = np.random.default_rng(1)
+    n, d = 5, 32
+    raising, lowering = inh.jump_vectors(G1, G2, 0.4, 0.3, 2)
+    jumps = [(inh.collective(inh.SP, u, n), 1) for u in raising]
+    jumps += [(inh.collective(inh.SM, v, n), -1) for v in lowering]
+    me = inh.BlockME(inh.n_up(n), jumps)
+    L, idx = inh.me_generator_sector(G1, G2, 0.4, 0.3, 2)
+    q = inh.n_up(n)
+    A = rng.normal(size=(2, d, d))
+    A = (A + A.transpose(0, 2, 1)) * (q[:, None] == q[None, :])
+    X = me.to_rows({m: A[:, i][:, :, i] for m, i in me.index.items()})
+    assert X.shape == (2, (len(idx) + d) // 2)
+    assert np.allclose(np.linalg.norm(X, axis=1), np.linalg.norm(A.reshape(2, -1), axis=1))
+    Y = me.from_rows(me.apply_rows(X))
+    got = np.zeros((2, d, d))
+    for m, i in me.index.items():
+        got[:, i[:, None], i[None, :]] = Y[m]
+    ref = A.reshape(2, -1)[:, idx] @ L.T
+    assert np.abs(got.reshape(2, -1)[:, idx] - ref).max() < 1e-14 * np.abs(ref).max() * 10
+
+
+@pytest.mark.figure("bello2022.figD4")
+def test_bdf_tail_with_exact_jacobian_equals_dop853_tail():
+    """The stiff EoM tail: BDF (exact Jacobian, atol 1e-10) and DOP853 give the same flow."""
+    sh = eom.Shells(G1, G2, group=False)
+    E = eom.CovarianceEoM(sh, 0.3, 0.24, 1, "z_rules", True)
+    st = E.initial(np.where(sh.ens == 0, 1.0, -1.0))
+    cyc = [0, 500, 2000, 20000]
+    a, _, ia = eom.iterate(E, st, cyc, n_switch=500)
+    b, _, ib = eom.iterate(E, st, cyc, n_switch=500, method="BDF", atol=1e-10)
+    assert ia["ode_status"] == ib["ode_status"] == 0
+    assert ib["ode_nfev"] < ia["ode_nfev"] / 5
+    for key in ("Jz_1", "Jz_2", "var_J"):
+        assert np.allclose(eom.stack(a, key), eom.stack(b, key), rtol=1e-8, atol=1e-10), key
+
+
 @pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
 def test_eom_with_exact_three_point_functions_equals_master_equation():
     """The derived EoMs (D8)-(D10), (D20)-(D21) are exact before closure: check with exact T."""

@@ -373,9 +373,8 @@ class BlockME:
     A batch of S states is stored as rows (S, n): block m (C_m x C_m, symmetric) as its upper
     triangle (row-major), off-diagonal elements times sqrt(2). This packing is an isometry
     (the Euclidean product of rows equals the Frobenius product of the matrices), so a Krylov
-    projection on rows is the one on full matrices, at half the length. Internally a block is
-    (C_m, S, C_m) with the batch index in the middle, so that sparse products act on all
-    states at once.
+    projection on rows is the one on full matrices, at half the length. Unpacked, block m of
+    the batch is an array (S, C_m, C_m).
     """
 
     def __init__(self, charges: np.ndarray, jumps: list[tuple[sp.spmatrix, int]]):
@@ -393,12 +392,19 @@ class BlockME:
                     if blk.nnz:
                         self.moves.append((m, m + dq, sp.csr_matrix(blk)))
         self.K = {m: sp.csr_matrix(K[self.index[m]][:, self.index[m]]) for m in self.levels}
-        self.upper = {m: np.triu_indices(len(self.index[m])) for m in self.levels}
-        self.weight = {m: np.where(i == j, 1.0, np.sqrt(2.0)) for m, (i, j) in self.upper.items()}
-        sizes = [len(self.upper[m][0]) for m in self.levels]
+        sizes = [len(i) * (len(i) + 1) // 2 for i in self.index.values()]
         offs = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         self.offsets = {m: (int(offs[i]), int(offs[i + 1])) for i, m in enumerate(self.levels)}
         self.size = int(offs[-1])
+        self.upper, self.weight, self.gather, self.unweight = {}, {}, {}, {}
+        for m, idx in self.index.items():
+            c = len(idx)
+            i, j = np.triu_indices(c)
+            self.upper[m] = i * c + j  # flat positions of the upper triangle in a block
+            self.weight[m] = np.where(i == j, 1.0, np.sqrt(2.0))
+            I, J = np.divmod(np.arange(c * c), c)
+            self.gather[m] = self.position(m, I, J)  # packed position of every block element
+            self.unweight[m] = np.where(I == J, 1.0, np.sqrt(0.5))
 
     def position(self, m, i, j) -> np.ndarray:
         """Row positions of the elements (i, j) of block m (either triangle)."""
@@ -407,25 +413,22 @@ class BlockME:
         return self.offsets[m][0] + i * (2 * c - i + 1) // 2 + (j - i)
 
     def to_rows(self, rho: dict) -> np.ndarray:
-        """Symmetric blocks (C_m, S, C_m) -> packed rows (S, n)."""
+        """Symmetric blocks (S, C_m, C_m) -> packed rows (S, n)."""
         return np.concatenate(
-            [(rho[m][i, :, j] * self.weight[m][:, None]).T for m, (i, j) in self.upper.items()],
+            [
+                rho[m].reshape(rho[m].shape[0], -1)[:, self.upper[m]] * self.weight[m]
+                for m in self.levels
+            ],
             axis=1,
         )
 
     def from_rows(self, X: np.ndarray) -> dict:
-        """Packed rows (S, n) -> symmetric blocks (C_m, S, C_m)."""
+        """Packed rows (S, n) -> symmetric blocks (S, C_m, C_m)."""
         S = X.shape[0]
-        out = {}
-        for m, (i, j) in self.upper.items():
-            a, b = self.offsets[m]
-            c = len(self.index[m])
-            R = np.empty((c, S, c))
-            vals = X[:, a:b].T / self.weight[m][:, None]
-            R[i, :, j] = vals
-            R[j, :, i] = vals
-            out[m] = R
-        return out
+        return {
+            m: (X[:, self.gather[m]] * self.unweight[m]).reshape(S, len(i), len(i))
+            for m, i in self.index.items()
+        }
 
     def apply_rows(self, X: np.ndarray) -> np.ndarray:
         """L on packed rows (S, n) (for the Krylov continuation)."""
@@ -448,23 +451,18 @@ class BlockME:
             np.add.at(f, self.position(m, O.row, O.col), O.data * scale)
         return f
 
-    @staticmethod
-    def _sandwich(X, R):
-        c, s, _ = R.shape
-        Y = X @ R.reshape(c, -1)  # (c', s c)
-        c2 = Y.shape[0]
-        Y = np.ascontiguousarray(Y.reshape(c2, s, c).transpose(2, 1, 0)).reshape(c, -1)
-        return (X @ Y).reshape(c2, s, c2).transpose(2, 1, 0)  # [k, s, i] = (X R_s X^T)[i, k]^T
-
     def apply(self, rho: dict) -> dict:
-        """L on symmetric blocks: -(K R + R K)/2 + sum X R X^T, with R K = (K R)^T."""
+        """L on symmetric blocks: -(K R + R K)/2 + sum X R X^T, with R K = (K R)^T and
+        X R X^T = X (X R)^T (R symmetric)."""
         out = {}
         for m, R in rho.items():
-            c, s, _ = R.shape
-            KR = (self.K[m] @ R.reshape(c, -1)).reshape(c, s, c)
-            out[m] = -0.5 * (KR + KR.transpose(2, 1, 0))
+            out[m] = np.empty_like(R)
+            for s, Rs in enumerate(R):
+                KR = self.K[m] @ Rs
+                out[m][s] = -0.5 * (KR + KR.T)
         for m_from, m_to, X in self.moves:
-            out[m_to] += self._sandwich(X, rho[m_from])
+            for s, Rs in enumerate(rho[m_from]):
+                out[m_to][s] += X @ (X @ Rs).T
         return out
 
 
@@ -487,12 +485,12 @@ def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, tol=
     me = BlockME(charges, jumps)
     # initial states
     S = len(initial_states)
-    rho = {m: np.zeros((len(i), S, len(i))) for m, i in me.index.items()}
+    rho = {m: np.zeros((S, len(i), len(i))) for m, i in me.index.items()}
     for s, label in enumerate(initial_states):
         pos = product_state_index(initial_pattern(label, n1, n2))
         m = charges[pos]
         j = int(np.nonzero(me.index[m] == pos)[0][0])
-        rho[m][j, s, j] = 1.0
+        rho[m][s, j, j] = 1.0
     # observables: per-site sigma^z (diagonal) and the charge-conserving parts of (A^x)^2
     zsite = site_sz(n)
     zvals = {m: zsite[i] for m, i in me.index.items()}
