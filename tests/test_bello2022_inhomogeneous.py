@@ -309,15 +309,15 @@ def test_full_space_me_one_spin_each_equals_dicke_code():
 
 @pytest.mark.figure("bello2022.figD3")
 def test_dicke_functionals_equal_moments():
-    from dissent.models.bello2022 import homogeneous as hom
+    from dissent.models.bello2022 import dicke
 
     L, sec = eom.dicke_me_generator(6, 0.5, 0.8, 1)
     x = np.real(sec.fully_polarized())
     for _ in range(37):
         x = x + L @ x
-    m = hom.moments(sec, x)
+    m = dicke.moments(sec, x)
     got = eom.dicke_functionals(sec) @ x
-    assert np.allclose(got, [m["trace"], m["jz1"], m["jz2"], m["epr_numerator"] / 2], atol=1e-13)
+    assert np.allclose(got, [m["trace"], m["Jz_1"], m["Jz_2"], m["var_J"] / 2], atol=1e-13)
 
 
 @pytest.fixture(scope="module")

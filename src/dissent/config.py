@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from . import registry
+from . import contract, registry
 
 VARIANTS = ("full", "quick")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML: 10x faster, same result
@@ -86,8 +88,24 @@ def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
     errors = sorted(validator.iter_errors(papers), key=lambda e: (len(e.path), list(e.path)))
     if errors:
         err = jsonschema.exceptions.best_match(errors)
+        param = _param_error(err)
+        if param is not None:
+            raise ConfigError(
+                f"{_key(param.absolute_path)}: expected a number, a string, a list of numbers or "
+                f"an axis spec (values | linspace | logspace); got {param.instance!r:.60}"
+            )
         where = _key(err.absolute_path) or "<top level>"
         raise ConfigError(f"{where}: {_schema_message(err)}")
+
+
+def _param_error(err):
+    """The error of a whole parameter value that is of no accepted kind (a nested list, ...),
+    or None (an axis spec is reported by its own message, key by key)."""
+    while err is not None:
+        if err.schema.get("title") == "param" and not isinstance(err.instance, Mapping):
+            return err
+        err = err.parent
+    return None
 
 
 def _schema_message(err) -> str:
@@ -134,18 +152,35 @@ def spec_hash(spec: Mapping) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+MAX_AXIS_VALUES = 1_000_000  # values of one axis spec (a grid axis or an array param)
+MAX_GRID_POINTS = 1_000_000  # points of one panel's grid; the largest configured grid has 40401
+
+
+def axis_size(spec: Mapping, key: str = "axis") -> int:
+    """Number of values of an axis spec, read from the spec (nothing is computed); at most
+    :data:`MAX_AXIS_VALUES`."""
+    if "values" in spec:
+        size = len(spec["values"])
+    elif "linspace" in spec or "logspace" in spec:
+        size = int(spec.get("linspace", spec.get("logspace"))[2])
+    else:
+        raise ConfigError(f"{key}: an axis needs 'values', 'linspace' or 'logspace'")
+    if size > MAX_AXIS_VALUES:
+        raise ConfigError(f"{key}: {size} values; at most {MAX_AXIS_VALUES} per axis")
+    return size
+
+
 def axis_values(spec: Mapping, key: str = "axis") -> np.ndarray:
     """1-D float array of an axis spec: values | linspace [a, b, n] | logspace [e0, e1, n]."""
+    axis_size(spec, key)
     if "values" in spec:
         values = np.asarray(spec["values"], dtype=float)
     elif "linspace" in spec:
         a, b, n = spec["linspace"]
         values = np.linspace(a, b, int(n))
-    elif "logspace" in spec:
+    else:
         a, b, n = spec["logspace"]
         values = np.logspace(a, b, int(n))
-    else:
-        raise ConfigError(f"{key}: an axis needs 'values', 'linspace' or 'logspace'")
     if values.size == 0:
         raise ConfigError(f"{key}: empty grid axis; give at least one value")
     if not np.all(np.isfinite(values)):
@@ -174,8 +209,32 @@ def param_values(params: Mapping, where: str) -> dict:
 
 
 def grid_axes(grid: Mapping, where: str = "grid") -> dict[str, np.ndarray]:
-    """Ordered axis name -> values of a panel's grid."""
-    return {name: axis_values(spec, f"{where}.{name}") for name, spec in grid.items()}
+    """Ordered axis name -> values of a panel's grid; at most :data:`MAX_GRID_POINTS` points
+    (checked before any axis is computed), each axis without repeated values (they become the
+    coordinates of the figure's NetCDF)."""
+    check_grid_size(grid, where)
+    axes = {}
+    for name, spec in grid.items():
+        values = axis_values(spec, f"{where}.{name}")
+        unique, counts = np.unique(values, return_counts=True)
+        if np.any(counts > 1):
+            raise ConfigError(
+                f"{where}.{name}: repeated value {unique[counts > 1][0]:g}; a grid axis needs "
+                "distinct values (they become coordinates of the NetCDF)"
+            )
+        axes[name] = values
+    return axes
+
+
+def check_grid_size(grid: Mapping, where: str = "grid") -> None:
+    """A panel's grid has at most :data:`MAX_GRID_POINTS` points, from the axis specs alone."""
+    sizes = {name: axis_size(spec, f"{where}.{name}") for name, spec in grid.items()}
+    if math.prod(sizes.values()) > MAX_GRID_POINTS:
+        shape = " x ".join(f"{n} {name}" for name, n in sizes.items())
+        raise ConfigError(
+            f"{where}: {math.prod(sizes.values())} points ({shape}); at most {MAX_GRID_POINTS} "
+            "per panel: coarsen the grid or split the panel"
+        )
 
 
 def grid_points(axes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -187,84 +246,60 @@ def grid_points(axes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def n_points(grid: Mapping) -> int:
-    return int(np.prod([axis_values(s).size for s in grid.values()], dtype=int))
+    """Number of points of a panel's grid, from the axis specs alone."""
+    return math.prod(axis_size(spec) for spec in grid.values())
 
 
-def check_render_options(spec: Mapping, where: str) -> None:
-    """``render_options`` must be keyword arguments of the render function and pass its check."""
+def _declared(lookup, name: str, key: str, hint: str = ""):
+    """``lookup(name)`` (a :mod:`dissent.registry` lookup), or a ConfigError naming ``key``."""
+    try:
+        return lookup(name)
+    except (ImportError, ValueError) as exc:
+        raise ConfigError(f"{key}: {exc}{hint}") from None
+
+
+@contextmanager
+def _keyed(where: str, grid: Mapping | None = None):
+    """A ParameterError of a :mod:`dissent.contract` check becomes a ConfigError naming
+    ``<where>.grid.<name>`` (a grid axis), ``<where>.params.<name>`` or ``<where>`` (the whole
+    call); without ``grid`` (render options) ``<where>.<name>``."""
+    try:
+        yield
+    except registry.ParameterError as exc:
+        section = ("grid" if exc.key in grid else "params") if grid is not None else None
+        key = ".".join(p for p in (where, section if exc.key else None, exc.key) if p)
+        raise ConfigError(f"{key}: {exc.message}") from None
+
+
+def check_render_options(render, spec: Mapping, where: str) -> None:
+    """``render_options`` must be keyword arguments of the render function, as it declares them."""
     options = spec.get("render_options", {})
-    render = registry.renderer(spec["render"])
-    names, _ = registry.keyword_names(render)
-    for name in options:
-        if name not in names - {"ds"}:
-            raise ConfigError(
-                f"{where}.render_options.{name}: unknown option of {spec['render']}; "
-                f"it accepts {sorted(names - {'ds'})}"
-            )
-    check = getattr(render, "validate", None)
-    if check is not None and options:
-        try:
-            check(**options)
-        except registry.ParameterError as exc:
-            raise ConfigError(f"{where}.render_options.{exc.key}: {exc.message}") from None
+    with _keyed(f"{where}.render_options"):
+        contract.check_values(render, {}, options, complete=False)
+        contract.check_relations(render, options)
 
 
 def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
     """Resolve names and validate every panel's parameters on its full grid (no solving)."""
     where = f"{paper}.{figure}" + (".quick" if variant == "quick" else "")
-    try:
-        registry.renderer(spec["render"])
-    except (ImportError, ValueError) as exc:
-        raise ConfigError(
-            f"{where}.render: no render function {spec['render']!r} ({exc}); "
-            "is the figure key spelled right?"
-        ) from None
-    check_render_options(spec, where)
+    hint = "; is the figure key spelled right?"
+    render = _declared(registry.renderer, spec["render"], f"{where}.render", hint)
+    check_render_options(render, spec, where)
     for ext in spec.get("tables", []):
-        try:
-            registry.table(f"{spec['render']}_{ext}")
-        except (ImportError, ValueError) as exc:
-            raise ConfigError(f"{where}.tables: {exc}") from None
+        _declared(registry.table, f"{spec['render']}_{ext}", f"{where}.tables")
     for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
-        for role, resolve in (("solver", registry.solver), ("companion", registry.companion)):
-            if role in panel:
-                try:
-                    resolve(panel[role])
-                except (ImportError, ValueError) as exc:
-                    raise ConfigError(f"{pwhere}.{role}: {exc}") from None
-        solver = registry.solver(panel["solver"])
+        solver = _declared(registry.solver, panel["solver"], f"{pwhere}.solver")
         grid = panel.get("grid", {})
+        axes = grid_axes(grid, f"{pwhere}.grid")
         params = param_values(panel.get("params", {}), f"{pwhere}.params")
-        names, required = registry.keyword_names(solver)
-        for name in list(grid) + list(params):
-            section = "grid" if name in grid else "params"
-            if name not in names:
-                raise ConfigError(
-                    f"{pwhere}.{section}.{name}: unknown parameter of {panel['solver']}; "
-                    f"it accepts {sorted(names)}"
-                )
-        for name, value in params.items():
-            if isinstance(value, str) and not registry.accepts_string(solver, name):
-                raise ConfigError(f"{pwhere}.params.{name}: expected a number, got {value!r}")
-            if isinstance(value, list) and not all(
-                isinstance(v, int | float) and not isinstance(v, bool) for v in value
-            ):
-                raise ConfigError(f"{pwhere}.params.{name}: expected a list of numbers")
-        missing = required - set(grid) - set(params)
-        if missing:
-            raise ConfigError(f"{pwhere}.params: missing parameter(s) {sorted(missing)}")
-        dup = set(grid) & set(params)
-        if dup:
-            raise ConfigError(f"{pwhere}: {sorted(dup)} given both as grid axis and param")
-        check = getattr(solver, "validate", None)
-        if check is not None:
-            kwargs = {**grid_points(grid_axes(grid, f"{pwhere}.grid")), **params}
-            try:
-                check(**kwargs)
-            except registry.ParameterError as exc:
-                section = "grid" if exc.key in grid else "params"
-                raise ConfigError(f"{pwhere}.{section}.{exc.key}: {exc.message}") from None
+        with _keyed(pwhere, grid):
+            contract.check_values(solver, axes, params)
+            contract.check_relations(solver, {**grid_points(axes), **params})
+        if "companion" in panel:  # called with the panel's dataset and its params
+            companion = _declared(registry.companion, panel["companion"], f"{pwhere}.companion")
+            with _keyed(pwhere, grid):
+                contract.check_values(companion, {}, params)
 
 
 def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
@@ -273,21 +308,28 @@ def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
     for paper in selected if selected is not None else papers:
         if paper not in papers:
             raise ConfigError(f"papers: unknown paper {paper!r}; configured: {sorted(papers)}")
-        for figure, body in papers[paper].items():
-            solved = sorted(f for f, b in papers[paper].items() if "panels" in b)
-            if "data" in body and body["data"] not in solved:
-                raise ConfigError(
-                    f"{paper}.{figure}.data: {body['data']!r} is not a figure of {paper} with "
-                    f"panels; choose one of {solved}"
-                )
-            for variant in VARIANTS:
-                spec = figure_spec(papers, paper, figure, variant)
-                if variant == "quick":
-                    try:
-                        check_schema({paper: {figure: {**spec, "title": spec.get("title", "")}}})
-                    except ConfigError as exc:
-                        raise ConfigError(f"{paper}.{figure}.quick: {exc}") from None
-                check_figure(paper, figure, spec, variant)
+        for figure in papers[paper]:
+            validate_figure(papers, paper, figure)
+
+
+def validate_figure(papers: Mapping, paper: str, figure: str) -> None:
+    """Validate both variants of one figure of a configuration that passed :func:`check_schema`."""
+    body = papers[paper][figure]
+    solved = sorted(f for f, b in papers[paper].items() if "panels" in b)
+    if "data" in body and body["data"] not in solved:
+        raise ConfigError(
+            f"{paper}.{figure}.data: {body['data']!r} is not a figure of {paper} with "
+            f"panels; choose one of {solved}"
+        )
+    for variant in VARIANTS:
+        spec = figure_spec(papers, paper, figure, variant)
+        if variant == "quick":
+            try:
+                check_schema({paper: {figure: {**spec, "title": spec.get("title", "")}}})
+            except ConfigError as exc:
+                where = f"{paper}.{figure}"
+                raise ConfigError(str(exc).replace(where, f"{where}.quick", 1)) from None
+        check_figure(paper, figure, spec, variant)
 
 
 def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Resolve solver/render names from config and validate solver parameters before any job runs.
+"""Resolve the function names of the configuration (solvers, companions, renderers, tables).
 
 Config may name only declared functions (:mod:`dissent.contract`), each in its declared role.
 """
@@ -6,28 +6,21 @@ Config may name only declared functions (:mod:`dissent.contract`), each in its d
 from __future__ import annotations
 
 import importlib
-import inspect
 from collections.abc import Callable
 
 import numpy as np
 
 from . import contract
 
-
-class ParameterError(ValueError):
-    """A solver parameter (or grid axis) is outside its allowed range.
-
-    ``key`` names the offending parameter; the message says what is allowed.
-    """
-
-    def __init__(self, key: str, message: str):
-        super().__init__(f"{key}: {message}")
-        self.key = key
-        self.message = message
+ParameterError = contract.ParameterError  # the error of every parameter check (one home)
 
 
 def validates(check: Callable[..., None]):
-    """Attach ``check(**kwargs)`` to a solver; it is run on the full grid before any job."""
+    """Deprecated: declare ``@contract.solver(check=check)`` instead (docs/developing.md, 2).
+
+    Attaches ``check(**kwargs)`` as ``fn.validate``; :func:`dissent.contract.check_relations`
+    runs it on the full grid before any job while the function declares no ``check``.
+    """
 
     def attach(fn):
         fn.validate = check
@@ -37,7 +30,8 @@ def validates(check: Callable[..., None]):
 
 
 def estimated_cost(model: Callable[..., np.ndarray]):
-    """Declare a solver's relative cost per point, used to cut chunks of equal estimated cost.
+    """Declare a solver's relative cost per point, used to cut chunks of equal estimated cost
+    (the same as ``@contract.solver(cost=model)``).
 
     ``model(**kwargs)`` gets the solver's keyword arguments on the whole grid (grid axes as 1-D
     arrays of length npoints, params as given) and returns npoints non-negative numbers in any
@@ -113,17 +107,3 @@ def renderer(name: str) -> Callable:
 def table(name: str) -> Callable:
     """The table function named ``"<module>.<render>_<ext>"`` in :mod:`dissent.figures`."""
     return declared(name, "dissent.figures", "table")
-
-
-def keyword_names(fn: Callable) -> tuple[set[str], set[str]]:
-    """(all keyword names, required keyword names) of a solver."""
-    params = inspect.signature(fn).parameters.values()
-    names = {p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
-    required = {p.name for p in params if p.name in names and p.default is p.empty}
-    return names, required
-
-
-def accepts_string(fn: Callable, name: str) -> bool:
-    """Whether keyword ``name`` of a solver takes a string (annotated str or a str default)."""
-    param = inspect.signature(fn).parameters[name]
-    return isinstance(param.default, str) or "str" in str(param.annotation)

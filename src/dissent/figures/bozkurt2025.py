@@ -10,7 +10,6 @@ import numpy as np
 import xarray as xr
 
 from .. import contract
-from ..registry import ParameterError, validates
 from ..style import figure, panel_label
 
 J_TEX = [
@@ -26,9 +25,7 @@ MEASURES = {
 }
 
 
-def _check_measure(*, measure="concurrence"):
-    if measure not in MEASURES:
-        raise ParameterError("measure", f"one of {sorted(MEASURES)} (got {measure!r})")
+Measure = contract.OneOf(*MEASURES)  # render_options: measure
 
 
 def _var(name: str, measure: str) -> str:
@@ -99,8 +96,7 @@ def fig2(ds: xr.Dataset):
 
 
 @contract.renderer
-@validates(_check_measure)
-def fig3(ds: xr.Dataset, *, measure: str = "concurrence"):
+def fig3(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     fig, axes = figure("double", 1, 2, height=3.1, layout="constrained")
     T = ds["T"].values
     phi = ds["phi"].values
@@ -184,8 +180,7 @@ def _colors(n):
 
 
 @contract.renderer
-@validates(_check_measure)
-def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
+def fig5(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     fig, axes = figure("double", 2, 2, height=5.2, layout="constrained")
     axes = axes.ravel()
     Ts = ds["T"].values
@@ -240,8 +235,7 @@ def fig5(ds: xr.Dataset, *, measure: str = "concurrence"):
 
 
 @contract.renderer
-@validates(_check_measure)
-def fig6(ds: xr.Dataset, *, measure: str = "concurrence"):
+def fig6(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     fig, ax = figure("single", height=3.1, layout="constrained")
     ps = ds["p_U"].values
     var = ds[_var("concurrence", measure)]
@@ -279,8 +273,7 @@ def _map(ax, fig, ds, var, label, values=None, **kw):
 
 
 @contract.renderer
-@validates(_check_measure)
-def fig7(ds: xr.Dataset, *, measure: str = "concurrence"):
+def fig7(ds: xr.Dataset, *, measure: Measure = "concurrence"):
     # fixed margins: constrained layout does not see the colour bar's inset axes
     fig, ax = figure("single", height=2.9, layout="none")
     fig.subplots_adjust(left=0.17, right=0.76, bottom=0.15, top=0.96)

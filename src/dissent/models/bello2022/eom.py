@@ -563,7 +563,8 @@ def dicke_me_generator(N, mu, nu, k):
     q = 0 sector, and the sector; mu in units of 1/sqrt(N), nu = nu/mu (via me_generator)."""
     import scipy.sparse as sps
 
-    from .homogeneous import Protocol, Sector, me_generator
+    from .dicke import Sector, me_generator
+    from .protocol import Protocol
 
     sec = Sector(N / 2, N / 2)
     mu_a = mu / np.sqrt(N)
