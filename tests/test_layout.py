@@ -125,7 +125,6 @@ KNOWN_CYCLES: set[frozenset[str]] = set()
 KNOWN_FUNCTION_IMPORTS = {
     # not cycles: start-up cost (dissent.io imports xarray/netCDF4, ~1 s) and a lazy import
     ("dissent.claims.ledger", "dissent.io"): "keeps `import dissent.claims` free of xarray",
-    ("dissent.config", "dissent.codedeps"): "lazy; codedeps imports no project module",
 }
 
 

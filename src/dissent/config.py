@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from . import contract, registry
+from . import codedeps, contract, registry
 
 VARIANTS = ("full", "quick")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML: 10x faster, same result
@@ -334,8 +334,6 @@ def validate_figure(papers: Mapping, paper: str, figure: str) -> None:
 
 def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:
     """Every module a configuration names (solvers, companions, renderers), by name only."""
-    from . import codedeps
-
     names = {"dissent.config", "dissent.registry"}
     for paper in selected:
         for figure, body in papers.get(paper, {}).items():
@@ -357,8 +355,6 @@ def validate_once(papers: Mapping, selected: Iterable[str], cache_dir: str | Pat
     should not pay for it. The key hashes the configuration and the content of every module it
     names (:mod:`dissent.codedeps`); a missing or unknown module always validates.
     """
-    from . import codedeps
-
     selected = list(selected)
     check_schema(papers)
     try:
