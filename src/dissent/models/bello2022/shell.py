@@ -194,8 +194,9 @@ class ShellModel:
         dx1, dY1, dZ1, S1a = self._intra(0, x[a], Y[a, a], Z[a, a])
         dx2, dY2, dZ2, S2b = self._intra(1, x[b], Y[b, b], Z[b, b])
         dy, dz = self._cross(x[a], x[b], S1a, S2b, Y[a, b], Z[a, b], self.quad)
-        dY = np.block([[dY1, dy], [dy.T, dY2]])
-        dZ = np.block([[dZ1, dz], [dz.T, dZ2]])
+        dY, dZ = np.empty((self.S, self.S)), np.empty((self.S, self.S))
+        for D, D1, d12, D2 in ((dY, dY1, dy, dY2), (dZ, dZ1, dz, dZ2)):
+            D[a, a], D[a, b], D[b, b] = D1, d12, D2  # pack reads only the upper triangle
         return self.pack(np.concatenate([dx1, dx2]), dY, dZ)
 
     # -- observables -------------------------------------------------------------------------------
