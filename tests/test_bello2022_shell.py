@@ -109,7 +109,7 @@ def test_shell_polarization_independent_of_coupling():
 
 def test_homogeneous_shell_model_vs_dicke_me():
     """N1 = N2 = 10, one shell each: Z-rules polarizations vs the exact Dicke-basis ME
-    (eom.dicke_me_variance) at steady state; closure accuracy:
+    (solvers.dicke_me_variance) at steady state; closure accuracy:
     |dp| < 0.02; var underestimated by 12.5 % (measured), bound 15 %."""
     N = 10
     g = np.ones(N) / np.sqrt(N)
