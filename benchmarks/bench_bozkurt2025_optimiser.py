@@ -10,8 +10,13 @@
    of the optimiser), the best polished by scipy L-BFGS-B (finite differences) and Nelder-Mead.
    Prints how often, and by how much, our optimum lies below it.
 
+3. With ``--save``/``--reference``: stores the default kernel's result, or compares with a stored
+   one (e.g. of the previous version of the optimiser): the largest decrease and increase of C,
+   and the fields where both flag the optimum unique.
+
 Usage: .venv/bin/python benchmarks/bench_bozkurt2025_optimiser.py [--n 41] [--sample 30]
-       [--random 4000] [--polish 16]
+       [--random 4000] [--polish 16] [--kernels default,Prescott] [--save F.npz]
+       [--reference F.npz]      (--sample 0: no independent search)
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-KERNELS = (None, "Prescott", "Sandybridge", "Haswell")
 
 
 def fig7_params() -> dict:
@@ -52,10 +56,10 @@ def worker(out: str, n: int) -> None:
     np.savez(out, c=c, x=x, u=d["unique"], cpu=cpu, n=T1.size)
 
 
-def run_kernels(n: int) -> dict:
+def run_kernels(n: int, kernels) -> dict:
     res = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for core in KERNELS:
+        for core in kernels:
             env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
             env.pop("OPENBLAS_CORETYPE", None)
             if core:
@@ -100,13 +104,17 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=30, help="points for the independent search")
     ap.add_argument("--random", type=int, default=4000, help="random fields per sampled point")
     ap.add_argument("--polish", type=int, default=16, help="best random fields polished")
+    ap.add_argument("--kernels", default="default,Prescott,Sandybridge,Haswell")
+    ap.add_argument("--save", help="store the default kernel's result (npz)")
+    ap.add_argument("--reference", help="compare the default kernel's result with a stored one")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.worker:
         worker(a.worker, a.n)
         return
     print(f"optimiser settings (config fig7): {fig7_params()}")
-    res = run_kernels(a.n)
+    kernels = [None if k == "default" else k for k in a.kernels.split(",")]
+    res = run_kernels(a.n, kernels)
     ref = res["default"]
     print(f"\nfig7 grid {a.n} x {a.n}, one process per OpenBLAS core type, 1 thread")
     print(
@@ -121,6 +129,21 @@ def main() -> None:
             f"{np.abs(r['c'] - ref['c']).max():11.1e}{dx:16.1e}"
             f"{int((r['u'] != ref['u']).sum()):10d}{int(r['u'].sum()):8d}"
         )
+    if a.save:
+        np.savez(a.save, **ref)
+    if a.reference:
+        old = np.load(a.reference)
+        dc = ref["c"] - old["c"]
+        both = ref["u"] & old["u"]
+        dx = np.abs(ref["x"] - old["x"])[both].max() if both.any() else 0.0
+        print(
+            f"\nagainst {a.reference}: max decrease of C {-dc.min():.1e} "
+            f"({int((dc < -1e-8).sum())} points below by > 1e-8), max increase {dc.max():.1e} "
+            f"({int((dc > 1e-8).sum())} points above by > 1e-8); fields where unique in both: "
+            f"{dx:.1e}; unique flags differ at {int((ref['u'] != old['u']).sum())} points"
+        )
+    if a.sample <= 0:
+        return
     # independent search on a sample of interior points
     T1, T2 = grid(a.n)
     interior = np.flatnonzero((T1 > 0) & (T1 < 1) & (T2 > 0) & (T2 < 1))

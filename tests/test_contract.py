@@ -253,8 +253,9 @@ DRILL = [
         "zou2022.fig2.panels.main.params.time",
         "at most 1000000 per axis",
     ),
-    # a list where the (unannotated) solver expects a number: its hand-written check fails on it
-    (_panel(params={"a": [1.0, 2.0]}), "zou2022.fig2.panels.main.params.a", "TypeError"),
+    # a list where the solver expects a number (its marker); a hand-written check failing on a
+    # list: test_a_hand_written_check_that_fails_on_a_list_names_the_list
+    (_panel(params={"a": [1.0, 2.0]}), "zou2022.fig2.panels.main.params.a", "got a list"),
     (
         _panel(params={"a": [[1.0], [2.0]]}),
         "zou2022.fig2.panels.main.params.a",

@@ -7,8 +7,15 @@ import pytest
 import xarray as xr
 from scipy.special import j0, jn_zeros
 
+from dissent import contract
 from dissent.models import hou2025 as h
-from dissent.quantum import concurrence, liouvillian, steady_state
+from dissent.quantum import (
+    concurrence,
+    kossakowski,
+    liouvillian,
+    steady_state,
+    x_state_concurrence,
+)
 from dissent.registry import ParameterError
 
 LAMBDA = 0.135
@@ -50,16 +57,16 @@ def test_neutral_block_steady_state_matches_full_liouvillian_and_wootters():
     rho_full, _ = steady_state(full)
     np.testing.assert_allclose(rho_x, rho_full, atol=1e-9)
     np.testing.assert_allclose(np.einsum("nij,nj->ni", full, rho_x.reshape(-1, 16)), 0, atol=1e-9)
-    np.testing.assert_allclose(h.x_state_concurrence(rho_x), concurrence(rho_full), atol=1e-8)
+    np.testing.assert_allclose(x_state_concurrence(rho_x), concurrence(rho_full), atol=1e-8)
     assert np.all(np.linalg.eigvalsh(rho_x) > -1e-10)  # positive: the dynamics is CP
-    assert h.x_state_concurrence(rho_x).max() > 0.2  # the comparison includes entangled states
+    assert x_state_concurrence(rho_x).max() > 0.2  # the comparison includes entangled states
 
 
 @pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
 def test_kossakowski_form_matches_diagonal_lindblad_form():
     """Eq. (6) with gamma = [[G0, Gr], [Gr, G0]] == jumps sqrt((G0 +- Gr)/2)(s1 +- s2)."""
     ge0, ga0, ger, gar = (v[:20] for v in random_rates(20, seed=2))
-    s1, s2 = h.SIGMA_MINUS
+    s1, s2 = h.LOWERING
     jumps = []
     for g0, gr, (a, b) in ((ge0, ger, (s1, s2)), (ga0, gar, (s1.T, s2.T))):
         for sign in (1, -1):
@@ -89,7 +96,7 @@ def test_steady_state_against_qutip():
     rho, _ = h.steady_state(np.array([ge0]), np.array([ga0]), np.array([ger]), np.array([gar]))
     np.testing.assert_allclose(rho[0], rho_q, atol=1e-8)
     c_q = qutip.concurrence(qutip.Qobj(rho_q, dims=[[2, 2], [2, 2]]))
-    assert h.x_state_concurrence(rho)[0] == pytest.approx(c_q, abs=1e-8)
+    assert x_state_concurrence(rho)[0] == pytest.approx(c_q, abs=1e-8)
     assert c_q > 0.01  # a nontrivial, entangled steady state is compared
 
 
@@ -107,18 +114,18 @@ def test_gibbs_state_satisfies_detailed_balance_when_local_and_nonlocal_temperat
     w = np.exp(-1.0 / t)
     ge = {0: 1.0, 1: ratio}  # Gamma_e(r_ij), key = |i - j|
     ga = {k: w * v for k, v in ge.items()}  # T(0) = T(r) = t
-    lo = h.SIGMA_MINUS
-    hi = tuple(s.conj().T for s in lo)
+    lo, hi = h.LOWERING, h.RAISING
+    one_pair = [[0.0, 1.0], [0.0, 0.0]]  # rho -> A rho B^+ - {B^+ A, rho}/2 of the pair (A, B)
     for i in range(2):
         for j in range(2):
-            term = ge[abs(i - j)] * h._kossakowski_term(lo[i], lo[j])
-            term = term + ga[abs(i - j)] * h._kossakowski_term(hi[j], hi[i])
+            term = ge[abs(i - j)] * kossakowski(np.stack([lo[i], lo[j]]), one_pair)
+            term = term + ga[abs(i - j)] * kossakowski(np.stack([hi[j], hi[i]]), one_pair)
             np.testing.assert_allclose(apply(term, rho), 0, atol=1e-12)
     if ratio < 1.0:  # unique steady state: the solver must find the Gibbs state
         got, kernel = h.steady_state(1.0, w, ratio, w * ratio)
         assert kernel == 1
         np.testing.assert_allclose(got, rho, atol=1e-10)
-        assert h.x_state_concurrence(got) == pytest.approx(0.0, abs=1e-12)
+        assert x_state_concurrence(got) == pytest.approx(0.0, abs=1e-12)
 
 
 @pytest.mark.figure("hou2025.fig4")
@@ -165,7 +172,7 @@ def test_no_entanglement_when_local_and_nonlocal_temperatures_have_opposite_sign
     t0 = h.effective_temperature(ga0, ge0)
     tr = h.effective_temperature(gar, ger)
     rho, kernel = h.steady_state(ge0, ga0, ger, gar)
-    conc = h.x_state_concurrence(rho)
+    conc = x_state_concurrence(rho)
     opposite = np.sign(t0) != np.sign(tr)
     assert opposite.sum() > 1000 and np.all(kernel == 1)
     assert conc[opposite].max() < 1e-12
@@ -181,7 +188,7 @@ def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     rho_swapped, _ = h.steady_state(ga0, ge0, gar, ger)  # rate unit irrelevant
     np.testing.assert_allclose(rho_swapped, XX @ rho @ XX, atol=1e-9)
     np.testing.assert_allclose(
-        h.x_state_concurrence(rho_swapped), h.x_state_concurrence(rho), atol=1e-10
+        x_state_concurrence(rho_swapped), x_state_concurrence(rho), atol=1e-10
     )
     np.testing.assert_allclose(
         h.effective_temperature(ge0, ga0), -h.effective_temperature(ga0, ge0)
@@ -193,7 +200,7 @@ def test_emission_absorption_symmetry_maps_positive_to_negative_temperatures():
     ge0, ga0, ger, gar = h.rates_from_temperatures(t, tr, 0.99)
     neg, _ = h.steady_state(ga0, ge0, gar, ger)
     assert np.all(h.effective_temperature(ger, gar) < 0)
-    np.testing.assert_allclose(h.x_state_concurrence(neg), pos, atol=1e-10)
+    np.testing.assert_allclose(x_state_concurrence(neg), pos, atol=1e-10)
     assert pos.min() > 0.05
 
 
@@ -326,7 +333,7 @@ def test_sign_of_the_nonlocal_rates_is_kept_and_matters():
     assert ds.gamma_e_nonlocal.values[0] < 0 < ds.gamma_a_nonlocal.values[0]
     ge0, ga0, ger, gar = h.inverted_magnet_rates(b, r, LAMBDA)
     rho_abs, _ = h.steady_state(ge0, ga0, np.abs(ger), np.abs(gar))
-    assert abs(ds.concurrence.values[0] - h.x_state_concurrence(rho_abs)[0]) > 0.01
+    assert abs(ds.concurrence.values[0] - x_state_concurrence(rho_abs)[0]) > 0.01
 
 
 @pytest.mark.figure("hou2025.fig4")
@@ -339,13 +346,33 @@ def test_dispersion_crossings():
 
 
 @pytest.mark.figure("hou2025.fig1", "hou2025.fig3", "hou2025.fig4")
-def test_parameter_checks():
-    with pytest.raises(ParameterError):
-        h.temperature_map.validate(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=1.01)
-    with pytest.raises(ParameterError):
-        h.inverted_magnet.validate(b=np.array([0.9]), r=np.array([1.0]), lambda_ratio=LAMBDA)
-    with pytest.raises(ParameterError):
-        h.inverted_magnet.validate(b=np.array([1.1]), r=np.array([-1.0]), lambda_ratio=LAMBDA)
+@pytest.mark.parametrize(
+    ("solver", "kwargs", "key"),
+    [
+        ("temperature_map", dict(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=1.01), "ratio"),
+        (
+            "temperature_map",
+            dict(T_local=np.ones(2), T_nonlocal=np.ones(2), ratio=0.5, relative_sign=0.5),
+            "relative_sign",
+        ),
+        ("temperature_map", dict(T_local=np.array([np.nan]), T_nonlocal=np.ones(1)), "T_local"),
+        ("inverted_magnet", dict(b=np.array([0.9]), r=np.array([1.0]), lambda_ratio=LAMBDA), "b"),
+        ("inverted_magnet", dict(b=np.array([1.1]), r=np.array([-1.0]), lambda_ratio=LAMBDA), "r"),
+        ("inverted_magnet", dict(b=np.array([1.1]), r=np.array([1.0]), r_min=0.5), "r_min"),
+        (
+            "inverted_magnet",
+            dict(b=np.array([1.1]), r=np.array([1.0]), lambda_ratio=0.0),
+            "lambda_ratio",
+        ),
+        ("magnet_dispersion", dict(b=0.5, k=np.linspace(0, 1, 3)), "b"),
+        ("nonlocal_temperature", dict(b=np.array([1.0]), r=np.array([-1.0, 1.0])), "r"),
+        ("nonlocal_temperature", dict(b=np.array([1.0]), n_zeros=0), "n_zeros"),
+    ],
+)
+def test_parameter_checks_name_the_key(solver, kwargs, key):
+    with pytest.raises(ParameterError) as err:
+        contract.check_arguments(getattr(h, solver), kwargs)
+    assert err.value.key == key
 
 
 @pytest.mark.figure("hou2025.fig3")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dissent.optimize import maximize, multistart_maximize
+from dissent.optimize import closest_among_ties, maximize, multistart_maximize
 
 
 def neg_rosenbrock(x, idx=None):
@@ -60,10 +60,11 @@ def test_multistart_finds_the_global_maximum_of_a_multimodal_function():
 
     rng = np.random.default_rng(1)
     cand = np.broadcast_to(rng.uniform(-6, 6, (200, 2)), (3, 200, 2)).copy()
-    x, f, _, res = multistart_maximize(
-        lambda x, i: value_and_grad(x, i)[0],
+    values = np.stack([value_and_grad(c, np.full(len(c), i))[0] for i, c in enumerate(cand)])
+    x, f, res = multistart_maximize(
         value_and_grad,
         cand,
+        values,
         n_explore=20,
         explore_iter=3,
         n_refine=4,
@@ -77,3 +78,36 @@ def test_multistart_finds_the_global_maximum_of_a_multimodal_function():
         x1 = g[np.argmax(v)]
         assert np.abs(best[i] - x1).max() < 0.02
         assert f[i].max() >= 2 * v.max() - 1e-12
+
+
+def test_maximize_converges_on_the_gradient_where_values_are_rounded():
+    """Values rounded to 1e-12 (a rounding floor far above the machine's), gradients exact: near
+    the maximum Armijo cannot see progress, the steps that halve |grad| take it to gtol."""
+    rng = np.random.default_rng(2)
+    n, d = 10, 4
+    A = rng.normal(size=(n, d, d))
+    H = A @ np.swapaxes(A, 1, 2) + 0.5 * np.eye(d)
+    xs = rng.normal(size=(n, d))
+
+    def fun(x, idx):
+        dx = x - xs[idx]
+        f = -0.5 * np.einsum("ni,nij,nj->n", dx, H[idx], dx)
+        return np.round(f, 12), -np.einsum("nij,nj->ni", H[idx], dx)
+
+    res = maximize(fun, np.zeros((n, d)), gtol=1e-11, max_iter=500)
+    assert np.all(res.status == 0) and np.all(res.grad_norm <= 1e-11)
+    assert np.abs(res.x - xs).max() < 1e-9
+
+
+def test_closest_among_ties_prefers_the_reference_among_equal_maxima():
+    f = np.array([[1.0, 1.0 - 1e-9, 0.5], [0.2, 0.9, 0.9]])
+    x = np.array([[[3.0], [1.0], [0.0]], [[0.0], [2.0], [5.0]]])
+    ref = np.array([[0.0], [4.0]])
+
+    def distance(a, b):
+        return np.abs(a - b)[..., 0]
+
+    best, n_ties, spread = closest_among_ties(f, x, ref, distance, tie_tol=1e-6)
+    assert best.tolist() == [1, 2]  # within 1e-6 of the maximum, closest to the reference
+    assert n_ties.tolist() == [2, 2]
+    assert spread.tolist() == [2.0, 3.0]

@@ -30,6 +30,7 @@ from dissent.quantum import (
     liouvillian,
     min_pt_eigenvalue,
     negativity,
+    no_jump_evolution,
     on_each_qubit,
     partial_transpose,
     pauli_basis,
@@ -282,6 +283,29 @@ def test_evolve_matches_qutip_mesolve():
         evolve(liouvillian(h, jumps), rho0, np.array([0.0, 1.0, 3.0]))
 
 
+def test_no_jump_evolution_matches_normalised_qutip_sesolve():
+    """H_eff = H - i sum_k J_k^+ J_k / 2 against QuTiP; an exceptional point in closed form."""
+    h, jumps = random_h(3), random_ops(2, 3)
+    h_eff = h - 0.5j * np.einsum("kji,kjl->il", jumps.conj(), jumps)
+    psi0 = rng.normal(size=3) + 1j * rng.normal(size=3)
+    psi0 /= np.linalg.norm(psi0)
+    times = np.linspace(0.2, 1.2, 11)
+    res = qutip.sesolve(
+        qutip.Qobj(h_eff), qutip.Qobj(psi0), np.r_[0.0, times], options={"atol": 1e-12}
+    )  # psi0 at t = 0 (QuTiP starts at the first time)
+    ref = np.stack([s.full()[:, 0] for s in res.states[1:]])
+    ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+    ours = no_jump_evolution(np.stack([h_eff, h_eff]), psi0, times)
+    assert ours.shape == (2, 11, 3, 3)
+    assert np.allclose(ours[1], ref[:, :, None] * ref[:, None, :].conj(), atol=1e-8)
+    # at the exceptional point of -delta tau_z - i Gamma tau_x (delta = Gamma = 1), Eq. (13) of
+    # zou2022: C(t) = 2 t sqrt(1 + t^2)/(1 + 2 t^2) from |ud>, here in the {ud, du} subspace
+    ep = np.array([[-1.0, -1.0j], [-1.0j, 1.0]])
+    rho = no_jump_evolution(ep, np.array([1.0, 0.0], dtype=complex), np.linspace(0, 3, 7))
+    t = np.linspace(0, 3, 7)
+    assert np.allclose(2 * np.abs(rho[:, 0, 1]), 2 * t * np.sqrt(1 + t**2) / (1 + 2 * t**2))
+
+
 # --- measures ---------------------------------------------------------------------------------
 
 
@@ -291,9 +315,20 @@ def test_concurrence_matches_qutip_and_bell_states():
     assert np.allclose(concurrence(states), ref, atol=1e-9)
     assert np.isclose(concurrence(SINGLET_PROJECTOR), 1.0)
     assert np.isclose(concurrence(np.eye(4) / 4), 0.0)
-    p = 0.8  # Werner state: C = max(0, (3p - 1)/2)
-    werner = p * SINGLET_PROJECTOR + (1 - p) * np.eye(4) / 4
-    assert np.isclose(concurrence(werner), (3 * p - 1) / 2)
+    # Werner states: C = max(0, (3p - 1)/2), also on both sides of the switch between the two
+    # ways of computing it (lowest eigenvalue (1 - p)/4 = 1e-4 at p = 1 - 4e-4)
+    p = np.array([0.8, 1 - 3.9e-4, 1 - 4.1e-4, 1.0])
+    werner = p[:, None, None] * SINGLET_PROJECTOR + (1 - p[:, None, None]) * np.eye(4) / 4
+    assert np.allclose(concurrence(werner), (3 * p - 1) / 2, rtol=0, atol=1e-13)
+
+
+def test_concurrence_keeps_full_precision_for_pure_states():
+    """C = 2|psi_uu psi_dd - psi_ud psi_du| for pure states, to round-off (not its square root)."""
+    psi = rng.normal(size=(200, 4)) + 1j * rng.normal(size=(200, 4))
+    psi[:100, 3] = psi[:100, 1] * psi[:100, 2] / psi[:100, 0]  # product states: C = 0
+    psi /= np.linalg.norm(psi, axis=1, keepdims=True)
+    exact = 2 * np.abs(psi[:, 0] * psi[:, 3] - psi[:, 1] * psi[:, 2])
+    assert np.allclose(concurrence(psi[:, :, None] * psi.conj()[:, None, :]), exact, atol=1e-13)
 
 
 def test_x_state_concurrence_matches_qutip():

@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 import qutip
 
+from dissent import contract
 from dissent.models import zou2022 as z
-from dissent.quantum import concurrence
+from dissent.quantum import (
+    SINGLET_PROJECTOR,
+    concurrence,
+    evolve,
+    no_jump_evolution,
+    steady_state,
+)
 from dissent.registry import ParameterError
 
 TIME = np.linspace(0.0, 4.0, 201)
@@ -67,10 +74,9 @@ def test_steady_state_half_with_singlet_dark_state():
     ds = z.steady_concurrence_saturated(A=np.array([1.0, 2.5]), A_tilde=np.array([0.0, 0.0]))
     assert np.allclose(ds["concurrence"], 0.5)
     assert np.allclose(ds["singlet_population"], 0.5)
-    rho, kernel = z.steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
+    rho, kernel = steady_state(z.generator(0.0, 1.0, 0.0, 1.0, 0.0), rho0=z.UP_DOWN)
     assert kernel == 4  # any state on {|S>, |uu>} is stationary
-    singlet = np.outer(z.SINGLET, z.SINGLET)
-    expected = 0.5 * singlet + 0.5 * np.diag([1.0, 0, 0, 0])
+    expected = 0.5 * SINGLET_PROJECTOR + 0.5 * np.diag([1.0, 0, 0, 0])
     assert np.allclose(rho, expected, atol=1e-10)
 
 
@@ -115,7 +121,7 @@ def test_lindblad_matches_qutip_mesolve():
         [qutip.Qobj(j) for j in jumps],
         options={"atol": 1e-11, "rtol": 1e-10},
     )
-    ours = z.evolve(z.generator(delta, a, at, A, At), z.UP_DOWN, times)
+    ours = evolve(z.generator(delta, a, at, A, At), z.UP_DOWN, times)
     ref = np.stack([s.full() for s in res.states])
     assert np.allclose(ours, ref, atol=1e-7)
 
@@ -124,7 +130,7 @@ def test_lindblad_matches_qutip_mesolve():
 def test_populations_follow_equation_S54():
     """rho_11 - rho_22 = e^{-2at} at T = 0 (Eq. S56); rho_33 stays 0."""
     times = np.linspace(0, 2, 21)
-    rho = z.evolve(z.generator(0.4, 1.3, 0.0, 0.9, 0.0), z.UP_DOWN, times)
+    rho = evolve(z.generator(0.4, 1.3, 0.0, 0.9, 0.0), z.UP_DOWN, times)
     assert np.allclose(rho[:, 1, 1].real - rho[:, 2, 2].real, np.exp(-2 * 1.3 * times))
     assert np.allclose(rho[:, 3, 3], 0, atol=1e-12)
 
@@ -159,7 +165,7 @@ def test_postselected_bell_state_phase():
     gamma, delta = 2.0, 1.2
     kappa = np.sqrt(gamma**2 - delta**2)
     h = z.effective_hamiltonian(delta, gamma, 0.0, gamma, 0.0)
-    rho = z.postselected_states(h, np.array([0, 1, 0, 0], complex), np.linspace(0, 20, 401))[-1]
+    rho = no_jump_evolution(h, np.array([0, 1, 0, 0], complex), np.linspace(0, 20, 401))[-1]
     phase = (-kappa + 1j * delta) / gamma
     bell = np.array([0, 1, phase, 0]) / np.sqrt(2)
     assert np.real(bell.conj() @ rho @ bell) == pytest.approx(1.0, abs=1e-9)
@@ -202,5 +208,31 @@ def test_max_concurrence_numerics_vs_closed_form_and_text():
 )
 def test_bad_parameters_name_the_key(kwargs, key):
     with pytest.raises(ParameterError) as err:
-        z.concurrence_dynamics.validate(**kwargs)
+        contract.check_arguments(z.concurrence_dynamics, kwargs)
+    assert err.value.key == key
+
+
+@pytest.mark.figure("zou2022.fig3", "zou2022.figS5")
+@pytest.mark.parametrize(
+    ("solver", "kwargs", "key"),
+    [
+        (
+            "steady_concurrence_saturated",
+            dict(A=np.array([1.0]), A_tilde=np.array([-1.0])),
+            "A_tilde",
+        ),
+        ("steady_concurrence_saturated", dict(A=np.array([np.nan]), A_tilde=np.array([0.0])), "A"),
+        (
+            "postselected_concurrence",
+            dict(delta=np.array([0.0]), a=1.0, A=1.0, a_tilde=0.1, A_tilde=0.2, time=TIME),
+            "A_tilde",
+        ),
+        ("postselected_concurrence", dict(delta=np.array([0.0]), a=1.0, A=1.0, time=[0.0]), "time"),
+        ("postselected_max_concurrence", dict(eta=np.array([1.0]), samples=5), "samples"),
+        ("postselected_max_concurrence", dict(eta=np.array([1.0]), gamma=0.0), "gamma"),
+    ],
+)
+def test_bad_parameters_of_the_other_solvers_name_the_key(solver, kwargs, key):
+    with pytest.raises(ParameterError) as err:
+        contract.check_arguments(getattr(z, solver), kwargs)
     assert err.value.key == key

@@ -39,15 +39,22 @@ def maximize(
     max_step: float = 1.0,
     c1: float = 1e-4,
     max_halvings: int = 40,
+    resolution: float = 1e-14,
+    floor_tol: float = 1e-13,
 ) -> MaximizeResult:
     """Maximise ``n`` independent functions from the starting points ``x0`` (n, d).
 
     ``fun(x, idx)`` returns the values (k,) and gradients (k, d) of the members ``idx`` (k,) at
     the points ``x`` (k, d).  BFGS on the inverse Hessian of -f; the step along the quasi-Newton
     direction (capped at ``max_step`` in Euclidean length) is halved until the Armijo condition
-    f(x + a p) >= f(x) + c1 a g.p holds.  A failed line search resets the member's metric to the
-    identity; a failure along the gradient itself stops the member (status 1).  Members stop when
-    |grad f| <= ``gtol`` (status 0) or after ``max_iter`` iterations (status 2).
+    f(x + a p) >= f(x) + c1 a g.p holds (with f increasing), and no longer once the predicted
+    increase a g.p is below ``resolution`` (a change of f that rounding cannot resolve).  At that
+    rounding floor, near a maximum, a trial point that at least halves |grad f| and lowers f by
+    at most ``floor_tol`` is also taken (the quasi-Newton step then converges on the gradient,
+    which stays accurate where the values no longer are).  A failed line search resets the
+    member's metric to the identity; a failure along the gradient itself stops the member
+    (status 1).  Members stop when |grad f| <= ``gtol`` (status 0) or after ``max_iter``
+    iterations (status 2).
     """
     x = np.array(x0, dtype=float, copy=True)
     n, d = x.shape
@@ -81,15 +88,18 @@ def maximize(
         for _h in range(int(max_halvings)):
             xt = x[idx[todo]] + alpha[todo, None] * p[todo]
             ft, gt = fun(xt, idx[todo])
-            good = np.isfinite(ft) & (ft >= f[idx[todo]] + c1 * alpha[todo] * slope[todo])
-            good &= ft > f[idx[todo]]  # strict progress: a zero step is no step
+            f0 = f[idx[todo]]
+            armijo = (ft >= f0 + c1 * alpha[todo] * slope[todo]) & (ft > f0)
+            floor = (ft >= f0 - floor_tol) & (np.linalg.norm(gt, axis=1) <= 0.5 * gnorm[idx[todo]])
+            good = np.isfinite(ft) & (armijo | floor)
             t = todo[good]
             x_new[t], f_new[t], g_new[t] = xt[good], ft[good], gt[good]
             ok[t] = True
             todo = todo[~good]
+            alpha[todo] *= 0.5
+            todo = todo[alpha[todo] * slope[todo] >= resolution]  # else: no ascent left to see
             if todo.size == 0:
                 break
-            alpha[todo] *= 0.5
         # failures: reset the metric, or stop if it already was the identity
         fail = idx[~ok]
         stop = fail[is_eye[fail]]
@@ -108,10 +118,13 @@ def maximize(
             if upd.any():
                 su, yu, mu = s[upd], y[upd], m[upd]
                 r = 1.0 / sy[upd]
-                V = eye - r[:, None, None] * su[:, :, None] * yu[:, None, :]
-                hinv[mu] = V @ hinv[mu] @ np.swapaxes(V, -1, -2) + r[:, None, None] * (
+                # (1 - r s y^T) H (1 - r y s^T) + r s s^T with rank-one terms only (H symmetric)
+                hy = np.einsum("nij,nj->ni", hinv[mu], yu)
+                ss = (r + r * r * np.einsum("ni,ni->n", yu, hy))[:, None, None] * (
                     su[:, :, None] * su[:, None, :]
                 )
+                shy = su[:, :, None] * hy[:, None, :]
+                hinv[mu] += ss - r[:, None, None] * (shy + np.swapaxes(shy, -1, -2))
                 is_eye[mu] = False
             x[m], f[m], g[m] = x_new[acc], f_new[acc], g_new[acc]
             gnorm[m] = np.linalg.norm(g[m], axis=1)
@@ -122,9 +135,9 @@ def maximize(
 
 
 def multistart_maximize(
-    value,
     value_and_grad,
     candidates: np.ndarray,
+    values: np.ndarray,
     *,
     n_explore: int,
     explore_iter: int,
@@ -135,22 +148,21 @@ def multistart_maximize(
 ):
     """Global maximisation of ``npt`` independent problems from candidate starting points.
 
-    ``candidates`` (npt, nc, d) are evaluated once (``value(x, idx)`` -> (k,), ``x`` (k, d),
-    ``idx`` the problem of each row); the ``n_explore`` best (with candidate 0 always among them
-    if ``keep_first``) get ``explore_iter`` BFGS iterations; the ``n_refine`` best of those are
-    refined by :func:`maximize` until |grad| <= ``gtol`` (``value_and_grad(x, idx)`` ->
-    ((k,), (k, d))).  Ranking ties are broken by the candidate order (stable sort), so each
+    ``candidates`` (npt, nc, d) (a broadcast view is fine) with their ``values`` (npt, nc),
+    evaluated by the caller (who can share work between problems); the ``n_explore`` best (with
+    candidate 0 always among them if ``keep_first``) get ``explore_iter`` BFGS iterations; the
+    ``n_refine`` best of those are refined by :func:`maximize` until |grad| <= ``gtol``
+    (``value_and_grad(x, idx)`` -> ((k,), (k, d)) for the points ``x`` (k, d) of the problems
+    ``idx`` (k,)).  Ranking ties are broken by the candidate order (stable sort), so each
     problem's result depends on its own candidates only.
 
-    Returns (x (npt, n_refine, d), f (npt, n_refine), best_start (npt,), result of the final
-    :func:`maximize` with members ordered problem-major).
+    Returns (x (npt, n_refine, d), f (npt, n_refine), result of the final :func:`maximize` with
+    members ordered problem-major).
     """
     npt, nc, d = candidates.shape
     n_explore = min(int(n_explore), nc)
     n_refine = min(int(n_refine), n_explore)
-    rows = np.repeat(np.arange(npt), nc)
-    v0 = np.asarray(value(candidates.reshape(-1, d), rows), float).reshape(npt, nc)
-    v0 = np.where(np.isfinite(v0), v0, -np.inf)
+    v0 = np.where(np.isfinite(values), values, -np.inf)
     if keep_first:
         rest = np.argsort(-v0[:, 1:], axis=1, kind="stable")[:, : n_explore - 1] + 1
         pick = np.concatenate([np.zeros((npt, 1), int), rest], axis=1)
@@ -169,4 +181,20 @@ def multistart_maximize(
     x1 = np.take_along_axis(xe, keep[..., None], axis=1).reshape(-1, d)
     owner1 = np.repeat(np.arange(npt), n_refine)
     res = maximize(lambda x, i: value_and_grad(x, owner1[i]), x1, gtol=gtol, max_iter=max_iter)
-    return res.x.reshape(npt, n_refine, d), res.f.reshape(npt, n_refine), v0.max(axis=1), res
+    return res.x.reshape(npt, n_refine, d), res.f.reshape(npt, n_refine), res
+
+
+def closest_among_ties(f, x, reference, distance, tie_tol: float):
+    """Pick one of several local maxima per problem: among those within ``tie_tol`` of the best
+    value, the one closest to ``reference``.
+
+    ``f`` (npt, k) values, ``x`` (npt, k, d) maximisers, ``reference`` (npt, d), ``distance(a,
+    b)`` -> (...,) for broadcastable (..., d) arrays.  Returns (index (npt,) into k, number of
+    ties (npt,), spread (npt,): the largest distance of a tie from the chosen one).
+    """
+    fmax = f.max(axis=1)
+    tie = f >= fmax[:, None] - tie_tol
+    best = np.argmin(np.where(tie, distance(x, reference[:, None, :]), np.inf), axis=1)
+    chosen = x[np.arange(len(x)), best]
+    spread = np.where(tie, distance(x, chosen[:, None, :]), 0.0).max(axis=1)
+    return best, tie.sum(axis=1), spread

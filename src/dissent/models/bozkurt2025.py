@@ -25,31 +25,49 @@ Conventions
 
 from __future__ import annotations
 
+import inspect
+from typing import Annotated
+
 import numpy as np
 import xarray as xr
 from scipy.linalg import expm
 
 from .. import contract
-from ..optimize import multistart_maximize
-from ..quantum import concurrence as _concurrence_core
-from ..quantum import fixed_point, liouvillian, tangle
+from ..contract import (
+    Count,
+    NonNegative,
+    NonNegativeInt,
+    Number,
+    Positive,
+    Probability,
+    Real,
+)
+from ..io import cf_variable
+from ..optimize import closest_among_ties, multistart_maximize
+from ..quantum import (
+    IDENTITY_2,
+    PAULI,
+    SIGMA_Y,
+    SIGMA_Z,
+    batched_kron,
+    concurrence,
+    liouvillian,
+    pauli_basis,
+    pauli_fixed_point,
+    pauli_transfer,
+    tangle,
+)
 from ..quantum.superop import sandwich
-from ..registry import ParameterError, validates
+from ..registry import ParameterError
 
-UP = np.array([1.0, 0.0], dtype=complex)
-DOWN = np.array([0.0, 1.0], dtype=complex)
-SX = np.array([[0, 1], [1, 0]], dtype=complex)
-SY = np.array([[0, -1j], [1j, 0]], dtype=complex)
-SZ = np.array([[1, 0], [0, -1]], dtype=complex)
-I2 = np.eye(2, dtype=complex)
-PAULI = np.stack([I2, SX, SY, SZ])
-SZ_TOTAL = np.kron(SZ, I2) + np.kron(I2, SZ)  # sigma_1z + sigma_2z on the two qubits
+SZ_TOTAL = batched_kron(SIGMA_Z, IDENTITY_2) + batched_kron(IDENTITY_2, SIGMA_Z)  # s1z + s2z
 INTERACTIONS = {"ferro": 1.0, "antiferro": -1.0}
+Interaction = contract.OneOf(*INTERACTIONS)
+# T in the open interval (0, 1): at T = 1 a qubit never collides (steady state not unique)
+Transmission = Annotated[float, Number(0.0, 1.0, low_open=True, high_open=True)]
 
-# Pauli-basis transfer: rho = sum_a c_a P_a / 4 with P_a = sigma_i x sigma_j, c_a = tr(P_a rho).
-_P2 = np.stack([np.kron(a, b) for a in PAULI for b in PAULI])  # (16, 4, 4)
-_VEC_TO_PAULI = np.conj(_P2).reshape(16, 16)  # c = _VEC_TO_PAULI @ vec(rho)  (P_a Hermitian)
-_PAULI_TO_VEC = _P2.reshape(16, 16).T / 4.0  # vec(rho) = _PAULI_TO_VEC @ c
+# rho = sum_a c_a P_a / 4 with P_a = sigma_i x sigma_j: rows vec(P_a) (16, 16)
+_PAULI_2 = pauli_basis(2).reshape(16, 16)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,10 +117,10 @@ def three_particle_s(T1, T2, interaction: str = "ferro") -> np.ndarray:
     batch = s1.shape[:-2]
     # s1 x 1_q2: indices (e q1 q2; e' q1' q2') = s1[e q1, e' q1'] delta(q2, q2')
     a = s1.reshape(batch + (2, 2, 2, 2))
-    big1 = np.einsum("...abcd,ef->...abecdf", a, I2).reshape(batch + (8, 8))
+    big1 = np.einsum("...abcd,ef->...abecdf", a, IDENTITY_2).reshape(batch + (8, 8))
     b = s2.reshape(batch + (2, 2, 2, 2))  # (e q2; e' q2')
     # s2 x 1_q1: (e q1 q2; e' q1' q2') = s2[e q2, e' q2'] delta(q1, q1')
-    big2 = np.einsum("...abcd,ef->...aebcfd", b, I2).reshape(batch + (8, 8))
+    big2 = np.einsum("...abcd,ef->...aebcfd", b, IDENTITY_2).reshape(batch + (8, 8))
     return big2 @ big1
 
 
@@ -128,7 +146,7 @@ def collision_map(S: np.ndarray, chi: np.ndarray) -> np.ndarray:
     operators of chi's eigen-decomposition: sum_k kron(K_k, conj(K_k)).
     """
     K = collision_kraus(S, chi)
-    return sum(_kron2(K[..., k, :, :], np.conj(K[..., k, :, :])) for k in range(K.shape[-3]))
+    return sum(batched_kron(K[..., k, :, :], np.conj(K[..., k, :, :])) for k in range(K.shape[-3]))
 
 
 def collision_kraus(S: np.ndarray, chi: np.ndarray) -> np.ndarray:
@@ -162,12 +180,7 @@ def larmor_unitary(theta, phi, omega) -> np.ndarray:
     bs = _b_sigma(field_direction(theta, phi))
     c = np.cos(omega / 2)[..., None, None]
     s = np.sin(omega / 2)[..., None, None]
-    return c * I2 + 1j * s * bs
-
-
-def _kron2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = a[..., :, None, :, None] * b[..., None, :, None, :]
-    return out.reshape(out.shape[:-4] + (a.shape[-2] * b.shape[-2], a.shape[-1] * b.shape[-1]))
+    return c * IDENTITY_2 + 1j * s * bs
 
 
 def qubit_hamiltonian(theta1, phi1, omega1, theta2, phi2, omega2) -> np.ndarray:
@@ -175,7 +188,7 @@ def qubit_hamiltonian(theta1, phi1, omega1, theta2, phi2, omega2) -> np.ndarray:
     h1 = -0.5 * np.asarray(omega1, float)[..., None, None] * _b_sigma(field_direction(theta1, phi1))
     h2 = -0.5 * np.asarray(omega2, float)[..., None, None] * _b_sigma(field_direction(theta2, phi2))
     h1, h2 = np.broadcast_arrays(h1, h2)
-    return _kron2(h1, I2) + _kron2(I2, h2)
+    return batched_kron(h1, IDENTITY_2) + batched_kron(IDENTITY_2, h2)
 
 
 def _spinors(theta, phi):
@@ -202,7 +215,7 @@ def jump_operators(
         bs = _b_sigma(field_direction(th, ph))
         for op, rate in ((low, ge), (np.conj(np.swapaxes(low, -1, -2)), ga), (bs, gd)):
             op = np.sqrt(np.asarray(rate, float))[..., None, None] * op
-            ops.append(_kron2(op, I2) if n == 0 else _kron2(I2, op))
+            ops.append(batched_kron(op, IDENTITY_2) if n == 0 else batched_kron(IDENTITY_2, op))
     ops = np.broadcast_arrays(*ops)
     return np.stack(ops, axis=-3)
 
@@ -221,7 +234,7 @@ def free_map(theta1, phi1, omega1, theta2, phi2, omega2, gamma_relax=0.0, gamma_
     )
     theta1, phi1, omega1, theta2, phi2, omega2, g, gd = args
     if np.all(g == 0) and np.all(gd == 0):
-        U = _kron2(larmor_unitary(theta1, phi1, omega1), larmor_unitary(theta2, phi2, omega2))
+        U = batched_kron(larmor_unitary(theta1, phi1, omega1), larmor_unitary(theta2, phi2, omega2))
         return sandwich(U, np.conj(np.swapaxes(U, -1, -2)))
     H = qubit_hamiltonian(theta1, phi1, omega1, theta2, phi2, omega2)
     J = jump_operators(theta1, phi1, theta2, phi2, g, g, g, g, gd, gd)
@@ -278,34 +291,10 @@ def concurrence_eq23(T):
 MAX_MIXED = np.eye(4, dtype=complex) / 4
 
 
-def pauli_transfer(M: np.ndarray) -> np.ndarray:
-    """Real Pauli transfer matrix R (..., 16, 16) of a Hermiticity-preserving superoperator M."""
-    return np.real(_VEC_TO_PAULI @ M @ _PAULI_TO_VEC)
-
-
 def steady_state(M: np.ndarray, rtol: float = 1e-9):
-    """(rho_st, kernel dimension of M - 1) for stacked period maps M (..., 16, 16).
-
-    In the Pauli basis a trace-preserving map is R = [[1, 0], [b, R']] and the fixed point with
-    unit trace solves (1 - R') c = b, a real 15 x 15 system.  Its singular values count the
-    degeneracy of the eigenvalue 1 (kernel dimension = 1 + number of vanishing singular values);
-    degenerate points (no collision, T = 1) are resolved from rho = 1/4 by the shared core.
-    """
-    M = np.asarray(M, complex)
-    batch = M.shape[:-2]
-    R = pauli_transfer(M).reshape((-1, 16, 16))
-    A = np.eye(15) - R[:, 1:, 1:]
-    sv = np.linalg.svd(A, compute_uv=False)
-    null = np.sum(sv <= rtol * np.maximum(sv[:, :1], 1.0), axis=-1)
-    c = np.zeros((R.shape[0], 16))
-    c[:, 0] = 1.0
-    ok = null == 0
-    if ok.any():
-        c[ok, 1:] = np.linalg.solve(A[ok], R[ok, 1:, 0][..., None])[..., 0]
-    rho = (c.astype(complex) @ _P2.reshape(16, 16)).reshape(-1, 4, 4) / 4.0
-    if (~ok).any():
-        rho[~ok], _ = fixed_point(M.reshape((-1, 16, 16))[~ok], MAX_MIXED, rtol)
-    return rho.reshape(batch + (4, 4)), (1 + null).reshape(batch)
+    """(rho_st, kernel dimension of M - 1) for stacked period maps M (..., 16, 16), by the core's
+    Pauli-basis fixed point; degenerate points (no collision, T = 1) resolved from rho = 1/4."""
+    return pauli_fixed_point(pauli_transfer(M), MAX_MIXED, rtol)
 
 
 def apply_map(M: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -331,8 +320,8 @@ def electron_spin_currents(T1, T2, rho: np.ndarray, chi: np.ndarray, interaction
     Computed directly from the three-particle state S (chi x rho) S^+ (no use of Eq. 8): the
     current between the qubits uses s_1 only (chirality: nothing downstream acts back).
     """
-    tz = np.kron(SZ, np.eye(4))
-    full = _kron2(np.asarray(chi, complex), np.asarray(rho, complex))
+    tz = batched_kron(SIGMA_Z, np.eye(4))
+    full = batched_kron(np.asarray(chi, complex), np.asarray(rho, complex))
     s1 = three_particle_s(T1, np.ones_like(np.asarray(T2, float)), interaction)  # T2 = 1: detached
     S = three_particle_s(T1, T2, interaction)
 
@@ -341,10 +330,6 @@ def electron_spin_currents(T1, T2, rho: np.ndarray, chi: np.ndarray, interaction
         return 0.5 * np.real(np.einsum("ij,...ji->...", tz, out))
 
     return mean_tz(np.eye(8)), mean_tz(s1), mean_tz(S)
-
-
-def concurrence(rho: np.ndarray) -> np.ndarray:
-    return _concurrence_core(rho)
 
 
 # The paper's numbers (Eq. 23, C = 0.9972 at T = 0.9, Eq. B6) are the tangle C^2 of the states its
@@ -362,44 +347,6 @@ def with_tangle(ds: xr.Dataset, **_params) -> xr.Dataset:
     out["tangle"] = ds["concurrence"] ** 2
     out["tangle"].attrs = {"long_name": f"maximal {TANGLE_NAME}", "units": "1"}
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Parameter checks
-# ---------------------------------------------------------------------------------------------
-def _check_T(name, T, open_interval=False):
-    T = np.asarray(T, float)
-    if np.any(~np.isfinite(T)) or np.any(T < 0) or np.any(T > 1):
-        raise ParameterError(name, "collision transmission probability must lie in [0, 1]")
-    if open_interval and (np.any(T <= 0) or np.any(T >= 1)):
-        raise ParameterError(
-            name, "must lie in the open interval (0, 1) (steady state not unique at 1)"
-        )
-
-
-def _check_common(interaction="ferro", **rates):
-    _sign(interaction)
-    for k, v in rates.items():
-        v = np.asarray(v, float)
-        if np.any(~np.isfinite(v)) or np.any(v < 0):
-            raise ParameterError(k, "rates must be finite and >= 0 (units of f_col)")
-
-
-def _dataset(data: dict, coords: dict | None = None) -> xr.Dataset:
-    ds = xr.Dataset()
-    for name, (dims, values, long_name, units) in data.items():
-        ds[name] = xr.DataArray(
-            np.asarray(values), dims=dims, attrs={"long_name": long_name, "units": units}
-        )
-    for name, (dims, values, long_name, units) in (coords or {}).items():
-        ds = ds.assign_coords(
-            {
-                name: xr.DataArray(
-                    np.asarray(values), dims=dims, attrs={"long_name": long_name, "units": units}
-                )
-            }
-        )
-    return ds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,15 +391,10 @@ def symbolic_three_particle_s() -> np.ndarray:
     return table.astype(str)
 
 
-def _check_fig2(*, T1, T2, interaction="ferro"):
-    _check_T("T1", T1)
-    _check_T("T2", T2)
-    _sign(interaction)
-
-
 @contract.solver
-@validates(_check_fig2)
-def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
+def scattering_matrix(
+    *, T1: Probability, T2: Probability, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """<sigma' j'|S|down j> of Fig. 2, real and imaginary parts (point, sigma_out, j_out, j_in)."""
     S = three_particle_s(
         np.atleast_1d(T1).astype(float), np.atleast_1d(T2).astype(float), interaction
@@ -461,12 +403,12 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
     dims = ("point", "sigma_out", "j_out", "j_in")
     symbols = electron_blocks(symbolic_three_particle_s())[:, 1]  # (sigma', j', j)
     unit = np.abs(np.einsum("...ij,...kj->...ik", S, np.conj(S)) - np.eye(8)).max(axis=(-1, -2))
-    return _dataset(
+    return xr.Dataset(
         {
-            "S_real": (dims, A.real, "Re <sigma' j'|S|down j>", "1"),
-            "S_imag": (dims, A.imag, "Im <sigma' j'|S|down j>", "1"),
-            "unitarity_error": (("point",), unit, "max |S S^+ - 1|", "1"),
-            "S_symbol": (
+            "S_real": cf_variable(dims, A.real, "Re <sigma' j'|S|down j>", "1"),
+            "S_imag": cf_variable(dims, A.imag, "Im <sigma' j'|S|down j>", "1"),
+            "unitarity_error": cf_variable(("point",), unit, "max |S S^+ - 1|", "1"),
+            "S_symbol": cf_variable(
                 ("sigma_out", "j_out", "j_in"),
                 symbols,
                 "<sigma' j'|S|down j> in the amplitudes of Eq. (1) (mathtext), the paper's Fig. 2",
@@ -474,9 +416,15 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
             ),
         },
         coords={
-            "sigma_out": (("sigma_out",), ["up", "down"], "final electron spin sigma'", "1"),
-            "j_out": (("j_out",), J_LABELS, "final two-qubit state j' (qubit 1 first)", "1"),
-            "j_in": (("j_in",), J_LABELS, "initial two-qubit state j (qubit 1 first)", "1"),
+            "sigma_out": cf_variable(
+                ("sigma_out",), ["up", "down"], "final electron spin sigma'", "1"
+            ),
+            "j_out": cf_variable(
+                ("j_out",), J_LABELS, "final two-qubit state j' (qubit 1 first)", "1"
+            ),
+            "j_in": cf_variable(
+                ("j_in",), J_LABELS, "initial two-qubit state j (qubit 1 first)", "1"
+            ),
         },
     )
 
@@ -484,16 +432,6 @@ def scattering_matrix(*, T1, T2, interaction="ferro") -> xr.Dataset:
 # ---------------------------------------------------------------------------------------------
 # Fig. 3 (and Figs. 5a/b, 6): steady states of the symmetric configuration
 # ---------------------------------------------------------------------------------------------
-def _check_sym(
-    *, T, phi=None, p_up=0.0, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", **_
-):
-    _check_T("T", T, open_interval=True)
-    p = np.asarray(p_up, float)
-    if np.any(p < 0) or np.any(p > 1):
-        raise ParameterError("p_up", "probability of the up spin must lie in [0, 1]")
-    _check_common(interaction, gamma_relax=gamma_relax, gamma_dephase=gamma_dephase)
-
-
 def _symmetric_steady(
     T, phi, p_up=0.0, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", block=4096
 ):
@@ -518,10 +456,10 @@ def _symmetric_steady(
 def _steady_vars(rho, kdim):
     pur = np.real(np.einsum("...ij,...ji->...", rho, rho))
     return {
-        "concurrence": (("point",), concurrence(rho), "steady-state concurrence", "1"),
-        "tangle": (("point",), tangle(rho), f"steady-state {TANGLE_NAME}", "1"),
-        "purity": (("point",), pur, "steady-state purity tr(rho^2)", "1"),
-        "kernel_dim": (
+        "concurrence": cf_variable(("point",), concurrence(rho), "steady-state concurrence", "1"),
+        "tangle": cf_variable(("point",), tangle(rho), f"steady-state {TANGLE_NAME}", "1"),
+        "purity": cf_variable(("point",), pur, "steady-state purity tr(rho^2)", "1"),
+        "kernel_dim": cf_variable(
             ("point",),
             kdim,
             "degeneracy of the eigenvalue 1 of the period map (1 = unique steady state)",
@@ -531,23 +469,25 @@ def _steady_vars(rho, kdim):
 
 
 @contract.solver
-@validates(_check_sym)
-def symmetric_steady_state(*, T, phi, interaction="ferro") -> xr.Dataset:
+def symmetric_steady_state(
+    *, T: Transmission, phi: Real, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """Fig. 3(a,b): concurrence and spin-current change over (T, phi), no decoherence."""
     rho, dI, kdim = _symmetric_steady(T, phi, interaction=interaction)
     data = _steady_vars(rho, kdim)
-    data["spin_current"] = (
+    data["spin_current"] = cf_variable(
         ("point",),
         dI,
         "z spin current of the electrons, output minus input",
         "hbar f_col",
     )
-    return _dataset(data)
+    return xr.Dataset(data)
 
 
 @contract.solver
-@validates(_check_sym)
-def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
+def optimal_line(
+    *, T: Transmission, interaction: Interaction = "ferro", p_up: Probability = 0.0
+) -> xr.Dataset:
     """Fig. 3 inset / Fig. 6: steady state on the optimal line phi = varphi(T)."""
     T = np.asarray(T, float)
     p_up = np.broadcast_to(np.asarray(p_up, float), T.shape)
@@ -557,59 +497,59 @@ def optimal_line(*, T, interaction="ferro", p_up=0.0) -> xr.Dataset:
     fid = np.real(np.einsum("...i,...ij,...j->...", np.conj(psi), rho, psi))
     data = _steady_vars(rho, kdim)
     data["concurrence_optimal"] = data.pop("concurrence")
-    data["concurrence_optimal"] = (
+    data["concurrence_optimal"] = cf_variable(
         ("point",),
-        data["concurrence_optimal"][1],
+        data["concurrence_optimal"].values,
         "steady-state concurrence at phi = varphi(T)",
         "1",
     )
-    data["tangle_optimal"] = (
+    data["tangle_optimal"] = cf_variable(
         ("point",),
-        data.pop("tangle")[1],
+        data.pop("tangle").values,
         f"{TANGLE_NAME} at phi = varphi(T)",
         "1",
     )
-    data["concurrence_eq22"] = (
+    data["concurrence_eq22"] = cf_variable(
         ("point",),
         2 * np.sqrt(T) / (1 + T),
         "Wootters concurrence 2 sqrt(T)/(1+T) of the state of Eq. (22)",
         "1",
     )
-    data["concurrence_eq23"] = (("point",), concurrence_eq23(T), "4T/(1+T)^2, Eq. (23)", "1")
-    data["fidelity_eq22"] = (("point",), fid, "fidelity with the state of Eq. (22)", "1")
-    data["spin_current_optimal"] = (
+    data["concurrence_eq23"] = cf_variable(
+        ("point",), concurrence_eq23(T), "4T/(1+T)^2, Eq. (23)", "1"
+    )
+    data["fidelity_eq22"] = cf_variable(("point",), fid, "fidelity with the state of Eq. (22)", "1")
+    data["spin_current_optimal"] = cf_variable(
         ("point",),
         dI,
         "spin current change at phi = varphi",
         "hbar f_col",
     )
-    data["varphi"] = (("point",), varphi, "forward-scattering phase varphi(T), Eq. (4)", "rad")
-    return _dataset(data)
-
-
-def _check_mixed(*, p_U, T, interaction="ferro"):
-    _check_sym(T=T, p_up=p_U, interaction=interaction)
+    data["varphi"] = cf_variable(
+        ("point",), varphi, "forward-scattering phase varphi(T), Eq. (4)", "rad"
+    )
+    return xr.Dataset(data)
 
 
 @contract.solver
-@validates(_check_mixed)
-def optimal_line_mixed(*, p_U, T, interaction="ferro") -> xr.Dataset:
+def optimal_line_mixed(
+    *, p_U: Probability, T: Transmission, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """Fig. 6: concurrence at phi = varphi for chi = p_U |up><up| + (1 - p_U) |down><down|."""
     T = np.asarray(T, float)
     rho, _, kdim = _symmetric_steady(
         T, forward_phase(T, interaction), p_up=p_U, interaction=interaction
     )
-    return _dataset(_steady_vars(rho, kdim))
-
-
-def _check_deco(*, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro", **_):
-    _check_sym(T=T, gamma_relax=gamma_relax, gamma_dephase=gamma_dephase, interaction=interaction)
+    return xr.Dataset(_steady_vars(rho, kdim))
 
 
 @contract.solver
-@validates(_check_deco)
 def decoherence_steady_state(
-    *, T, gamma_relax=0.0, gamma_dephase=0.0, interaction="ferro"
+    *,
+    T: Transmission,
+    gamma_relax: NonNegative = 0.0,
+    gamma_dephase: NonNegative = 0.0,
+    interaction: Interaction = "ferro",
 ) -> xr.Dataset:
     """Fig. 5(a,b): steady-state concurrence at phi = varphi with relaxation or dephasing."""
     T = np.asarray(T, float)
@@ -620,19 +560,12 @@ def decoherence_steady_state(
         gamma_dephase=gamma_dephase,
         interaction=interaction,
     )
-    return _dataset(_steady_vars(rho, kdim))
+    return xr.Dataset(_steady_vars(rho, kdim))
 
 
 # ---------------------------------------------------------------------------------------------
 # Fig. 5(c): dynamics from 1/4 and the half-convergence collision number
 # ---------------------------------------------------------------------------------------------
-def _check_dyn(*, T, n_max, interaction="ferro", **_):
-    _check_T("T", T, open_interval=True)
-    if int(n_max) < 1:
-        raise ParameterError("n_max", "at least one collision")
-    _sign(interaction)
-
-
 def _dynamics(T, n_max, interaction):
     T = np.asarray(T, float)
     M = period_map(T, T, *symmetric_fields(forward_phase(T, interaction)), interaction=interaction)
@@ -647,8 +580,9 @@ def _dynamics(T, n_max, interaction):
 
 
 @contract.solver
-@validates(_check_dyn)
-def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
+def collision_dynamics(
+    *, T: Transmission, n_max: Count, interaction: Interaction = "ferro"
+) -> xr.Dataset:
     """Fig. 5(c): concurrence after n collision periods from rho = 1/4 (before collision n+1),
     and the steady state (fixed point of the period map) the dynamics converge to."""
     conc, rhos, M = _dynamics(T, n_max, interaction)
@@ -656,15 +590,23 @@ def collision_dynamics(*, T, n_max, interaction="ferro") -> xr.Dataset:
     p_uu = np.real(rhos[..., 0, 0])
     n = np.arange(int(n_max) + 1)
     pt = ("point",)
-    return _dataset(
+    return xr.Dataset(
         {
-            "concurrence_n": (("point", "n"), conc, "concurrence after n collisions", "1"),
-            "tangle_n": (("point", "n"), conc**2, f"{TANGLE_NAME} after n collisions", "1"),
-            "p_upup_n": (("point", "n"), p_uu, "probability of |up up> after n collisions", "1"),
-            "concurrence_steady": (pt, concurrence(rho_inf), "steady-state concurrence", "1"),
-            "tangle_steady": (pt, tangle(rho_inf), f"steady-state {TANGLE_NAME}", "1"),
+            "concurrence_n": cf_variable(
+                ("point", "n"), conc, "concurrence after n collisions", "1"
+            ),
+            "tangle_n": cf_variable(
+                ("point", "n"), conc**2, f"{TANGLE_NAME} after n collisions", "1"
+            ),
+            "p_upup_n": cf_variable(
+                ("point", "n"), p_uu, "probability of |up up> after n collisions", "1"
+            ),
+            "concurrence_steady": cf_variable(
+                pt, concurrence(rho_inf), "steady-state concurrence", "1"
+            ),
+            "tangle_steady": cf_variable(pt, tangle(rho_inf), f"steady-state {TANGLE_NAME}", "1"),
         },
-        coords={"n": (("n",), n, "number of collisions", "1")},
+        coords={"n": cf_variable(("n",), n, "number of collisions", "1")},
     )
 
 
@@ -712,41 +654,37 @@ def half_convergence(T, interaction="ferro", n_cap=10**6, measure=concurrence):
     return out, c_inf
 
 
-def _check_half(*, T, interaction="ferro"):
-    _check_T("T", T, open_interval=True)
-    _sign(interaction)
-
-
 @contract.solver
-@validates(_check_half)
-def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
+def half_convergence_number(*, T: Transmission, interaction: Interaction = "ferro") -> xr.Dataset:
     """Collision number at which C (and the tangle C^2) first reaches half its converged value
     (Fig. 5c, text)."""
     n_half, c_inf = half_convergence(T, interaction)
     n_half_tangle, _ = half_convergence(T, interaction, measure=tangle)
     T = np.asarray(T, float)
-    return _dataset(
+    return xr.Dataset(
         {
-            "n_half": (
+            "n_half": cf_variable(
                 ("point",),
                 n_half,
                 "collisions to reach half the steady-state concurrence",
                 "1",
             ),
-            "n_half_tangle": (
+            "n_half_tangle": cf_variable(
                 ("point",),
                 n_half_tangle,
                 f"collisions to reach half the steady-state {TANGLE_NAME}",
                 "1",
             ),
-            "n_scale": (("point",), (1 - T) ** -2.0, "(1 - T)^-2 time scale of the text", "1"),
-            "concurrence_converged": (
+            "n_scale": cf_variable(
+                ("point",), (1 - T) ** -2.0, "(1 - T)^-2 time scale of the text", "1"
+            ),
+            "concurrence_converged": cf_variable(
                 ("point",),
                 c_inf,
                 "steady-state concurrence at phi = varphi",
                 "1",
             ),
-            "tangle_converged": (
+            "tangle_converged": cf_variable(
                 ("point",),
                 c_inf**2,
                 f"steady-state {TANGLE_NAME} at phi = varphi",
@@ -766,43 +704,79 @@ def half_convergence_number(*, T, interaction="ferro") -> xr.Dataset:
 # its derivative needs one more (adjoint) solve, so value and exact gradient cost two solves.
 PARAM_NAMES = ("theta1", "theta2", "delta_phi", "omega1", "omega2")
 _SIGN4 = np.array([1.0, -1.0, -1.0, -1.0])
-_YY = np.kron(SY, SY)
+_YY = batched_kron(SIGMA_Y, SIGMA_Y)
 _LAMBDA_FLOOR = 1e-7  # below this a Wootters lambda is rounding noise: no derivative through it
 
 
 def collision_transfer(T1, T2, interaction: str = "ferro") -> np.ndarray:
     """Real Pauli transfer matrix (..., 16, 16) of the collision map with chi = |down><down|."""
     A = electron_blocks(three_particle_s(T1, T2, interaction))
-    M = sum(_kron2(A[..., s, 1, :, :], np.conj(A[..., s, 1, :, :])) for s in (0, 1))
+    M = sum(batched_kron(A[..., s, 1, :, :], np.conj(A[..., s, 1, :, :])) for s in (0, 1))
     return pauli_transfer(M)
 
 
 def _cross_matrix(b: np.ndarray) -> np.ndarray:
-    z = np.zeros_like(b[..., 0])
-    x, y, w = b[..., 0], b[..., 1], b[..., 2]
-    return np.stack(
-        [np.stack([z, -w, y], -1), np.stack([w, z, -x], -1), np.stack([-y, x, z], -1)], -2
-    )
+    """[b]_x (..., 3, 3): the matrix of b x (.)."""
+    out = np.zeros(b.shape + (3,))
+    out[..., 0, 1], out[..., 0, 2] = -b[..., 2], b[..., 1]
+    out[..., 1, 0], out[..., 1, 2] = b[..., 2], -b[..., 0]
+    out[..., 2, 0], out[..., 2, 1] = -b[..., 1], b[..., 0]
+    return out
 
 
-def rotation_transfer(theta, phi, omega):
+def rotation_transfer(theta, phi, omega, derivative: bool = True):
     """Pauli transfer r (..., 4, 4) of exp(i omega/2 B.sigma) and dr/d(theta, phi, omega)
-    (..., 3, 4, 4): the Bloch rotation by -omega about B (Rodrigues), r = diag(1, O)."""
+    (..., 3, 4, 4) (``derivative``; else None): the Bloch rotation by -omega about B
+    (Rodrigues), r = diag(1, O)."""
     th, ph, om = np.broadcast_arrays(*(np.asarray(v, float) for v in (theta, phi, omega)))
-    b = field_direction(th, ph)
-    db_th = np.stack([np.cos(th) * np.cos(ph), np.cos(th) * np.sin(ph), -np.sin(th)], -1)
-    db_ph = np.stack([-np.sin(th) * np.sin(ph), np.sin(th) * np.cos(ph), np.zeros_like(th)], -1)
+    st, ct, sp, cp = np.sin(th), np.cos(th), np.sin(ph), np.cos(ph)
+    b = np.stack([st * cp, st * sp, ct], -1)
     co, si = np.cos(om)[..., None, None], np.sin(om)[..., None, None]
     bb = b[..., :, None] * b[..., None, :]
+    eye3 = np.eye(3)
     r = np.zeros(th.shape + (4, 4))
     r[..., 0, 0] = 1.0
-    r[..., 1:, 1:] = co * np.eye(3) + (1 - co) * bb - si * _cross_matrix(b)
+    r[..., 1:, 1:] = co * eye3 + (1 - co) * bb - si * _cross_matrix(b)
+    if not derivative:
+        return r, None
+    db = np.stack(  # d b / d theta, d b / d phi: (..., 2, 3)
+        [np.stack([ct * cp, ct * sp, -st], -1), np.stack([-st * sp, st * cp, 0 * th], -1)], -2
+    )
+    sym = db[..., :, :, None] * b[..., None, None, :]
     dr = np.zeros(th.shape + (3, 4, 4))
-    for k, db in enumerate((db_th, db_ph)):
-        sym = db[..., :, None] * b[..., None, :] + b[..., :, None] * db[..., None, :]
-        dr[..., k, 1:, 1:] = (1 - co) * sym - si * _cross_matrix(db)
-    dr[..., 2, 1:, 1:] = si * (bb - np.eye(3)) - co * _cross_matrix(b)
+    dr[..., :2, 1:, 1:] = (1 - co[..., None]) * (sym + np.swapaxes(sym, -1, -2)) - si[
+        ..., None
+    ] * _cross_matrix(db)
+    dr[..., 2, 1:, 1:] = si * (bb - eye3) - co * _cross_matrix(b)
     return r, dr
+
+
+def _rotate(r1: np.ndarray, r2: np.ndarray, RS: np.ndarray) -> np.ndarray:
+    """kron(r1, r2) @ RS (..., 16, 16) as two 4 x 4 contractions (half the work of the kron)."""
+    batch = np.broadcast_shapes(r1.shape[:-2], r2.shape[:-2], RS.shape[:-2])
+    y = r2[..., None, :, :] @ RS.reshape(RS.shape[:-2] + (4, 4, 16))  # qubit 2 index
+    y = r1 @ y.reshape(y.shape[:-3] + (4, 64))  # qubit 1 index
+    return y.reshape(batch + (16, 16))
+
+
+def _pauli_steady(R: np.ndarray):
+    """(1 - R', c) of trace-preserving Pauli transfer matrices R (..., 16, 16): the fixed point's
+    Pauli vector c = (1, c') with (1 - R') c' = b (unique: T1, T2 < 1)."""
+    A = np.eye(15) - R[..., 1:, 1:]
+    cp = np.linalg.solve(A, R[..., 1:, :1])[..., 0]
+    return A, np.concatenate([np.ones(cp.shape[:-1] + (1,)), cp], -1)
+
+
+def _density(c: np.ndarray) -> np.ndarray:
+    """rho = sum_a c_a P_a / 4 (..., 4, 4) from the Pauli vector c (..., 16)."""
+    return (c.astype(complex) @ _PAULI_2).reshape(c.shape[:-1] + (4, 4)) / 4
+
+
+def _wootters_value(rho: np.ndarray) -> np.ndarray:
+    """lambda_1 - lambda_2 - lambda_3 - lambda_4 (the concurrence where >= 0), (...)."""
+    X = rho @ (_YY @ np.conj(rho) @ _YY)
+    mu = np.sort(np.linalg.eigvals(X).real, axis=-1)[..., ::-1]
+    return np.sqrt(np.clip(mu, 0, None)) @ _SIGN4
 
 
 def objective(x: np.ndarray, RS: np.ndarray, grad: bool = False):
@@ -815,40 +789,35 @@ def objective(x: np.ndarray, RS: np.ndarray, grad: bool = False):
     lambda_i^2 of X = rho rho~ (left/right eigenvectors l_i, r_i), and the adjoint of the fixed
     point equation.  Lambdas below 1e-7 (pure-state directions, a kink) add no derivative.
     """
-    r1, dr1 = rotation_transfer(x[..., 0], np.zeros_like(x[..., 0]), x[..., 3])
-    r2, dr2 = rotation_transfer(x[..., 1], x[..., 2], x[..., 4])
-    R = _kron2(r1, r2) @ RS
-    A = np.eye(15) - R[..., 1:, 1:]
-    cp = np.linalg.solve(A, R[..., 1:, :1])[..., 0]
-    c = np.concatenate([np.ones(cp.shape[:-1] + (1,)), cp], -1)
-    rho = np.einsum("...a,aij->...ij", c, _P2) / 4
-    flipped = _YY @ np.conj(rho) @ _YY
-    X = rho @ flipped
+    r1, dr1 = rotation_transfer(x[..., 0], 0.0, x[..., 3], grad)
+    r2, dr2 = rotation_transfer(x[..., 1], x[..., 2], x[..., 4], grad)
+    A, c = _pauli_steady(_rotate(r1, r2, RS))
+    rho = _density(c)
     if not grad:
-        mu = np.sort(np.linalg.eigvals(X).real, axis=-1)[..., ::-1]
-        return np.sqrt(np.clip(mu, 0, None)) @ _SIGN4
-    mu, V = np.linalg.eig(X)
+        return _wootters_value(rho)
+    flipped = _YY @ np.conj(rho) @ _YY
+    mu, V = np.linalg.eig(rho @ flipped)
     order = np.argsort(-mu.real, axis=-1, kind="stable")
     mu = np.take_along_axis(mu.real, order, -1)
     V = np.take_along_axis(V, order[..., None, :], -1)
     lam = np.sqrt(np.clip(mu, 0, None))
     weight = np.where(lam > _LAMBDA_FLOOR, _SIGN4 / (2 * np.maximum(lam, _LAMBDA_FLOOR)), 0.0)
     Z = (V * weight[..., None, :]) @ np.linalg.inv(V)  # d value = Re tr(Z dX)
-    # dX = drho rho~ + rho YY drho* YY, drho = sum_a dc_a P_a / 4
-    g_c = np.einsum("...ij,aji->...a", flipped @ Z, _P2)
-    g_c = np.real(g_c + np.einsum("...ij,aji->...a", _YY @ Z @ rho @ _YY, np.conj(_P2))) / 4
+    # dX = drho rho~ + rho YY drho* YY, drho = sum_a dc_a P_a / 4: d value = g_c . dc
+    G = flipped @ Z + np.conj(_YY @ Z @ rho @ _YY)  # d value = Re tr(G drho)
+    g_c = np.real(np.swapaxes(G, -1, -2).reshape(G.shape[:-2] + (16,)) @ _PAULI_2.T) / 4
     w = np.linalg.solve(np.swapaxes(A, -1, -2), g_c[..., 1:, None])[..., 0]  # adjoint
     d = (RS @ c[..., None])[..., 0].reshape(c.shape[:-1] + (4, 4))  # Pauli vector of S[rho]
-    r2t = np.swapaxes(r2, -1, -2)
-    dR = [  # d(kron(r1, r2)) d for each parameter, as (a V b^T)
-        dr1[..., 0, :, :] @ d @ r2t,
-        r1 @ d @ np.swapaxes(dr2[..., 0, :, :], -1, -2),
-        r1 @ d @ np.swapaxes(dr2[..., 1, :, :], -1, -2),
-        dr1[..., 2, :, :] @ d @ r2t,
-        r1 @ d @ np.swapaxes(dr2[..., 2, :, :], -1, -2),
-    ]
-    rhs = np.stack(dR, -3).reshape(c.shape[:-1] + (5, 16))[..., 1:]
-    return lam @ _SIGN4, np.einsum("...ka,...a->...k", rhs, w)
+    # d R c = d(kron(r1, r2)) (RS c) = (dr1 d r2^T or r1 d dr2^T) as 4 x 4 matrices
+    dR = np.concatenate(
+        [
+            dr1[..., 0::2, :, :] @ (d @ np.swapaxes(r2, -1, -2))[..., None, :, :],
+            (r1 @ d)[..., None, :, :] @ np.swapaxes(dr2, -1, -2),
+        ],
+        -3,
+    )  # (..., 5, 4, 4) in the order theta1, omega1, theta2, delta_phi, omega2
+    g = (dR.reshape(dR.shape[:-2] + (16,))[..., 1:] @ w[..., :, None])[..., 0]
+    return lam @ _SIGN4, g[..., [0, 2, 3, 1, 4]]
 
 
 def canonical_parameters(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -938,6 +907,19 @@ def reference_fields(T1, T2, interaction: str = "ferro") -> np.ndarray:
     return np.stack([half, half, dphi, full, full], -1)
 
 
+def start_values(starts: np.ndarray, RS: np.ndarray, block: int = 1 << 14) -> np.ndarray:
+    """:func:`objective` of the same ``starts`` (nc, 5) at every point of ``RS`` (npt, 16, 16),
+    (npt, nc): the rotations are computed once, the points in blocks of ~``block`` rows."""
+    r1, _ = rotation_transfer(starts[:, 0], 0.0, starts[:, 3], derivative=False)
+    r2, _ = rotation_transfer(starts[:, 1], starts[:, 2], starts[:, 4], derivative=False)
+    out = np.empty((len(RS), len(starts)))
+    step = max(1, block // len(starts))
+    for lo in range(0, len(RS), step):
+        R = _rotate(r1, r2, RS[lo : lo + step, None])
+        out[lo : lo + step] = _wootters_value(_density(_pauli_steady(R)[1]))
+    return out
+
+
 def optimise_fields(
     T1,
     T2,
@@ -988,80 +970,58 @@ def optimise_fields(
     nl = live.size
     starts = _random_fields(int(n_starts), int(seed))
     cand = np.concatenate([rf[:, None, :], np.broadcast_to(starts, (nl,) + starts.shape)], 1)
-    xs, fs, start_best, res = multistart_maximize(
-        lambda x, i: objective(x, RS[i]),
+    values = np.concatenate([objective(rf, RS)[:, None], start_values(starts, RS)], 1)
+    xs, fs, res = multistart_maximize(
         lambda x, i: objective(x, RS[i], grad=True),
         cand,
+        values,
         n_explore=n_explore,
         explore_iter=explore_iter,
         n_refine=n_refine,
         gtol=gtol,
         max_iter=max_iter,
     )
-    fmax = fs.max(axis=1)
     canon = canonical_parameters(xs, rf[:, None, :])
-    tie = fs >= fmax[:, None] - tie_tol
-    dist = np.where(tie, _param_distance(canon, rf[:, None, :]), np.inf)
-    best = np.argmin(dist, axis=1)
-    xb = canon[np.arange(nl), best]
-    spread = np.where(tie, _param_distance(canon, xb[:, None, :]), 0.0).max(axis=1)
+    best, n_ties, spread = closest_among_ties(fs, canon, rf, _param_distance, tie_tol)
+    fmax = fs.max(axis=1)
     cmax[live] = np.maximum(fmax, 0.0)
-    x_best[live] = xb
-    diag["n_ties"][live] = tie.sum(axis=1)
-    diag["start_best"][live] = np.maximum(start_best, 0.0)
+    x_best[live] = canon[np.arange(nl), best]
+    diag["n_ties"][live] = n_ties
+    diag["start_best"][live] = np.maximum(values.max(axis=1), 0.0)
     diag["unique"][live] = (fmax > tie_tol) & (spread < distinct_tol)
     diag["grad_norm"][live] = res.grad_norm.reshape(nl, -1)[np.arange(nl), best]
     return cmax, x_best, diag
 
 
-def _check_opt(
-    *,
-    T1,
-    T2,
-    n_starts=256,
-    n_explore=32,
-    explore_iter=8,
-    n_refine=4,
-    gtol=1e-9,
-    max_iter=300,
-    seed=20250211,
-    interaction="ferro",
-):
-    _check_T("T1", T1)
-    _check_T("T2", T2)
-    _sign(interaction)
-    for key, value, low in (
-        ("n_starts", n_starts, 0),
-        ("n_explore", n_explore, 1),
-        ("explore_iter", explore_iter, 0),
-        ("n_refine", n_refine, 1),
-        ("max_iter", max_iter, 1),
-        ("seed", seed, 0),
-    ):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise ParameterError(key, f"an integer >= {low}")
-    if n_explore > n_starts + 1:
+def optimiser_defaults() -> dict:
+    """The optimiser settings of Figs. 7/8 and their defaults, from :func:`optimal_fields`."""
+    params = inspect.signature(optimal_fields).parameters.values()
+    skip = {"T1", "T2", "interaction"}
+    return {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY and p.name not in skip}
+
+
+def _check_opt(**arguments):
+    """Relations between the optimiser settings (each one's range is in the signature)."""
+    settings = optimiser_defaults() | arguments
+    if settings["n_explore"] > settings["n_starts"] + 1:
         raise ParameterError("n_explore", "at most n_starts + 1 (the random starts and x_ref)")
-    if n_refine > n_explore:
+    if settings["n_refine"] > settings["n_explore"]:
         raise ParameterError("n_refine", "at most n_explore")
-    if not (isinstance(gtol, (int, float)) and np.isfinite(gtol) and gtol > 0):
-        raise ParameterError("gtol", "a finite number > 0 (gradient norm, 1/rad)")
 
 
-@contract.solver
-@validates(_check_opt)
+@contract.solver(check=_check_opt)
 def optimal_fields(
     *,
-    T1,
-    T2,
-    n_starts=256,
-    n_explore=32,
-    explore_iter=8,
-    n_refine=4,
-    gtol=1e-9,
-    max_iter=300,
-    seed=20250211,
-    interaction="ferro",
+    T1: Probability,
+    T2: Probability,
+    n_starts: NonNegativeInt = 256,
+    n_explore: Count = 32,
+    explore_iter: NonNegativeInt = 8,
+    n_refine: Count = 4,
+    gtol: Positive = 1e-9,
+    max_iter: Count = 300,
+    seed: NonNegativeInt = 20250211,
+    interaction: Interaction = "ferro",
 ) -> xr.Dataset:
     """Figs. 7/8: maximal steady-state concurrence over the local fields and the optimal fields."""
     c, x, diag = optimise_fields(
@@ -1077,22 +1037,28 @@ def optimal_fields(
         interaction=interaction,
     )
     pt = ("point",)
-    return _dataset(
+    return xr.Dataset(
         {
-            "concurrence": (pt, c, "steady-state concurrence maximised over the local fields", "1"),
-            "theta1": (pt, x[:, 0], "optimal polar angle of B1", "rad"),
-            "theta2": (pt, x[:, 1], "optimal polar angle of B2", "rad"),
-            "delta_phi": (pt, x[:, 2], "optimal azimuthal difference phi2 - phi1", "rad"),
-            "omega1": (pt, x[:, 3], "optimal Larmor frequency Omega1", "f_col"),
-            "omega2": (pt, x[:, 4], "optimal Larmor frequency Omega2", "f_col"),
-            "optimum_unique": (
+            "concurrence": cf_variable(
+                pt, c, "steady-state concurrence maximised over the local fields", "1"
+            ),
+            "theta1": cf_variable(pt, x[:, 0], "optimal polar angle of B1", "rad"),
+            "theta2": cf_variable(pt, x[:, 1], "optimal polar angle of B2", "rad"),
+            "delta_phi": cf_variable(
+                pt, x[:, 2], "optimal azimuthal difference phi2 - phi1", "rad"
+            ),
+            "omega1": cf_variable(pt, x[:, 3], "optimal Larmor frequency Omega1", "f_col"),
+            "omega2": cf_variable(pt, x[:, 4], "optimal Larmor frequency Omega2", "f_col"),
+            "optimum_unique": cf_variable(
                 pt,
                 diag["unique"].astype(np.int8),
                 "1 where the optimal fields are unique (C > 0, T < 1, no tie with other fields)",
                 "1",
             ),
-            "n_ties": (pt, diag["n_ties"], "polished optima within 1e-6 of the maximum", "1"),
-            "concurrence_best_start": (
+            "n_ties": cf_variable(
+                pt, diag["n_ties"], "polished optima within 1e-6 of the maximum", "1"
+            ),
+            "concurrence_best_start": cf_variable(
                 pt,
                 diag["start_best"],
                 "best concurrence among the starting points",

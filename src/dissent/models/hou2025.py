@@ -15,55 +15,71 @@ Liouvillian commutes with the U(1) charge superoperator and is block diagonal in
 state lies in the neutral block spanned by the four populations and the coherence rho_{ud,du}
 (6 of the 16 vec components), i.e. it is an X state with a single coherence, and its concurrence is
 C = 2 max(0, |rho_{ud,du}| - sqrt(rho_{uu,uu} rho_{dd,dd})). The stacked 6x6 block is solved with
-one batched ``np.linalg.solve`` (first row replaced by the trace condition); tests compare with the
-full 16x16 Liouvillian, Wootters' formula and QuTiP.
+one batched ``np.linalg.solve`` (first row replaced by the trace condition, the quantum core's
+``kernel_vector``); tests compare with the full 16x16 Liouvillian, Wootters' formula and QuTiP.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 import xarray as xr
-from scipy.special import j0
+from scipy.special import j0, jn_zeros
 
 from dissent import contract
-from dissent.quantum.superop import hamiltonian_part, sandwich, spost, spre
-from dissent.registry import ParameterError, validates
+from dissent.contract import (
+    Count,
+    NonNegative,
+    Number,
+    Numbers,
+    Positive,
+    Real,
+    Vector,
+)
+from dissent.io import cf_variable
+from dissent.quantum import (
+    SIGMA_MINUS,
+    SIGMA_PLUS,
+    SIGMA_Z,
+    SINGLET,
+    fidelity,
+    hamiltonian_part,
+    kernel_vector,
+    kossakowski,
+    on_each_qubit,
+    x_state_concurrence,
+)
+from dissent.registry import ParameterError
 
 # --- operators --------------------------------------------------------------------------------
 
-_SM = np.array([[0.0, 0.0], [1.0, 0.0]], dtype=complex)  # sigma^- = |d><u| in the (u, d) basis
-_SZ = np.diag([1.0, -1.0]).astype(complex)
-_I2 = np.eye(2, dtype=complex)
-SIGMA_MINUS = (np.kron(_SM, _I2), np.kron(_I2, _SM))  # sigma_1^-, sigma_2^-
-SIGMA_Z = (np.kron(_SZ, _I2), np.kron(_I2, _SZ))
+LOWERING = on_each_qubit(SIGMA_MINUS)  # sigma_1^-, sigma_2^- (sigma^- = |d><u|, u excited)
+RAISING = on_each_qubit(SIGMA_PLUS)  # sigma_1^+, sigma_2^+
 NEUTRAL = np.array(
     [0, 5, 6, 9, 10, 15]
 )  # vec indices of rho_00, rho_11, rho_12, rho_21, rho_22, rho_33
 TRACE_ROW = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0])  # trace in the neutral block
-SINGLET = np.array([0.0, 1.0, -1.0, 0.0]) / np.sqrt(2.0)
+LOCAL = np.eye(2)  # Kossakowski matrix of the local pieces: r_11 = r_22 = 0
+NONLOCAL = np.array([[0.0, 1.0], [1.0, 0.0]])  # ... and of the nonlocal ones, r_12 = r_21 = r
 
 
 def hamiltonian(delta: float = 1.0) -> np.ndarray:
     """H_S = (Delta/2)(sigma_1^z + sigma_2^z)."""
-    return 0.5 * delta * (SIGMA_Z[0] + SIGMA_Z[1])
-
-
-def _kossakowski_term(op_i: np.ndarray, op_j: np.ndarray) -> np.ndarray:
-    """Superoperator of rho -> O_i rho O_j^+ - {O_j^+ O_i, rho}/2 (no positivity assumed)."""
-    oj_dag = op_j.conj().T
-    prod = oj_dag @ op_i
-    return sandwich(op_i, oj_dag) - 0.5 * (spre(prod) + spost(prod))
+    return 0.5 * delta * on_each_qubit(SIGMA_Z).sum(axis=0)
 
 
 def channel_superoperators() -> dict[str, np.ndarray]:
-    """The four constant 16x16 pieces multiplying Gamma_e(0), Gamma_e(r), Gamma_a(0), Gamma_a(r)."""
-    lo = SIGMA_MINUS
-    hi = tuple(s.conj().T for s in SIGMA_MINUS)  # sigma^+
+    """The four constant 16x16 pieces multiplying Gamma_e(0), Gamma_e(r), Gamma_a(0), Gamma_a(r).
+
+    Eq. (6) with the coefficient matrix [[Gamma(0), Gamma(r)], [Gamma(r), Gamma(0)]] of each
+    channel, split into its local and nonlocal parts (each alone not positive: no check).
+    """
     return {
-        "e_local": sum(_kossakowski_term(lo[i], lo[i]) for i in range(2)),
-        "e_nonlocal": sum(_kossakowski_term(lo[i], lo[1 - i]) for i in range(2)),
-        "a_local": sum(_kossakowski_term(hi[i], hi[i]) for i in range(2)),
-        "a_nonlocal": sum(_kossakowski_term(hi[i], hi[1 - i]) for i in range(2)),
+        "e_local": kossakowski(LOWERING, LOCAL),
+        "e_nonlocal": kossakowski(LOWERING, NONLOCAL),
+        "a_local": kossakowski(RAISING, LOCAL),
+        "a_nonlocal": kossakowski(RAISING, NONLOCAL),
     }
 
 
@@ -95,37 +111,13 @@ def steady_state(gamma_e0, gamma_a0, gamma_er, gamma_ar, rtol: float = 1e-11):
     Points whose neutral block has a kernel of dimension != 1 (e.g. |Gamma(r)| = Gamma(0) in both
     channels: the singlet is dark and the steady state depends on the initial state) get NaN.
     """
-    block = neutral_block(liouvillian(gamma_e0, gamma_a0, gamma_er, gamma_ar))
-    batch = block.shape[:-2]
-    flat = block.reshape(-1, 6, 6)
-    sv = np.linalg.svd(flat, compute_uv=False)
-    kernel = np.sum(sv <= rtol * np.maximum(sv[:, :1], 1e-300), axis=-1)
-    ok = kernel == 1
-    a = flat.copy()
-    a[:, 0, :] = TRACE_ROW
-    a[~ok] = np.eye(6)  # placeholder, overwritten by NaN below
-    rhs = np.zeros((flat.shape[0], 6, 1), dtype=complex)
-    rhs[:, 0, 0] = 1.0
-    x = np.linalg.solve(a, rhs)[..., 0]
-    x[~ok] = np.nan
-    rho = np.zeros((flat.shape[0], 16), dtype=complex)
-    rho[:, NEUTRAL] = x
-    rho = rho.reshape(-1, 4, 4)
-    rho = 0.5 * (rho + np.conj(np.swapaxes(rho, -1, -2)))
-    return rho.reshape(batch + (4, 4)), kernel.reshape(batch)
-
-
-def x_state_concurrence(rho: np.ndarray) -> np.ndarray:
-    """C = 2 max(0, |rho_12| - sqrt(rho_00 rho_33)) for states whose only coherence is rho_12."""
-    p_uu = np.real(rho[..., 0, 0])
-    p_dd = np.real(rho[..., 3, 3])
-    coh = np.abs(rho[..., 1, 2])
-    return 2.0 * np.maximum(0.0, coh - np.sqrt(np.clip(p_uu * p_dd, 0.0, None)))
-
-
-def singlet_fraction(rho: np.ndarray) -> np.ndarray:
-    """<S|rho|S> with |S> = (|ud> - |du>)/sqrt 2."""
-    return np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET))
+    x, kernel = kernel_vector(
+        neutral_block(liouvillian(gamma_e0, gamma_a0, gamma_er, gamma_ar)), TRACE_ROW, rtol
+    )
+    rho = np.zeros(x.shape[:-1] + (16,), dtype=complex)
+    rho[..., NEUTRAL] = x
+    rho = rho.reshape(x.shape[:-1] + (4, 4))
+    return 0.5 * (rho + np.conj(np.swapaxes(rho, -1, -2))), kernel
 
 
 # --- rates ------------------------------------------------------------------------------------
@@ -213,17 +205,13 @@ def rates_from_channels(couplings, charges, c_plus_local, c_plus_nonlocal, mu, t
 # --- solvers (config entries) -----------------------------------------------------------------
 
 
-def _attrs(long_name: str, units: str = "1") -> dict:
-    return {"long_name": long_name, "units": units}
-
-
 def _state_dataset(ge0, ga0, ger, gar, mask_unphysical: bool = True) -> xr.Dataset:
     physical = completely_positive(ge0, ga0, ger, gar)
     rho, kernel = steady_state(
         *(np.where(physical, g, 0.0) if mask_unphysical else g for g in (ge0, ga0, ger, gar))
     )
     conc = x_state_concurrence(rho)
-    sf = singlet_fraction(rho)
+    sf = fidelity(rho, SINGLET)
     if mask_unphysical:
         conc = np.where(physical, conc, np.nan)
         sf = np.where(physical, sf, np.nan)
@@ -231,50 +219,60 @@ def _state_dataset(ge0, ga0, ger, gar, mask_unphysical: bool = True) -> xr.Datas
     pops = np.real(np.diagonal(rho, axis1=-2, axis2=-1))
     return xr.Dataset(
         {
-            "concurrence": ("point", conc, _attrs("steady-state concurrence C")),
-            "singlet_fraction": ("point", sf, _attrs("steady-state singlet population <S|rho|S>")),
-            "population_uu": ("point", pops[:, 0], _attrs("steady-state population of |uu>")),
-            "population_dd": ("point", pops[:, 3], _attrs("steady-state population of |dd>")),
-            "physical": (
+            "concurrence": cf_variable("point", conc, "steady-state concurrence C"),
+            "singlet_fraction": cf_variable(
+                "point", sf, "steady-state singlet population <S|rho|S>"
+            ),
+            "population_uu": cf_variable("point", pops[:, 0], "steady-state population of |uu>"),
+            "population_dd": cf_variable("point", pops[:, 3], "steady-state population of |dd>"),
+            "physical": cf_variable(
                 "point",
                 physical.astype(np.int8),
-                _attrs("1 if |Gamma_e(r)|<=Gamma_e(0) and |Gamma_a(r)|<=Gamma_a(0) (CP), else 0"),
+                "1 if |Gamma_e(r)|<=Gamma_e(0) and |Gamma_a(r)|<=Gamma_a(0) (CP), else 0",
             ),
-            "kernel_dimension": (
+            "kernel_dimension": cf_variable(
                 "point",
                 kernel.astype(np.int8),
-                _attrs("Liouvillian kernel dimension, neutral sector (1: unique, 0: masked)"),
+                "Liouvillian kernel dimension, neutral sector (1: unique, 0: masked)",
             ),
-            "gamma_a_local": (
+            "gamma_a_local": cf_variable(
                 "point",
                 ga0,
-                _attrs("local absorption rate Gamma_a(0)", "Gamma_e(0)"),
+                "local absorption rate Gamma_a(0)",
+                "Gamma_e(0)",
             ),
-            "gamma_e_nonlocal": (
+            "gamma_e_nonlocal": cf_variable(
                 "point",
                 ger,
-                _attrs("nonlocal emission rate Gamma_e(r)", "Gamma_e(0)"),
+                "nonlocal emission rate Gamma_e(r)",
+                "Gamma_e(0)",
             ),
-            "gamma_a_nonlocal": (
+            "gamma_a_nonlocal": cf_variable(
                 "point",
                 gar,
-                _attrs("nonlocal absorption rate Gamma_a(r)", "Gamma_e(0)"),
+                "nonlocal absorption rate Gamma_a(r)",
+                "Gamma_e(0)",
             ),
         }
     )
 
 
-def _check_temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0, **_):
-    r = np.asarray(ratio, dtype=float)
-    if np.any((r < 0) | (r > 1)):
-        raise ParameterError("ratio", "|Gamma_e(r)|/Gamma_e(0) must lie in [0, 1] (positivity)")
-    if relative_sign not in (1, -1, 1.0, -1.0):
-        raise ParameterError("relative_sign", "must be +1 or -1")
+# parameter constraints (dissent.contract markers)
+RateRatio = Annotated[float, Number(0.0, 1.0)]  # |Gamma_e(r)|/Gamma_e(0): positivity
+FieldAboveGap = Annotated[float, Number(low=1.0)]  # b/Delta >= 1: magnons at omega = +-Delta
+Separations = Annotated[np.ndarray, Vector(element=Number(low=0.0))]  # r >= 0, a param list
+SmallSeparation = Annotated[float, Number(0.0, 0.1, low_open=True, high_open=True)]
 
 
-@contract.solver
-@validates(_check_temperature_map)
-def temperature_map(*, T_local, T_nonlocal, ratio, relative_sign=1.0) -> xr.Dataset:
+def _check_sign(*, relative_sign=1.0, **_):
+    if relative_sign not in (1, -1):
+        raise ParameterError("relative_sign", f"must be +1 or -1; got {relative_sign}")
+
+
+@contract.solver(check=_check_sign)
+def temperature_map(
+    *, T_local: Real, T_nonlocal: Real, ratio: RateRatio, relative_sign: Real = 1.0
+) -> xr.Dataset:
     """Fig. 1(b), Fig. 3: steady state vs k_B T(0)/Delta, k_B T(r)/Delta, |Gamma_e(r)|/Gamma_e(0).
 
     Points violating |Gamma_a(r)| <= Gamma_a(0) (footnote; the paper's "unphysical region") are NaN.
@@ -297,30 +295,23 @@ def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
     ratio = ds["ratio"].values
     tr = float(T_nonlocal)
     edge = 1.0 / (1.0 / tr - np.log(ratio)) if tr > 0 else np.full(ratio.shape, np.nan)
-    ds["T_local_edge"] = (
+    ds["T_local_edge"] = cf_variable(
         "ratio",
         edge,
-        _attrs(
-            "local temperature k_B T(0)/Delta at the edge |Gamma_a(r)| = Gamma_a(0)", "Delta/k_B"
-        ),
+        "local temperature k_B T(0)/Delta at the edge |Gamma_a(r)| = Gamma_a(0)",
+        "Delta/k_B",
     )
     return ds
 
 
-def _check_magnet(*, b, r, lambda_ratio, r_min=1e-3, **_):
-    if np.any(np.asarray(b, dtype=float) < 1.0):
-        raise ParameterError("b", "b/Delta >= 1 is needed for emission and absorption (Eq. 11)")
-    if np.any(np.asarray(r, dtype=float) < 0.0):
-        raise ParameterError("r", "the qubit separation must be >= 0")
-    if not lambda_ratio > 0:
-        raise ParameterError("lambda_ratio", "|lambda_1/lambda_-1| must be > 0")
-    if not 0 < r_min < 0.1:
-        raise ParameterError("r_min", "must lie in (0, 0.1) sqrt(As/Delta)")
-
-
 @contract.solver
-@validates(_check_magnet)
-def inverted_magnet(*, b, r, lambda_ratio, r_min=1e-3) -> xr.Dataset:
+def inverted_magnet(
+    *,
+    b: FieldAboveGap,
+    r: NonNegative,
+    lambda_ratio: Positive,
+    r_min: SmallSeparation = 1e-3,
+) -> xr.Dataset:
     """Fig. 4(b)-(c): steady state and T(r) for two NV centres on the inverted magnet, Eq. (11).
 
     At r = 0 both nonlocal ratios equal 1, the singlet is dark and the steady state is not unique;
@@ -334,69 +325,67 @@ def inverted_magnet(*, b, r, lambda_ratio, r_min=1e-3) -> xr.Dataset:
     ge0, ga0, ger, gar = inverted_magnet_rates(b, r_eval, lambda_ratio)
     ds = _state_dataset(ge0, ga0, ger, gar)
     _, _, ger_exact, gar_exact = inverted_magnet_rates(b, r, lambda_ratio)
-    ds["T_nonlocal"] = (
+    ds["T_nonlocal"] = cf_variable(
         "point",
         effective_temperature(gar_exact, ger_exact),
-        _attrs("nonlocal temperature k_B T(r)/Delta, Eq. (8)", "Delta/k_B"),
+        "nonlocal temperature k_B T(r)/Delta, Eq. (8)",
+        "Delta/k_B",
     )
-    ds["T_local"] = (
+    ds["T_local"] = cf_variable(
         "point",
         effective_temperature(ga0, ge0),
-        _attrs("local temperature k_B T(0)/Delta, Eq. (8)", "Delta/k_B"),
+        "local temperature k_B T(0)/Delta, Eq. (8)",
+        "Delta/k_B",
     )
-    ds["absorption_ratio"] = ("point", np.abs(gar_exact) / ga0, _attrs("|Gamma_a(r)|/Gamma_a(0)"))
-    ds["emission_ratio"] = ("point", np.abs(ger_exact) / ge0, _attrs("|Gamma_e(r)|/Gamma_e(0)"))
-    ds["r_evaluated"] = ("point", r_eval, _attrs("separation used in the solve", "sqrt(As/Delta)"))
+    ds["absorption_ratio"] = cf_variable(
+        "point", np.abs(gar_exact) / ga0, "|Gamma_a(r)|/Gamma_a(0)"
+    )
+    ds["emission_ratio"] = cf_variable("point", np.abs(ger_exact) / ge0, "|Gamma_e(r)|/Gamma_e(0)")
+    ds["r_evaluated"] = cf_variable(
+        "point", r_eval, "separation used in the solve", "sqrt(As/Delta)"
+    )
     return ds
 
 
-def _check_dispersion(*, b, k, **_):
-    if not b >= 1.0:
-        raise ParameterError("b", "b/Delta >= 1 (both omega = +Delta and -Delta are crossed)")
-
-
 @contract.solver
-@validates(_check_dispersion)
-def magnet_dispersion(*, b, k) -> xr.Dataset:
+def magnet_dispersion(*, b: FieldAboveGap, k: Numbers) -> xr.Dataset:
     """Fig. 4(a): omega(k) = As k^2 - b of the inverted magnet, and the crossings k(+-Delta)."""
     k = np.asarray(k, dtype=float)
     return xr.Dataset(
         {
-            "omega": (
+            "omega": cf_variable(
                 ("point", "k"),
                 dispersion(k, b)[None, :],
-                _attrs("magnon energy omega/Delta", "Delta"),
+                "magnon energy omega/Delta",
+                "Delta",
             ),
-            "k_emission": (
+            "k_emission": cf_variable(
                 "point",
                 [float(wavevector(1.0, b))],
-                _attrs("k(Delta): wavevector of the emitted magnon", "sqrt(Delta/As)"),
+                "k(Delta): wavevector of the emitted magnon",
+                "sqrt(Delta/As)",
             ),
-            "k_absorption": (
+            "k_absorption": cf_variable(
                 "point",
                 [float(wavevector(-1.0, b))],
-                _attrs("k(-Delta): wavevector of the antimagnon", "sqrt(Delta/As)"),
+                "k(-Delta): wavevector of the antimagnon",
+                "sqrt(Delta/As)",
             ),
-            "b_dispersion": ("point", [float(b)], _attrs("external field b/Delta", "Delta")),
+            "b_dispersion": cf_variable("point", [float(b)], "external field b/Delta", "Delta"),
         },
-        coords={"k": ("k", k, _attrs("wavevector k sqrt(As/Delta)", "sqrt(Delta/As)"))},
+        coords={"k": cf_variable("k", k, "wavevector k sqrt(As/Delta)", "sqrt(Delta/As)")},
     )
 
 
-def _check_curves(*, b, r, lambda_ratio, **_):
-    _check_magnet(b=b, r=r, lambda_ratio=lambda_ratio)
-
-
 @contract.solver
-@validates(_check_curves)
-def nonlocal_temperature(*, b, r, lambda_ratio, n_zeros: int = 6) -> xr.Dataset:
+def nonlocal_temperature(
+    *, b: FieldAboveGap, r: Separations, lambda_ratio: Positive, n_zeros: Count = 6
+) -> xr.Dataset:
     """Fig. 4(b): k_B T(r)/Delta along r (a param array) for each b, with the Bessel zeros.
 
     T(r) -> -0 where Gamma_e(r) = 0 (J0[k(Delta) r] = 0) and -> +0 where Gamma_a(r) = 0
     (J0[k(-Delta) r] = 0); it passes through +-infinity where |Gamma_a(r)| = |Gamma_e(r)|.
     """
-    from scipy.special import jn_zeros
-
     b = np.atleast_1d(np.asarray(b, dtype=float))
     r = np.asarray(r, dtype=float)
     ge0, ga0, ger, gar = inverted_magnet_rates(b[:, None], r[None, :], lambda_ratio)
@@ -414,40 +403,39 @@ def nonlocal_temperature(*, b, r, lambda_ratio, n_zeros: int = 6) -> xr.Dataset:
     t_zero_a = np.where(np.isfinite(z_a), effective_temperature(0.0 * gar_a, ger_a), np.nan)
     return xr.Dataset(
         {
-            "T_nonlocal": (
+            "T_nonlocal": cf_variable(
                 ("point", "r"),
                 effective_temperature(gar, ger),
-                _attrs("nonlocal temperature k_B T(r)/Delta, Eq. (8)", "Delta/k_B"),
+                "nonlocal temperature k_B T(r)/Delta, Eq. (8)",
+                "Delta/k_B",
             ),
-            "r_zero_emission": (
+            "r_zero_emission": cf_variable(
                 ("point", "zero"),
                 z_e,
-                _attrs(
-                    "zeros of J0[k(Delta) r] (Gamma_e(r) = 0) within the r range", "sqrt(As/Delta)"
-                ),
+                "zeros of J0[k(Delta) r] (Gamma_e(r) = 0) within the r range",
+                "sqrt(As/Delta)",
             ),
-            "r_zero_absorption": (
+            "r_zero_absorption": cf_variable(
                 ("point", "zero"),
                 z_a,
-                _attrs(
-                    "zeros of J0[k(-Delta) r] (Gamma_a(r) = 0) within the r range", "sqrt(As/Delta)"
-                ),
+                "zeros of J0[k(-Delta) r] (Gamma_a(r) = 0) within the r range",
+                "sqrt(As/Delta)",
             ),
-            "T_nonlocal_zero_emission": (
+            "T_nonlocal_zero_emission": cf_variable(
                 ("point", "zero"),
                 t_zero_e,
-                _attrs("k_B T(r)/Delta, Eq. (8), at r_zero_emission (Gamma_e(r) = 0)", "Delta/k_B"),
+                "k_B T(r)/Delta, Eq. (8), at r_zero_emission (Gamma_e(r) = 0)",
+                "Delta/k_B",
             ),
-            "T_nonlocal_zero_absorption": (
+            "T_nonlocal_zero_absorption": cf_variable(
                 ("point", "zero"),
                 t_zero_a,
-                _attrs(
-                    "k_B T(r)/Delta, Eq. (8), at r_zero_absorption (Gamma_a(r) = 0)", "Delta/k_B"
-                ),
+                "k_B T(r)/Delta, Eq. (8), at r_zero_absorption (Gamma_a(r) = 0)",
+                "Delta/k_B",
             ),
         },
         coords={
-            "r": ("r", r, _attrs("qubit separation r/sqrt(As/Delta)", "sqrt(As/Delta)")),
-            "zero": ("zero", np.arange(1, n_zeros + 1), _attrs("index of the Bessel zero")),
+            "r": cf_variable("r", r, "qubit separation r/sqrt(As/Delta)", "sqrt(As/Delta)"),
+            "zero": cf_variable("zero", np.arange(1, n_zeros + 1), "index of the Bessel zero"),
         },
     )

@@ -13,26 +13,48 @@ which stays zero. Rates (a, |A|, delta, Gamma) are in the figure's rate unit, ti
 from __future__ import annotations
 
 from functools import cache
+from typing import Annotated
 
 import numpy as np
 import xarray as xr
 
 from .. import contract
-from ..quantum import concurrence, evolve, liouvillian, steady_state
-from ..quantum.superop import dissipator
-from ..registry import ParameterError, validates
+from ..contract import NonNegative, Number, Positive, Probability, TimeGrid
+from ..io import cf_variable
+from ..quantum import (
+    DOWN,
+    SIGMA_MINUS,
+    SIGMA_PLUS,
+    SIGMA_Z,
+    SINGLET,
+    UP,
+    concurrence,
+    dissipator,
+    evolve,
+    fidelity,
+    liouvillian,
+    no_jump_evolution,
+    on_each_qubit,
+    steady_state,
+)
+from ..registry import ParameterError
 
-SIGMA_PLUS = np.array([[0, 1], [0, 0]], dtype=complex)  # |down> -> |up>: decay to the ground state
-SIGMA_MINUS = SIGMA_PLUS.T.copy()
-SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
-EYE = np.eye(2, dtype=complex)
-UP_DOWN = np.diag([0.0, 1.0, 0.0, 0.0]).astype(complex)  # initial state |ud><ud|
-SINGLET = np.array([0, 1, -1, 0]) / np.sqrt(2)
+# sigma^+ = |up><down| takes |down> to |up>: the decay to the ground state of Eq. (5)
+UP_DOWN_KET = np.kron(UP, DOWN)  # |ud>
+UP_DOWN = np.outer(UP_DOWN_KET, UP_DOWN_KET.conj())  # the initial state |ud><ud|
 
 
 def _pair(op: np.ndarray, sign: float) -> np.ndarray:
     """op_1 + sign * op_2 on two qubits."""
-    return np.kron(op, EYE) + sign * np.kron(EYE, op)
+    on_1, on_2 = on_each_qubit(op)
+    return on_1 + sign * on_2
+
+
+def _unit_jumps() -> np.ndarray:
+    """J_1..J_4 of Eq. (5) at unit rates: sigma^-_1 +- sigma^-_2, sigma^+_1 +- sigma^+_2."""
+    return np.stack(
+        [_pair(SIGMA_MINUS, 1), _pair(SIGMA_MINUS, -1), _pair(SIGMA_PLUS, 1), _pair(SIGMA_PLUS, -1)]
+    )
 
 
 def jump_operators(a, a_tilde, A, A_tilde) -> np.ndarray:
@@ -43,10 +65,7 @@ def jump_operators(a, a_tilde, A, A_tilde) -> np.ndarray:
     rates = np.stack(
         [(a_tilde + A_tilde) / 2, (a_tilde - A_tilde) / 2, (a + A) / 2, (a - A) / 2], axis=-1
     )
-    ops = np.stack(
-        [_pair(SIGMA_MINUS, 1), _pair(SIGMA_MINUS, -1), _pair(SIGMA_PLUS, 1), _pair(SIGMA_PLUS, -1)]
-    )
-    return np.sqrt(np.clip(rates, 0, None))[..., None, None] * ops
+    return np.sqrt(np.clip(rates, 0, None))[..., None, None] * _unit_jumps()
 
 
 def system_hamiltonian(delta) -> np.ndarray:
@@ -58,10 +77,7 @@ def system_hamiltonian(delta) -> np.ndarray:
 @cache
 def _unit_superoperators() -> np.ndarray:
     """-i[H_S, .] at delta = 1 and the standard dissipators of the four unit jump operators."""
-    ops = np.stack(
-        [_pair(SIGMA_MINUS, 1), _pair(SIGMA_MINUS, -1), _pair(SIGMA_PLUS, 1), _pair(SIGMA_PLUS, -1)]
-    )
-    return np.concatenate([liouvillian(system_hamiltonian(1.0))[None], dissipator(ops)])
+    return np.concatenate([liouvillian(system_hamiltonian(1.0))[None], dissipator(_unit_jumps())])
 
 
 def generator(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
@@ -79,66 +95,59 @@ def generator(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
     return np.einsum("...k,kij->...ij", coeff.astype(complex), _unit_superoperators())
 
 
-def _check_rates(a, a_tilde, A, A_tilde, names=("a", "a_tilde", "A", "A_tilde")) -> None:
-    for name, value in zip(names, (a, a_tilde, A, A_tilde), strict=True):
-        if np.any(np.asarray(value) < 0):
-            raise ParameterError(name, "rates and |couplings| must be >= 0")
+def _amplitudes_within_rates(a, a_tilde, A, A_tilde, names=("A", "A_tilde")) -> None:
+    """|A| <= a and |A~| <= a~ (rates and |couplings| are >= 0 by their markers)."""
     if np.any(np.asarray(A) > np.asarray(a) * (1 + 1e-12)):
-        raise ParameterError(names[2], "|A| must not exceed a (h of Eq. 4 positive semidefinite)")
+        raise ParameterError(names[0], "|A| must not exceed a (h of Eq. 4 positive semidefinite)")
     if np.any(np.asarray(A_tilde) > np.asarray(a_tilde) * (1 + 1e-12) + 1e-300):
-        raise ParameterError(names[3], "|A~| must not exceed a~ (h of Eq. 4 positive semidefinite)")
+        raise ParameterError(names[1], "|A~| must not exceed a~ (h of Eq. 4 positive semidefinite)")
 
 
 def _check_time(time) -> None:
+    """At least two times, equally spaced (the marker: increasing and >= 0)."""
     time = np.asarray(time, float)
-    if time.ndim != 1 or time.size < 2 or np.any(time < 0):
+    if time.size < 2:
         raise ParameterError("time", "needs >= 2 non-negative, equally spaced values")
     if not np.allclose(np.diff(time), time[1] - time[0]):
         raise ParameterError("time", "must be equally spaced (linspace)")
 
 
-def _check_dynamics(*, delta, A, a, boltzmann, time) -> None:
-    if not 0 <= boltzmann <= 1:
-        raise ParameterError("boltzmann", "exp(-Delta/k_B T) must lie in [0, 1]")
-    if np.any(np.asarray(delta) < 0):
-        raise ParameterError("delta", "delta = (Delta_1 - Delta_2)/2 >= 0 by convention")
-    _check_rates(a, boltzmann * a, A, boltzmann * np.asarray(A))
+def _check_dynamics(*, A, a, boltzmann=0.0, time, **_) -> None:
+    _amplitudes_within_rates(a, boltzmann * a, A, boltzmann * np.asarray(A))
     _check_time(time)
 
 
-def _time_coord(time) -> xr.DataArray:
-    return xr.DataArray(
-        np.asarray(time, float), dims="time", attrs={"long_name": "time t", "units": "1/rate unit"}
-    )
+def _time_coord(time) -> xr.Variable:
+    return cf_variable("time", np.asarray(time, float), "time t", "1/rate unit")
 
 
-def _concurrence_var(values, long_name="concurrence C") -> xr.Variable:
-    return xr.Variable(("point", "time"), values, {"long_name": long_name, "units": "1"})
-
-
-@contract.solver
-@validates(_check_dynamics)
-def concurrence_dynamics(*, delta, A, a, boltzmann=0.0, time) -> xr.Dataset:
+@contract.solver(check=_check_dynamics)
+def concurrence_dynamics(
+    *,
+    delta: NonNegative,
+    A: NonNegative,
+    a: NonNegative,
+    boltzmann: Probability = 0.0,
+    time: TimeGrid,
+) -> xr.Dataset:
     """C(t) of the Lindblad dynamics (7) from |ud>, Fig. 2 and Fig. S4.
 
-    ``boltzmann`` = exp(-Delta/k_B T) sets a~ = boltzmann * a and |A~| = boltzmann * |A| (the
-    fluctuation-dissipation relation of the text); 0 is zero temperature.
+    delta = (Delta_1 - Delta_2)/2 >= 0 by convention; |A| <= a. ``boltzmann`` = exp(-Delta/k_B T)
+    sets a~ = boltzmann * a and |A~| = boltzmann * |A| (the fluctuation-dissipation relation of
+    the text); 0 is zero temperature.
     """
     delta, A = np.broadcast_arrays(np.asarray(delta, float), np.asarray(A, float))
     gen = generator(delta, a, boltzmann * a, A, boltzmann * A)
     rho = evolve(gen, UP_DOWN, np.asarray(time, float))
-    ds = xr.Dataset(
+    return xr.Dataset(
         {
-            "concurrence": _concurrence_var(concurrence(rho)),
-            "singlet_population": xr.Variable(
-                ("point", "time"),
-                np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET)),
-                {"long_name": "singlet population", "units": "1"},
+            "concurrence": cf_variable(("point", "time"), concurrence(rho), "concurrence C"),
+            "singlet_population": cf_variable(
+                ("point", "time"), fidelity(rho, SINGLET), "singlet population"
             ),
         },
         coords={"time": _time_coord(time)},
     )
-    return ds
 
 
 def sinc_like(w2, t) -> np.ndarray:
@@ -171,10 +180,10 @@ def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_
     if boltzmann != 0:
         raise ValueError("the closed forms of the text hold at zero temperature (boltzmann = 0)")
     delta = ds["delta"].values[:, None]
-    ds["concurrence_analytic"] = (
+    ds["concurrence_analytic"] = cf_variable(
         ("delta", "time"),
         concurrence_zero_temperature(delta, A, a, np.asarray(time)[None, :]),
-        {"long_name": "concurrence C, closed form of the text", "units": "1"},
+        "concurrence C, closed form of the text",
     )
     return ds
 
@@ -182,15 +191,10 @@ def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_
 # --- Steady state (Fig. S5) -------------------------------------------------------------------
 
 
-def _check_saturated(*, A, A_tilde, delta=0.0) -> None:
-    _check_rates(A, A_tilde, A, A_tilde, names=("A", "A_tilde", "A", "A_tilde"))
-    if np.any(np.asarray(delta) < 0):
-        raise ParameterError("delta", "delta >= 0 by convention")
-
-
 @contract.solver
-@validates(_check_saturated)
-def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
+def steady_concurrence_saturated(
+    *, A: NonNegative, A_tilde: NonNegative, delta: NonNegative = 0.0
+) -> xr.Dataset:
     """Long-time concurrence from |ud> with saturated couplings a = |A|, a~ = |A~| (Fig. S5).
 
     The singlet is dark, so the steady state is not unique: it is the t -> infinity limit of the
@@ -202,23 +206,13 @@ def steady_concurrence_saturated(*, A, A_tilde, delta=0.0) -> xr.Dataset:
     gen = generator(delta, A, A_tilde, A, A_tilde)
     rho, _ = steady_state(gen, rho0=UP_DOWN)
     conc = np.where(physical, concurrence(rho), np.nan)
-    singlet = np.real(np.einsum("i,...ij,j->...", SINGLET, rho, SINGLET))
+    singlet = np.where(physical, fidelity(rho, SINGLET), np.nan)
     return xr.Dataset(
         {
-            "concurrence": (
-                "point",
-                conc,
-                {"long_name": "steady-state concurrence C(inf)", "units": "1"},
-            ),
-            "singlet_population": (
-                "point",
-                np.where(physical, singlet, np.nan),
-                {"long_name": "steady-state singlet population", "units": "1"},
-            ),
-            "physical": (
-                "point",
-                physical.astype("i1"),
-                {"long_name": "physical region |A~| <= |A| (1) or masked (0)", "units": "1"},
+            "concurrence": cf_variable("point", conc, "steady-state concurrence C(inf)"),
+            "singlet_population": cf_variable("point", singlet, "steady-state singlet population"),
+            "physical": cf_variable(
+                "point", physical.astype("i1"), "physical region |A~| <= |A| (1) or masked (0)"
             ),
         }
     )
@@ -234,36 +228,21 @@ def effective_hamiltonian(delta, a, a_tilde, A, A_tilde) -> np.ndarray:
     return system_hamiltonian(delta) - 1j * np.einsum("...kji,...kjl->...il", jumps.conj(), jumps)
 
 
-def postselected_states(h_eff: np.ndarray, psi0: np.ndarray, time: np.ndarray) -> np.ndarray:
-    """Normalised rho(t) of Eq. (13) for a pure initial state, (..., nt, d, d).
-
-    Propagated in equal steps with exp(-i H_eff dt) (exact at the exceptional point too) and
-    renormalised at every step, so that the growing/decaying modes never overflow.
-    """
-    from scipy.linalg import expm
-
-    time = np.asarray(time, float)
-    step = expm(-1j * h_eff * (time[1] - time[0]))
-    psi = np.broadcast_to((expm(-1j * h_eff * time[0]) @ psi0), h_eff.shape[:-1]).copy()
-    out = np.empty(h_eff.shape[:-2] + (time.size, psi0.size), dtype=complex)
-    for k in range(time.size):
-        if k:
-            psi = np.einsum("...ij,...j->...i", step, psi)
-        psi /= np.linalg.norm(psi, axis=-1, keepdims=True)
-        out[..., k, :] = psi
-    return out[..., :, None] * out[..., None, :].conj()
-
-
-def _check_postselected(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> None:
-    _check_rates(a, a_tilde, A, A_tilde)
-    if np.any(np.asarray(delta) < 0):
-        raise ParameterError("delta", "delta >= 0 by convention")
+def _check_postselected(*, a, A, a_tilde=0.0, A_tilde=0.0, time, **_) -> None:
+    _amplitudes_within_rates(a, a_tilde, A, A_tilde)
     _check_time(time)
 
 
-@contract.solver
-@validates(_check_postselected)
-def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> xr.Dataset:
+@contract.solver(check=_check_postselected)
+def postselected_concurrence(
+    *,
+    delta: NonNegative,
+    a: NonNegative,
+    A: NonNegative,
+    a_tilde: NonNegative = 0.0,
+    A_tilde: NonNegative = 0.0,
+    time: TimeGrid,
+) -> xr.Dataset:
     """C(t) under continuous measurement and post-selection, Eq. (13), from |ud> (Fig. 3).
 
     Computed in the full two-qubit space with Wootters' concurrence. Only Gamma = |A| + |A~| and
@@ -271,9 +250,10 @@ def postselected_concurrence(*, delta, a, A, a_tilde=0.0, A_tilde=0.0, time) -> 
     """
     delta = np.asarray(delta, float)
     h = effective_hamiltonian(delta, a, a_tilde, A, A_tilde)
-    rho = postselected_states(h, np.array([0, 1, 0, 0], dtype=complex), time)
+    rho = no_jump_evolution(h, UP_DOWN_KET, time)
     return xr.Dataset(
-        {"concurrence": _concurrence_var(concurrence(rho))}, coords={"time": _time_coord(time)}
+        {"concurrence": cf_variable(("point", "time"), concurrence(rho), "concurrence C")},
+        coords={"time": _time_coord(time)},
     )
 
 
@@ -298,12 +278,12 @@ def postselected_companion(
     ds: xr.Dataset, *, delta=None, a, A, a_tilde=0.0, A_tilde=0.0, time, **_
 ) -> xr.Dataset:
     """Add ``concurrence_analytic`` (closed form in the {ud, du} subspace) to the Fig. 3 panel."""
-    ds["concurrence_analytic"] = (
+    ds["concurrence_analytic"] = cf_variable(
         ("delta", "time"),
         postselected_closed_form(
             ds["delta"].values[:, None], A + A_tilde, np.asarray(time)[None, :]
         ),
-        {"long_name": "concurrence C, closed form of Eq. (13)", "units": "1"},
+        "concurrence C, closed form of Eq. (13)",
     )
     return ds
 
@@ -327,18 +307,14 @@ def max_concurrence_text(eta) -> np.ndarray:
         return np.where(eta <= 1, 1.0, np.sqrt(2 - 1 / eta**2) / eta)
 
 
-def _check_max(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> None:
-    if np.any(np.asarray(eta) < 0):
-        raise ParameterError("eta", "eta = delta/Gamma must be >= 0")
-    if gamma <= 0:
-        raise ParameterError("gamma", "Gamma must be > 0")
-    if samples < 11:
-        raise ParameterError("samples", "at least 11 time samples")
-
-
 @contract.solver
-@validates(_check_max)
-def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.0) -> xr.Dataset:
+def postselected_max_concurrence(
+    *,
+    eta: NonNegative,
+    gamma: Positive = 1.0,
+    samples: Annotated[int, Number(low=11, integer=True)] = 2001,
+    long_time: Positive = 200.0,
+) -> xr.Dataset:
     """Numerical max_t C(t) of Eq. (13) from |ud> vs eta = delta/Gamma (inset of Fig. 3).
 
     Each point is propagated on its own window: half an oscillation period pi/(2w) - where the
@@ -354,13 +330,11 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
         )
     tau = np.linspace(0.0, 1.0, samples)
     h = effective_hamiltonian(delta, gamma, 0.0, gamma, 0.0) * window[:, None, None]
-    rho = postselected_states(h, np.array([0, 1, 0, 0], dtype=complex), tau)
+    rho = no_jump_evolution(h, UP_DOWN_KET, tau)
     return xr.Dataset(
         {
-            "max_concurrence": (
-                "point",
-                concurrence(rho).max(axis=-1),
-                {"long_name": "maximal concurrence over time", "units": "1"},
+            "max_concurrence": cf_variable(
+                "point", concurrence(rho).max(axis=-1), "maximal concurrence over time"
             ),
         }
     )
@@ -370,14 +344,14 @@ def postselected_max_concurrence(*, eta, gamma=1.0, samples=2001, long_time=200.
 def max_concurrence_companion(ds: xr.Dataset, **_) -> xr.Dataset:
     """Add the derived closed form and the formula printed in the text to the inset panel."""
     eta = ds["eta"].values
-    ds["max_concurrence_closed_form"] = (
+    ds["max_concurrence_closed_form"] = cf_variable(
         "eta",
         max_concurrence_closed_form(eta),
-        {"long_name": "maximal concurrence, closed form 2 eta/(1 + eta^2)", "units": "1"},
+        "maximal concurrence, closed form 2 eta/(1 + eta^2)",
     )
-    ds["max_concurrence_text"] = (
+    ds["max_concurrence_text"] = cf_variable(
         "eta",
         max_concurrence_text(eta),
-        {"long_name": "maximal concurrence as printed, sqrt(2 - 1/eta^2)/eta", "units": "1"},
+        "maximal concurrence as printed, sqrt(2 - 1/eta^2)/eta",
     )
     return ds

@@ -4,14 +4,14 @@
 - :mod:`.superop`: vec convention, Hamiltonian part, Lindblad and Kossakowski dissipators,
   Pauli transfer matrices.
 - :mod:`.steady`: steady states and fixed points, all returning ``(state, kernel dimension)``.
-- :mod:`.evolve`: exact time evolution on a uniform time grid.
+- :mod:`.evolve`: exact time evolution on a uniform time grid (Lindblad; no-jump trajectory).
 - :mod:`.measures`: concurrence (Wootters; X states), tangle, partial transpose and its lowest
   eigenvalue, negativity, purity, fidelity.
 
 Everything is batched over leading axes (stacks of small dense matrices).
 """
 
-from .evolve import evolve
+from .evolve import evolve, no_jump_evolution
 from .measures import (
     concurrence,
     fidelity,
@@ -80,6 +80,7 @@ __all__ = [
     "liouvillian",
     "min_pt_eigenvalue",
     "negativity",
+    "no_jump_evolution",
     "on_each_qubit",
     "partial_transpose",
     "pauli_basis",

@@ -1,4 +1,4 @@
-"""Time evolution under batched Lindblad generators."""
+"""Time evolution: batched Lindblad generators, and the no-jump (post-selected) trajectory."""
 
 from __future__ import annotations
 
@@ -34,3 +34,24 @@ def evolve(generator: np.ndarray, rho0: np.ndarray, times: np.ndarray) -> np.nda
             state = (step @ state[..., None])[..., 0]
             out[..., k, :] = state
     return unvec(out)
+
+
+def no_jump_evolution(h_eff: np.ndarray, psi0: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Normalised rho(t) = |psi(t)><psi(t)|/<psi(t)|psi(t)>, psi(t) = exp(-i H_eff t) psi0.
+
+    The conditional state of a trajectory without quantum jumps (post-selection), for
+    non-Hermitian ``h_eff`` (..., d, d) and a pure ``psi0`` (d,); ``times`` 1-D, equally spaced.
+    Returns (..., nt, d, d). Propagated in equal exact steps exp(-i H_eff dt) (also at an
+    exceptional point) and renormalised at every step, so growing or decaying modes never
+    overflow.
+    """
+    times = np.asarray(times, float)
+    step = expm(-1j * h_eff * (times[1] - times[0]))
+    psi = np.broadcast_to((expm(-1j * h_eff * times[0]) @ psi0), h_eff.shape[:-1]).copy()
+    out = np.empty(h_eff.shape[:-2] + (times.size, psi0.size), dtype=complex)
+    for k in range(times.size):
+        if k:
+            psi = np.einsum("...ij,...j->...i", step, psi)
+        psi /= np.linalg.norm(psi, axis=-1, keepdims=True)
+        out[..., k, :] = psi
+    return out[..., :, None] * out[..., None, :].conj()

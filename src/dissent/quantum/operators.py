@@ -11,22 +11,26 @@ from functools import cache
 
 import numpy as np
 
-UP = np.array([1.0, 0.0], dtype=complex)
-DOWN = np.array([0.0, 1.0], dtype=complex)
-IDENTITY_2 = np.eye(2, dtype=complex)
-SIGMA_X = np.array([[0, 1], [1, 0]], dtype=complex)
-SIGMA_Y = np.array([[0, -1j], [1j, 0]], dtype=complex)
-SIGMA_Z = np.array([[1, 0], [0, -1]], dtype=complex)
-PAULI = np.stack([IDENTITY_2, SIGMA_X, SIGMA_Y, SIGMA_Z])  # (I, X, Y, Z): the single-qubit basis
-SIGMA_PLUS = np.array([[0, 1], [0, 0]], dtype=complex)  # |up><down|
-SIGMA_MINUS = np.array([[0, 0], [1, 0]], dtype=complex)  # |down><up|
 
-SINGLET = np.array([0, 1, -1, 0], dtype=complex) / np.sqrt(2)  # (|ud> - |du>)/sqrt(2)
-SINGLET_PROJECTOR = np.outer(SINGLET, SINGLET.conj())
+def _constant(values) -> np.ndarray:
+    """A read-only complex array: the shared constants cannot be changed in place by accident."""
+    out = np.array(values, dtype=complex)
+    out.flags.writeable = False
+    return out
 
-for _constant in (UP, DOWN, IDENTITY_2, SIGMA_X, SIGMA_Y, SIGMA_Z, PAULI, SIGMA_PLUS, SIGMA_MINUS):
-    _constant.flags.writeable = False  # shared constants: an in-place change would be global
-SINGLET.flags.writeable = SINGLET_PROJECTOR.flags.writeable = False
+
+UP = _constant([1, 0])
+DOWN = _constant([0, 1])
+IDENTITY_2 = _constant(np.eye(2))
+SIGMA_X = _constant([[0, 1], [1, 0]])
+SIGMA_Y = _constant([[0, -1j], [1j, 0]])
+SIGMA_Z = _constant([[1, 0], [0, -1]])
+PAULI = _constant([IDENTITY_2, SIGMA_X, SIGMA_Y, SIGMA_Z])  # (I, X, Y, Z): one qubit's basis
+SIGMA_PLUS = _constant([[0, 1], [0, 0]])  # |up><down|
+SIGMA_MINUS = _constant([[0, 0], [1, 0]])  # |down><up|
+
+SINGLET = _constant(np.array([0, 1, -1, 0]) / np.sqrt(2))  # (|ud> - |du>)/sqrt(2)
+SINGLET_PROJECTOR = _constant(np.outer(SINGLET, SINGLET.conj()))
 
 
 def batched_kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -50,8 +54,7 @@ def _pauli_basis(n_qubits: int) -> np.ndarray:
         basis = batched_kron(basis[:, None], PAULI[None, :]).reshape(
             (-1,) + (basis.shape[-1] * 2,) * 2
         )
-    basis.flags.writeable = False
-    return basis
+    return _constant(basis)
 
 
 def pauli_basis(n_qubits: int) -> np.ndarray:

@@ -12,8 +12,9 @@ kernel, i.e. the t -> infinity limit of the dynamics, not an arbitrary kernel ve
 - :func:`pauli_fixed_point`: trace-preserving maps as real Pauli transfer matrices (n qubits).
 - :func:`kernel_vector`: the building block for a generator restricted to a block (any basis,
   trace given as a row vector), e.g. a symmetry sector of a small model (hou2025).
-- Large sparse generators: the sparse and block solvers of bello2022 live with that model
-  (``dissent.models.bello2022``) and keep this signature.
+- Large sparse generators (the nuclear-spin sectors of bello2022): their sparse and block solvers
+  are model-specific and stay with the model, in ``dissent.models.bello2022.sparse``, with the
+  same signature ``(state, kernel dimension)``.
 """
 
 from __future__ import annotations
