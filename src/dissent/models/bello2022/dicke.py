@@ -350,22 +350,16 @@ def me_generator(sector: Sector, protocol: Protocol, c1: float, c2: float, ops=N
         (mu2**2 * p / 2, A["A2-"]),
         (mu1**2 * p / 2, A["A1+"]),
     ]
-    # sum_k r_k D(X_k) + g [C, .] = sum_k r_k X_k . X_k^dag + H_left . + . H_right with
-    # H_left = -K/2 + g C, H_right = -K/2 - g C, K = sum_k r_k X_k^dag X_k
     L = sp.csc_matrix((sector.size, sector.size), dtype=complex)
-    K = sp.csc_matrix((sector.D, sector.D), dtype=complex)
     for rate, X in terms:
         if rate != 0:
-            X = sp.csc_matrix(X)
-            L = L + rate * superop(sector, X)
-            K = K + rate * (X.conj().T @ X)
+            L = L + rate * dissipator(sector, X)
     g = (mu2 * nu1 - mu1 * nu2) * (1 - 2 * p) / 8
-    C = sp.csc_matrix((sector.D, sector.D), dtype=complex)
     if g != 0:
         # [A2- A1+, rho] + [rho, A1- A2+] = [B - B^dag, rho] with B = A2- A1+
         B = (A["A2-"] @ A["A1+"]).tocsc()
-        C = g * (B - B.conj().T).tocsc()
-    L = L + left(sector, (-0.5 * K + C).tocsc()) + right(sector, (-0.5 * K - C).tocsc())
+        C = (B - B.conj().T).tocsc()
+        L = L + g * (left(sector, C) - right(sector, C))
     return L.tocsc()
 
 
@@ -436,11 +430,11 @@ def moments(sector: Sector, x: np.ndarray) -> dict[str, float]:
     return {k: float(v) for k, v in out.items()}
 
 
-def tms_state(J: float, ratio: float) -> np.ndarray:
+def tms_state(J: float, nu_over_mu: float) -> np.ndarray:
     """Normalised two-mode squeezed state, Eq. (7), sum_n (-nu/mu)^n |J, J-n>|J, n-J>."""
     d = _dim(J)
     n = np.arange(d)
-    amp = (-float(ratio)) ** n
+    amp = (-float(nu_over_mu)) ** n
     psi = np.zeros(d * d, complex)
     psi[n * d + (d - 1 - n)] = amp / np.linalg.norm(amp)
     return psi

@@ -18,7 +18,8 @@ UP, DOWN = 0, 1  # spin of the injected electron
 
 @dataclass(frozen=True)
 class Protocol:
-    """Dwell-time products of Table A1 (dimensionless g_j tau_j), phase-flip probability, k."""
+    """Dwell-time products of Table A1 (absolute, dimensionless g_j tau_j: not mu sqrt(N) or
+    ratios), phase-flip probability p of the transport, k local steps."""
 
     mu1: float
     mu2: float

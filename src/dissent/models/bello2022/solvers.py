@@ -40,11 +40,6 @@ PositiveNumbers = Annotated[np.ndarray, Vector(element=Number(low=0.0, low_open=
 # ---------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------
-def _var(values, long_name, units="1", dims="point"):
-    """A float data variable with its CF attributes (:func:`dissent.io.cf_variable`)."""
-    return cf_variable(dims, np.asarray(values, float), long_name, units)
-
-
 def _ensemble_coord():
     return {"ensemble": cf_variable("ensemble", ENSEMBLES, "nuclear ensemble (QD index j)")}
 
@@ -88,7 +83,9 @@ def _observables(sector, x, n1, n2, spin):
 def hp_delta_epr_map(*, n_ratio: Positive, nu_over_mu: NuOverMu) -> xr.Dataset:
     """Eq. (11) with r1 = r2 = 1 and J1/J2 = N1/N2 (mu scales out)."""
     value = hp.eq11(1.0, nu_over_mu, n_ratio, 1.0, 1.0, 1.0)
-    return xr.Dataset({"delta_epr_hp": _var(value, "EPR uncertainty Delta_EPR^HP, Eq. (11)")})
+    return xr.Dataset(
+        {"delta_epr_hp": cf_variable("point", value, "EPR uncertainty Delta_EPR^HP, Eq. (11)")}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +130,7 @@ def steady_state_vs_n(
     iters = np.zeros(npts)
     resid = np.full(npts, np.nan)
     hp_n = np.full(npts, np.nan)
-    hp_ok = np.zeros(npts, dtype=np.int8)
+    hp_ok = np.zeros(npts)  # 0/1 flags, stored as float
     solved = {}  # N -> (sector, MESolver, its mu): the generator at mu' is (mu'/mu)^2 times it
     for i, n in enumerate(N):
         J = n * spin
@@ -160,25 +157,33 @@ def steady_state_vs_n(
     pdims = ("point", "ensemble")
     return xr.Dataset(
         {
-            "delta_epr_exact": _var(epr[0], "Delta_EPR, exact cycle map Eq. (2)"),
-            "delta_epr_me": _var(epr[1], "Delta_EPR, 2nd-order master equation Eq. (3)"),
-            "polarization_exact": _var(
-                pol[0], "polarization <J^z_j>/(N_j I), exact map", dims=pdims
+            "delta_epr_exact": cf_variable("point", epr[0], "Delta_EPR, exact cycle map Eq. (2)"),
+            "delta_epr_me": cf_variable(
+                "point", epr[1], "Delta_EPR, 2nd-order master equation Eq. (3)"
             ),
-            "polarization_me": _var(
-                pol[1], "polarization <J^z_j>/(N_j I), 2nd-order ME", dims=pdims
+            "polarization_exact": cf_variable(
+                pdims, pol[0], "polarization <J^z_j>/(N_j I), exact map"
             ),
-            "delta_epr_hp_finite": _var(
-                hp_n, "Delta_EPR, HP linear system (C11-C14) at J=NI (NaN where hp_valid = 0)"
+            "polarization_me": cf_variable(
+                pdims, pol[1], "polarization <J^z_j>/(N_j I), 2nd-order ME"
             ),
-            "hp_valid": _var(hp_ok, HP_VALID),
-            "delta_epr_hp_limit": _var(
-                np.full(npts, limit), "Delta_EPR^HP, J -> infinity limit (Eq. 11 for k=1)"
+            "delta_epr_hp_finite": cf_variable(
+                "point",
+                hp_n,
+                "Delta_EPR, HP linear system (C11-C14) at J=NI (NaN where hp_valid = 0)",
             ),
-            "exact_gmres_iterations": _var(
-                iters, "GMRES iterations of the exact steady state (0 = direct LU, -1 = failed)"
+            "hp_valid": cf_variable("point", hp_ok, HP_VALID),
+            "delta_epr_hp_limit": cf_variable(
+                "point", np.full(npts, limit), "Delta_EPR^HP, J -> infinity limit (Eq. 11 for k=1)"
             ),
-            "exact_residual": _var(resid, "relative residual max|(T-1)x| / ||T||_1"),
+            "exact_gmres_iterations": cf_variable(
+                "point",
+                iters,
+                "GMRES iterations of the exact steady state (0 = direct LU, -1 = failed)",
+            ),
+            "exact_residual": cf_variable(
+                "point", resid, "relative residual max|(T-1)x| / ||T||_1"
+            ),
         },
         coords=_ensemble_coord(),
     )
@@ -256,7 +261,9 @@ def sector_moments(
     method = {"me": "2nd-order ME", "hp": "HP"}
     return xr.Dataset(
         {
-            key: _var(v, f"steady-state {names[key[3:]]} of sector (J1, J2), {method[key[:2]]}")
+            key: cf_variable(
+                "point", v, f"steady-state {names[key[3:]]} of sector (J1, J2), {method[key[:2]]}"
+            )
             for key, v in out.items()
         }
     )
@@ -380,10 +387,14 @@ def j_distributions(
 
     return xr.Dataset(
         {
-            "p_uniform": _var(pick(pu), f"p(J), equal-weight mixture of J >= {j_min:g} (C17)"),
-            "p_gaussian": _var(pick(pg), f"p(J), Gaussian, mean {j_mean:g}, w^2 = {width_sq:g}"),
-            "multiplicity": _var(
-                dicke.dicke_multiplicity(N, J, spin), "Dicke multiplicity D(J), (C18)"
+            "p_uniform": cf_variable(
+                "point", pick(pu), f"p(J), equal-weight mixture of J >= {j_min:g} (C17)"
+            ),
+            "p_gaussian": cf_variable(
+                "point", pick(pg), f"p(J), Gaussian, mean {j_mean:g}, w^2 = {width_sq:g}"
+            ),
+            "multiplicity": cf_variable(
+                "point", dicke.dicke_multiplicity(N, J, spin), "Dicke multiplicity D(J), (C18)"
             ),
         }
     )
@@ -426,8 +437,12 @@ def fidelity_vs_k(
                 fid[j, i] = dicke.fidelity_pure(sector, sol[key], psi)
     return xr.Dataset(
         {
-            "fidelity_exact": _var(fid[0], "fidelity with |Psi_TMS>, Eq. (7), exact map"),
-            "fidelity_me": _var(fid[1], "fidelity with |Psi_TMS>, Eq. (7), 2nd-order ME"),
+            "fidelity_exact": cf_variable(
+                "point", fid[0], "fidelity with |Psi_TMS>, Eq. (7), exact map"
+            ),
+            "fidelity_me": cf_variable(
+                "point", fid[1], "fidelity with |Psi_TMS>, Eq. (7), 2nd-order ME"
+            ),
         }
     )
 
@@ -458,7 +473,7 @@ def small_system_vs_k(
     data = {}
     for q in names:
         for m in ("exact", "me"):
-            data[f"{q}_{m}"] = _var(out[f"{q}_{m}"], f"{long[q]}, {label[m]}")
+            data[f"{q}_{m}"] = cf_variable("point", out[f"{q}_{m}"], f"{long[q]}, {label[m]}")
     return xr.Dataset(data)
 
 
@@ -491,7 +506,9 @@ def hp_delta_epr_general(
     ok = (mom["kappa1"] < 0) & (mom["kappa2"] < 0) & (mom["n1"] >= 0) & (mom["n2"] >= 0)
     value = np.where(ok, value, np.nan)
     value = np.broadcast_to(value, np.broadcast(p, n_ratio, mu2_over_mu1, nu1_over_mu1, nu2).shape)
-    return xr.Dataset({"delta_epr_hp": _var(value, "Delta_EPR, HP approximation (C11-C14)")})
+    return xr.Dataset(
+        {"delta_epr_hp": cf_variable("point", value, "Delta_EPR, HP approximation (C11-C14)")}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -577,17 +594,18 @@ def stabilization_time_vs_n(
     kap = kappa_ideal(mu_sqrt_n / np.sqrt(N), nu_over_mu * mu_sqrt_n / np.sqrt(N))
     return xr.Dataset(
         {
-            "time_fully_polarized": _var(
-                t_fp, "stabilization time from |Psi_FP>, 2nd-order ME", "cycles"
+            "time_fully_polarized": cf_variable(
+                "point", t_fp, "stabilization time from |Psi_FP>, 2nd-order ME", "cycles"
             ),
-            "time_mixed": _var(
+            "time_mixed": cf_variable(
+                "point",
                 t_mix,
                 "stabilization time from the maximally mixed maximal-J state, 2nd-order ME",
                 "cycles",
             ),
-            "time_hp": _var(1 / (2 * kap), "T = 1/(2 kappa), HP (C16)", "cycles"),
-            "time_hp_log": _var(
-                -1 / np.log1p(-2 * kap), "T = -1/log(1 - 2 kappa), HP (C16)", "cycles"
+            "time_hp": cf_variable("point", 1 / (2 * kap), "T = 1/(2 kappa), HP (C16)", "cycles"),
+            "time_hp_log": cf_variable(
+                "point", -1 / np.log1p(-2 * kap), "T = -1/log(1 - 2 kappa), HP (C16)", "cycles"
             ),
         }
     )
@@ -630,7 +648,7 @@ def experimental_scales(
     dims = ("point", "material")
 
     def v(x, name, units):
-        return _var(np.asarray(x)[None, :], name, units, dims)
+        return cf_variable(dims, np.asarray(x, float)[None, :], name, units)
 
     return xr.Dataset(
         {
@@ -680,9 +698,14 @@ def _cycles(cycles) -> np.ndarray:
     return np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
 
 
+def _floats(values, long_name, units="1", dims="point"):
+    """A float variable with its CF attributes (:func:`dissent.io.cf_variable`)."""
+    return cf_variable(dims, np.asarray(values, float), long_name, units)
+
+
 def _series(values, long_name, units="1"):
-    """A (point, n) float variable."""
-    return cf_variable(("point", "n"), np.asarray(values, float), long_name, units)
+    """A float variable over (point, n): one value per point and cycle number."""
+    return _floats(values, long_name, units, ("point", "n"))
 
 
 # --- Fig. 3: exact map ------------------------------------------------------------------------
@@ -1226,41 +1249,41 @@ def gaussian_dynamics(
         extra["end_cross"].append(m.cross_shell_correlation(V[-1]))
     data = {}
     for key, (ln, u) in SHELL_OBSERVABLES.items():
-        data[key] = _var(series[key], ln + ", shell model", u, ("point", "n"))
-        data[f"{key}_steady"] = _var(steady[key], ln + ", steady state (E7)-(E8) + LM", u)
-        data[f"{key}_hom"] = _var(
+        data[key] = _floats(series[key], ln + ", shell model", u, ("point", "n"))
+        data[f"{key}_steady"] = _floats(steady[key], ln + ", steady state (E7)-(E8) + LM", u)
+        data[f"{key}_hom"] = _floats(
             np.tile(hom_series[key], (len(ratios), 1)),
             ln + ", equivalent homogeneous system",
             u,
             ("point", "n"),
         )
-    data["t_stab"] = _var(extra["t_stab"], "stabilization time of <A^(z,2)_1>", "cycles")
-    data["min_dg"] = _var(extra["min_dg"], "smallest non-zero coupling difference in QD1", "1")
-    data["n_shells_1"] = _var(extra["n_shells_1"], "number of shells in QD1")
-    data["n_shells_2"] = _var(extra["n_shells_2"], "number of shells in QD2")
-    data["ode_status"] = _var(extra["ode"], "solve_ivp status of the slow tail (0 = ok)")
-    data["lm_status"] = _var(extra["lm"], "least_squares(method='lm') status (>0 = converged)")
-    data["steady_ok"] = _var(
+    data["t_stab"] = _floats(extra["t_stab"], "stabilization time of <A^(z,2)_1>", "cycles")
+    data["min_dg"] = _floats(extra["min_dg"], "smallest non-zero coupling difference in QD1", "1")
+    data["n_shells_1"] = _floats(extra["n_shells_1"], "number of shells in QD1")
+    data["n_shells_2"] = _floats(extra["n_shells_2"], "number of shells in QD2")
+    data["ode_status"] = _floats(extra["ode"], "solve_ivp status of the slow tail (0 = ok)")
+    data["lm_status"] = _floats(extra["lm"], "least_squares(method='lm') status (>0 = converged)")
+    data["steady_ok"] = _floats(
         extra["ok"], "(E7)-(E8) + LM state physical and a stable fixed point of (E1)-(E5) (1/0)"
     )
-    data["steady_eig"] = _var(
+    data["steady_eig"] = _floats(
         extra["eig"], "leading eigenvalue of linearised (E1)-(E5) at the (E7)-(E8) state", "1/cycle"
     )
-    data["end_rate"] = _var(extra["end_rate"], "max |Delta| at the last cycle", "1/cycle")
-    data["end_eig"] = _var(
+    data["end_rate"] = _floats(extra["end_rate"], "max |Delta| at the last cycle", "1/cycle")
+    data["end_eig"] = _floats(
         extra["end_eig"], "leading eigenvalue of linearised (E1)-(E5) at the last cycle", "1/cycle"
     )
-    data["end_cross_shell"] = _var(
+    data["end_cross_shell"] = _floats(
         extra["end_cross"], "max |y^jj_ab| (a != b, same QD) at the last cycle", "1"
     )
-    data["steady_residual"] = _var(extra["res"], "max |Delta| at the computed steady state")
+    data["steady_residual"] = _floats(extra["res"], "max |Delta| at the computed steady state")
     ds = xr.Dataset(data, coords={"n": cycles_coordinate(cyc)})
     npt = len(ratios)
     kap, _ = couplings.kappa_eta_from_rates(mu_a, nu_a, int(k))
-    ds["mu_abs"] = _var(np.full(npt, mu_a), "mu (absolute, coupling normalisation sum g^2 = 1)")
-    ds["kappa"] = _var(np.full(npt, kap), "kappa of Sec. D")
-    ds["n_nuclei_1"] = _var(np.full(npt, n1), "N1")
-    ds["n_nuclei_2"] = _var(np.full(npt, n2), "N2")
+    ds["mu_abs"] = _floats(np.full(npt, mu_a), "mu (absolute, coupling normalisation sum g^2 = 1)")
+    ds["kappa"] = _floats(np.full(npt, kap), "kappa of Sec. D")
+    ds["n_nuclei_1"] = _floats(np.full(npt, n1), "N1")
+    ds["n_nuclei_2"] = _floats(np.full(npt, n2), "N2")
     return ds
 
 
@@ -1278,15 +1301,15 @@ def coupling_map(
     ax = np.linspace(-float(extent), float(extent), int(resolution))
     X, Y = np.meshgrid(ax, ax, indexing="xy")
     gauss = np.exp(-(X**2 + Y**2) / float(c))
-    data = {"gaussian": _var(gauss[None], "exp(-|r|^2/c)", "1", ("point", "ry", "rx"))}
+    data = {"gaussian": _floats(gauss[None], "exp(-|r|^2/c)", "1", ("point", "ry", "rx"))}
     for j, r in ((1, r_max1), (2, r_max2)):
         pts = shell.lattice(float(r))
         pad = np.full((int(np.ceil(2 * r + 1) ** 2), 2), np.nan)
         pad[: len(pts)] = pts
-        data[f"site_x_{j}"] = _var(
+        data[f"site_x_{j}"] = _floats(
             pad[None, :, 0], f"lattice site x, QD{j}", "1", ("point", f"site_{j}")
         )
-        data[f"site_y_{j}"] = _var(
+        data[f"site_y_{j}"] = _floats(
             pad[None, :, 1], f"lattice site y, QD{j}", "1", ("point", f"site_{j}")
         )
     return xr.Dataset(
