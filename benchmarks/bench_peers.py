@@ -497,7 +497,9 @@ def family_bello2022_exact(args) -> Row:
     cycles = np.unique(np.round(np.logspace(0.0, 8.0, ncyc)).astype(np.int64))
     sets = np.array([0, 1])
     t_ours, ds = cpu_best(
-        lambda: solve(inhomogeneous=sets, g1=g1, g2=g2, mu=mu, nu=ratio, k=k, cycles=cycles),
+        lambda: solve(
+            inhomogeneous=sets, g1=g1, g2=g2, mu_sqrt_n1=mu, nu_over_mu=ratio, k=k, cycles=cycles
+        ),
         args.repeats,
     )
     couplings = [([1.0, 1.0], [1.0, 1.0]), (g1, g2)]

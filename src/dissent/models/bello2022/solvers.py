@@ -1,4 +1,6 @@
-"""Figure solvers of Bello et al. (2022), homogeneous part: Figs. 2, B1, B2, C1-C3, Table II.
+"""Figure solvers of Bello et al. (2022): homogeneous part (Figs. 2, B1, B2, C1-C3, Table II),
+then, in the block at the end, the inhomogeneous part, covariance EoMs and shell model (Figs. 3,
+D1-D4, 4, E1, E2).
 
 Every solver takes keyword-only grid axes (1-D arrays over ``point``) and params, and returns an
 ``xarray.Dataset`` along ``point``. Dwell times are given as ``mu_sqrt_n = mu sqrt(N)`` (the
@@ -17,11 +19,11 @@ import scipy.sparse as sp
 import xarray as xr
 
 from ... import contract
-from ...contract import Count, Number, Numbers, Positive, Real, Vector
-from ...io import cf_variable
+from ...contract import Count, NonNegativeInt, Number, Numbers, Positive, Real, TimeGrid, Vector
+from ...io import cf_variable, cycles_coordinate
 from ...quantum.measures import min_pt_eigenvalue
 from ...registry import ParameterError
-from . import dicke, hp, observables, sparse
+from . import continuation, couplings, dicke, eom, fullspace, hp, observables, shell, sparse
 from .protocol import Protocol, coupling_constant, kappa_ideal
 
 ENSEMBLES = np.array([1, 2])
@@ -667,5 +669,655 @@ def experimental_scales(
                 np.array(names, dtype=object),
                 {"long_name": "material", "units": "1"},
             )
+        },
+    )
+
+
+# =============================================================================================
+# Inhomogeneous part, covariance EoMs and shell model: Figs. 3, D1-D4, 4, E1, E2
+# (physics in fullspace, continuation, eom, shell; couplings in couplings). Dwell times as
+# ``mu_sqrt_n`` = mu sqrt(N) (N1 = N2 = N) or ``mu_sqrt_n1`` = mu sqrt(N1), and ``nu_over_mu``.
+# =============================================================================================
+FIG_D_SCHEMES = ("spin_temperature", "boson", "hartree", "wick", "spin")  # Figs. D1, D2: 1-5
+FIG_D3_SCHEMES = ("boson", "hartree_cross", "half_hartree", "majority", "z_rules")  # 2-6
+FIG_D4_STATES = ("ud", "du", "uu")  # initial z-product states (QD1, QD2)
+
+SchemeD12 = Annotated[int, Number(0, len(FIG_D_SCHEMES) - 1, integer=True)]
+SchemeD3 = Annotated[int, Number(0, len(FIG_D3_SCHEMES) - 1, integer=True)]
+InitialD4 = Annotated[int, Number(0, len(FIG_D4_STATES) - 1, integer=True)]
+Flag = Annotated[int, Number(0, 1, integer=True)]
+DickeN = Annotated[int, Number(1, 80, integer=True)]  # the Dicke sector grows as N^3
+FullSpaceN = Annotated[int, Number(1, 6, integer=True)]  # 2^(N1 + N2) Hilbert space
+RelativeStd = Annotated[float, Number(low=0.0)]
+LatticeRadius = Annotated[float, Number(1.0, 10.0, low_open=True)]
+ShellWidth = contract.OneOf("ratio", "absolute")
+Couplings = Annotated[np.ndarray, Vector(element=Number(low=0.0, low_open=True))]
+Shift = Annotated[np.ndarray, Vector(size=2)]
+
+
+def _cycles(cycles) -> np.ndarray:
+    """Integer cycle numbers: rounded, sorted, without repeats."""
+    return np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
+
+
+def _floats(values, long_name, units="1", dims="point"):
+    """A float variable with its CF attributes (:func:`dissent.io.cf_variable`)."""
+    return cf_variable(dims, np.asarray(values, float), long_name, units)
+
+
+def _series(values, long_name, units="1"):
+    """A float variable over (point, n): one value per point and cycle number."""
+    return _floats(values, long_name, units, ("point", "n"))
+
+
+# --- Fig. 3: exact map ------------------------------------------------------------------------
+def _check_fig3_couplings(*, g1, g2, **_):
+    for key, g in (("g1", g1), ("g2", g2)):
+        if len(np.atleast_1d(g)) > 4:
+            raise ParameterError(key, "1 to 4 couplings (the exact map is dense on 2^(N1+N2))")
+
+
+@contract.solver(check=_check_fig3_couplings)
+def exact_dynamics(
+    *,
+    inhomogeneous: Flag,
+    g1: Couplings,
+    g2: Couplings,
+    mu_sqrt_n1: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    cycles: TimeGrid,
+) -> xr.Dataset:
+    """Fig. 3: exact cycle map (Eq. 2) from |Psi_FP>: Delta, Delta_EPR and lambda_min(rho^T2).
+
+    ``inhomogeneous`` (grid, 0/1): 0 uses homogeneous couplings g = 1/sqrt(N_j), 1 the given
+    ``g1``, ``g2`` (normalised here); mu = ``mu_sqrt_n1``/sqrt(N1), nu = ``nu_over_mu`` mu.
+    """
+    cycles = _cycles(cycles)
+    out = {key: [] for key in ("delta", "delta_epr", "lambda_min", "Jz_1", "Jz_2", "trace")}
+    labels = []
+    for inhom in np.asarray(inhomogeneous, int):
+        G1, G2 = couplings.normalise(g1), couplings.normalise(g2)
+        if inhom == 0:
+            G1, G2 = couplings.normalise(np.ones(len(G1))), couplings.normalise(np.ones(len(G2)))
+        n1, n2 = len(G1), len(G2)
+        mu = mu_sqrt_n1 / np.sqrt(n1)
+        M, idx = fullspace.cycle_map_sector(G1, G2, mu, nu_over_mu * mu, int(k))
+        d = 2 ** (n1 + n2)
+        rho0 = np.zeros((d, d))
+        p = fullspace.product_state_index("u" * n1 + "d" * n2)
+        rho0[p, p] = 1.0
+        xs = continuation.evolve_powers(M, rho0.reshape(-1)[idx].astype(complex), cycles)
+        rhos = np.zeros((len(cycles), d * d), complex)
+        rhos[:, idx] = xs
+        rhos = rhos.reshape(-1, d, d)
+        obs = fullspace.observables_full(rhos, G1, G2)
+        out["delta"].append(obs["delta"])
+        out["delta_epr"].append(obs["delta_epr"])
+        out["Jz_1"].append(obs["Jz_1"] / (n1 / 2))
+        out["Jz_2"].append(obs["Jz_2"] / (n2 / 2))
+        out["lambda_min"].append(min_pt_eigenvalue(rhos, (2**n1, 2**n2), 1))
+        out["trace"].append(np.real(np.trace(rhos, axis1=1, axis2=2)))
+        labels.append(("hom.", "inhom.")[inhom])
+    names = {
+        "delta": "Delta, Eq. (6)",
+        "delta_epr": "Delta_EPR, Eq. (5)",
+        "lambda_min": "lowest eigenvalue of the partial transpose rho^T2",
+        "Jz_1": "polarization <J^z_1>/(N1 I)",
+        "Jz_2": "polarization <J^z_2>/(N2 I)",
+        "trace": "trace of rho (numerical check)",
+    }
+    return xr.Dataset(
+        {key: _series(v, names[key]) for key, v in out.items()},
+        coords={
+            "n": cycles_coordinate(cycles),
+            "label": cf_variable("point", np.array(labels, dtype=str), "coupling set"),
+        },
+    )
+
+
+# --- Figs. D1, D2: polarizations, closure schemes 1-5 and the Dicke ME --------------------------
+@contract.solver
+def polarization_dynamics(
+    *,
+    scheme: SchemeD12,
+    n_nuclei: Annotated[int, Number(2, 10**6, integer=True)],
+    mu_sqrt_n: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    zz: Flag,
+    cycles: TimeGrid,
+    n_switch: NonNegativeInt,
+) -> xr.Dataset:
+    """Figs. D1/D2: polarizations <J^z_j>/(N I) of two identical homogeneous ensembles (one shell
+    each) for the closure schemes 1-5 (index into FIG_D_SCHEMES); mu = ``mu_sqrt_n``/sqrt(N).
+    ``zz`` (0/1) evolves the zz correlations with their own EoM (schemes 3-5)."""
+    cycles = _cycles(cycles)
+    N = int(n_nuclei)
+    g = np.ones(N) / np.sqrt(N)
+    mu = mu_sqrt_n / np.sqrt(N)
+    p1, p2, status = [], [], []
+    for idx in np.asarray(scheme, int):
+        sh = eom.Shells(g, g)
+        E = eom.CovarianceEoM(sh, mu, nu_over_mu * mu, int(k), FIG_D_SCHEMES[idx], bool(zz))
+        obs, _, info = continuation.iterate(
+            E, E.initial(np.array([1.0, -1.0])), cycles, n_switch=n_switch
+        )
+        p1.append(continuation.stack(obs, "Jz_1") / (N / 2))
+        p2.append(continuation.stack(obs, "Jz_2") / (N / 2))
+        status.append(info["ode_status"])
+    return xr.Dataset(
+        {
+            "polarization_1": _series(p1, "polarization <J^z_1>/(N1 I)"),
+            "polarization_2": _series(p2, "polarization <J^z_2>/(N2 I)"),
+            "ode_status": cf_variable(
+                "point", np.array(status), "solve_ivp status of the slow tail (0 = ok)"
+            ),
+        },
+        coords={"n": cycles_coordinate(cycles)},
+    )
+
+
+@contract.solver
+def dicke_polarization_me(
+    *,
+    n_nuclei: Count,
+    mu_sqrt_n: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    cycles: TimeGrid,
+) -> xr.Dataset:
+    """Polarizations from the 2nd-order ME, Eq. (3), for homogeneous ensembles started fully
+    polarized: each ensemble's reduced dynamics is closed (the cross terms cancel, Eq. D2) and
+    stays diagonal in its Dicke basis (J = N/2), a birth-death difference equation per cycle.
+    mu = ``mu_sqrt_n``/sqrt(N)."""
+    cycles = _cycles(cycles)
+    N = int(n_nuclei)
+    J = N / 2
+    m = np.arange(-J, J + 1)
+    up = J * (J + 1) - m * (m + 1)  # |<m+1|J+|m>|^2
+    down = J * (J + 1) - m * (m - 1)  # |<m-1|J-|m>|^2
+    mu = mu_sqrt_n / np.sqrt(N)
+    nu = nu_over_mu * mu
+    loc = (mu - nu) ** 2 / (4 * k)
+    rates = {1: (mu**2 / 4, nu**2 / 4 + loc), 2: (nu**2 / 4 + loc, mu**2 / 4)}
+    out = {}
+    for j, start in ((1, -1), (2, 0)):
+        p, q = rates[j]
+        r_up, r_down = p * up / N, q * down / N  # D(sqrt(p) J+/sqrt(N)), D(sqrt(q) J-/sqrt(N))
+        pop = np.zeros(len(m))
+        pop[start] = 1.0
+        res, c_i = np.empty(len(cycles)), 0
+        for n in range(int(cycles[-1]) + 1):
+            while c_i < len(cycles) and cycles[c_i] == n:
+                res[c_i] = pop @ m / J
+                c_i += 1
+            flow_up, flow_down = r_up * pop, r_down * pop
+            pop = pop - flow_up - flow_down
+            pop[1:] += flow_up[:-1]
+            pop[:-1] += flow_down[1:]
+        out[j] = res
+    return xr.Dataset(
+        {
+            f"me_polarization_{j}": _series(
+                out[j][None, :], f"polarization <J^z_{j}>/(N{j} I), 2nd-order ME"
+            )
+            for j in (1, 2)
+        },
+        coords={"n": cycles_coordinate(cycles)},
+    )
+
+
+# --- Fig. D3: transverse variance, schemes 2-6 vs the 2nd-order ME in the Dicke basis -------------
+def dicke_functionals(sector):
+    """Rows (trace, <J^z_1>, <J^z_2>, var(J^x_1 + J^x_2)) as linear functionals of a real sector
+    vector (Dicke basis, q = 0 sector): var = <J^2 - J_z^2>/2 as in :func:`.dicke.moments`."""
+    d = sector.diagonal
+    m1, m2 = sector.m1[sector.ket[d]], sector.m2[sector.ket[d]]
+    a1, a2 = np.divmod(sector.ket, sector.d2)
+    b1, b2 = np.divmod(sector.bra, sector.d2)
+    sel = np.flatnonzero((b1 == a1 - 1) & (b2 == a2 + 1))
+    mi1, mi2 = sector.J1 - a1[sel], sector.J2 - a2[sel]
+    J1, J2 = sector.J1, sector.J2
+    amp = np.sqrt(np.clip(J1 * (J1 + 1) - mi1 * (mi1 + 1), 0, None)) * np.sqrt(
+        np.clip(J2 * (J2 + 1) - mi2 * (mi2 - 1), 0, None)
+    )
+    F = np.zeros((4, sector.size))
+    F[0, d] = 1.0
+    F[1, d] = m1
+    F[2, d] = m2
+    F[3, d] = (J1 * (J1 + 1) + J2 * (J2 + 1) - m1**2 - m2**2) / 2
+    F[3, sel] += amp  # 2 Re<J1+ J2-> / 2
+    return F
+
+
+def dicke_me_generator(N, mu_sqrt_n, nu_over_mu, k):
+    """Real sparse generator L (Delta rho = L rho per cycle) of Eq. (3) for J1 = J2 = N/2 on the
+    q = 0 sector, and the sector; mu = mu_sqrt_n/sqrt(N) (via :func:`.dicke.me_generator`)."""
+    sec = dicke.Sector(N / 2, N / 2)
+    mu = mu_sqrt_n / np.sqrt(N)
+    c = np.sqrt(N)  # c_j = sqrt(2 I N_j)
+    L = dicke.me_generator(sec, Protocol.ideal(mu, nu_over_mu * mu, int(k)), c, c)
+    if L.nnz and abs(L.imag).max() > 1e-14:
+        raise ValueError("ideal protocol generator should be real")
+    return sp.csr_matrix(L.real), sec
+
+
+@contract.solver(cost=lambda *, n_nuclei, **_: (np.asarray(n_nuclei, float) + 1) ** 3)
+def dicke_me_variance(
+    *,
+    n_nuclei: DickeN,
+    mu_sqrt_n: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    cycles: TimeGrid,
+    n_switch: NonNegativeInt,
+    tol: Positive = 1e-9,
+) -> xr.Dataset:
+    """Fig. D3 reference: var(J^x_1 + J^x_2) and polarizations from the 2nd-order ME, Eq. (3), for
+    two identical homogeneous ensembles (J1 = J2 = N/2, from |Psi_FP>) in the Dicke basis.
+
+    Exact difference equation to ``n_switch`` cycles, then the block Krylov projection of the
+    same map (error estimate ``me_krylov_err``, relative to the functional's initial scale).
+    Cost per point ~ (N + 1)^3, the size of the sector."""
+    cycles = _cycles(cycles)
+    res = {key: [] for key in ("var", "p1", "p2", "trace", "err", "dim")}
+    for N in np.atleast_1d(n_nuclei).astype(int):
+        L, sec = dicke_me_generator(N, mu_sqrt_n, nu_over_mu, k)
+        F = dicke_functionals(sec)
+        x0 = np.real(sec.fully_polarized())[None, :]
+        vals, info = continuation.linear_dynamics(L, x0, F, cycles, n_switch, tol=tol)
+        vals = vals[:, 0]
+        res["trace"].append(vals[:, 0])
+        res["p1"].append(vals[:, 1] / (N / 2))
+        res["p2"].append(vals[:, 2] / (N / 2))
+        res["var"].append(vals[:, 3])
+        res["err"].append(info["err"])
+        res["dim"].append(max(info["dims"], default=0))
+    return xr.Dataset(
+        {
+            "me_variance": _series(res["var"], "var(J^x_1 + J^x_2), 2nd-order ME"),
+            "me_polarization_1": _series(res["p1"], "<J^z_1>/(N1 I), 2nd-order ME"),
+            "me_polarization_2": _series(res["p2"], "<J^z_2>/(N2 I), 2nd-order ME"),
+            "me_trace": _series(res["trace"], "trace of rho, 2nd-order ME (check)"),
+            "me_krylov_err": cf_variable(
+                "point", np.array(res["err"]), "Krylov continuation error estimate (relative)"
+            ),
+            "me_krylov_dim": cf_variable(
+                "point", np.array(res["dim"]), "largest Krylov dimension used"
+            ),
+        },
+        coords={"n": cycles_coordinate(cycles)},
+    )
+
+
+@contract.solver(cost=lambda *, scheme, **_: np.where(np.asarray(scheme) == 0, 0.15, 1.0))
+def variance_dynamics(
+    *,
+    n_nuclei: DickeN,
+    scheme: SchemeD3,
+    mu_sqrt_n: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    cycles: TimeGrid,
+    n_switch: NonNegativeInt,
+) -> xr.Dataset:
+    """Fig. D3: var(J^x_1 + J^x_2) for the variance schemes 2-6 (index into FIG_D3_SCHEMES),
+    homogeneous N1 = N2 = n_nuclei (one shell each), zz equations on, from |Psi_FP>;
+    mu = ``mu_sqrt_n``/sqrt(N). Cost per point: the Boson scheme (linear, no zz equations) is
+    ~7x cheaper than the others (measured)."""
+    cycles = _cycles(cycles)
+    res, status = [], []
+    for N, idx in zip(np.asarray(n_nuclei, int), np.asarray(scheme, int), strict=True):
+        g = np.ones(N) / np.sqrt(N)
+        mu = mu_sqrt_n / np.sqrt(N)
+        sh = eom.Shells(g, g)
+        E = eom.CovarianceEoM(sh, mu, nu_over_mu * mu, int(k), FIG_D3_SCHEMES[idx], True)
+        obs, _, info = continuation.iterate(
+            E, E.initial(np.array([1.0, -1.0])), cycles, n_switch=n_switch
+        )
+        res.append(continuation.stack(obs, "var_J") / 2)
+        status.append(info["ode_status"])
+    return xr.Dataset(
+        {
+            "variance": _series(res, "var(J^x_1 + J^x_2), covariance EoMs"),
+            "ode_status": cf_variable(
+                "point",
+                np.array(status),
+                "tail status (0 ok, -2 closure diverged: NaN afterwards)",
+            ),
+        },
+        coords={"n": cycles_coordinate(cycles)},
+    )
+
+
+# --- Fig. D4: inhomogeneous N1 = N2 = 5, ME (full space) and Z-rules EoMs -------------------------
+def _check_d4_spread(*, n1, n2, rel_std1, rel_std2, **_):
+    for key, r, m in (("rel_std1", rel_std1, n1), ("rel_std2", rel_std2, n2)):
+        if m > 1 and 1 - r * np.sqrt(3 * (m - 1) / (m + 1)) <= 0:
+            raise ParameterError(key, f"relative std with all {m} couplings positive")
+
+
+def _d4_dataset(initial, cycles, p1, p2, var, prefix, what, extra):
+    data = {
+        f"{prefix}polarization_1": _series(p1, f"<J^z_1>/(N1 I), {what}"),
+        f"{prefix}polarization_2": _series(p2, f"<J^z_2>/(N2 I), {what}"),
+        f"{prefix}variance": _series(var, f"var(J^x_1 + J^x_2), {what}"),
+    }
+    for key, (dims, v, long_name) in extra.items():
+        data[key] = cf_variable(dims, np.asarray(v), long_name)
+    states = np.array([FIG_D4_STATES[int(i)] for i in np.asarray(initial)], dtype=str)
+    return xr.Dataset(
+        data,
+        coords={
+            "n": cycles_coordinate(cycles),
+            f"{prefix}state": cf_variable(
+                "point", states, "initial z-product state (QD1, QD2: u = up, d = down)"
+            ),
+        },
+    )
+
+
+@contract.solver(check=_check_d4_spread)
+def d4_eom(
+    *,
+    initial: InitialD4,
+    n1: FullSpaceN,
+    n2: FullSpaceN,
+    rel_std1: RelativeStd,
+    rel_std2: RelativeStd,
+    mu_sqrt_n1: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    cycles: TimeGrid,
+    n_switch: NonNegativeInt,
+    scheme: contract.OneOf(*eom.SCHEMES) = "z_rules",
+) -> xr.Dataset:
+    """Fig. D4, dashed: covariance EoMs (Eqs. 12-14, Z-rules, zz equations on) for inhomogeneous
+    N1, N2 from the z-product states FIG_D4_STATES[initial]; mu = ``mu_sqrt_n1``/sqrt(N1).
+    Exact difference equation to ``n_switch``, then dx/dn = Delta x with BDF and the exact
+    Jacobian (the tail is stiff: DOP853 needed ~5e4 right-hand sides per state, BDF ~500; the
+    two agree to 2e-9). A run whose closure diverges is NaN from the divergence on (status -2)."""
+    cycles = _cycles(cycles)
+    g1, g2 = couplings.d4_couplings(n1, n2, rel_std1, rel_std2)
+    mu = mu_sqrt_n1 / np.sqrt(n1)
+    sh = eom.Shells(g1, g2, group=False)
+    p1, p2, var, status = [], [], [], []
+    for i in np.asarray(initial, int):
+        lab = FIG_D4_STATES[i]
+        s0 = np.where(sh.ens == 0, 1.0 if lab[0] == "u" else -1.0, 1.0 if lab[1] == "u" else -1.0)
+        E = eom.CovarianceEoM(sh, mu, nu_over_mu * mu, int(k), scheme, True)
+        obs, _, info = continuation.iterate(
+            E, E.initial(s0), cycles, n_switch=n_switch, method="BDF", atol=1e-10
+        )
+        p1.append(continuation.stack(obs, "Jz_1") / (n1 / 2))
+        p2.append(continuation.stack(obs, "Jz_2") / (n2 / 2))
+        var.append(continuation.stack(obs, "var_J") / 2)
+        status.append(info["ode_status"])
+    extra = {
+        "eom_status": (
+            "point",
+            status,
+            "EoM tail status (0 ok, -2 closure diverged: NaN afterwards, 1 ODE failed)",
+        )
+    }
+    return _d4_dataset(initial, cycles, p1, p2, var, "eom_", "Z-rules EoMs", extra)
+
+
+def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, tol=1e-7, m_max=120):
+    """Iterate Eq. (3) from z-product states (``initial_states``: labels, see
+    :func:`.fullspace.initial_pattern`); observables at the requested cycles. mu, nu absolute.
+
+    Exact difference equation up to ``n_switch`` (default: all cycles), then the block Krylov
+    projection of the same map, the states as one block (:func:`.continuation.linear_dynamics`).
+
+    Returns a dict of arrays with shape (len(cycles), S, ...).
+    """
+    n = len(g1) + len(g2)
+    me, X0, F = fullspace.me_problem(g1, g2, mu, nu, k, initial_states)
+    cycles = np.asarray(cycles, dtype=np.int64)
+    n_switch = int(cycles[-1]) if n_switch is None else min(int(n_switch), int(cycles[-1]))
+    vals, info = continuation.linear_dynamics(
+        me.apply_rows, X0, F, cycles, n_switch, tol=tol, m_max=m_max
+    )
+    return {
+        "sz": vals[..., :n],
+        "var_A": vals[..., n],
+        "var_J": vals[..., n + 1],
+        "trace": vals[..., n + 2],
+        "ode_status": 0 if np.all(np.isfinite(vals)) else 1,
+        "krylov_err": info["err"],
+        "krylov_dims": info["dims"],
+    }
+
+
+@contract.solver(check=_check_d4_spread)
+def d4_me(
+    *,
+    initial: InitialD4,
+    n1: FullSpaceN,
+    n2: FullSpaceN,
+    rel_std1: RelativeStd,
+    rel_std2: RelativeStd,
+    mu_sqrt_n1: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    cycles: TimeGrid,
+    n_switch: NonNegativeInt,
+    tol: Positive = 1e-7,
+    m_max: Annotated[int, Number(2, 10**4, integer=True)] = 100,
+) -> xr.Dataset:
+    """Fig. D4, solid: the 2nd-order ME, Eq. (3), in the full 2^(N1+N2) space (q = 0 sector,
+    blocks by up-spin number), each initial state on its own (so a point's result does not
+    depend on the chunk it is in): exact difference equation to ``n_switch``, then the Krylov
+    projection of the same map. mu = ``mu_sqrt_n1``/sqrt(N1)."""
+    cycles = _cycles(cycles)
+    g1, g2 = couplings.d4_couplings(n1, n2, rel_std1, rel_std2)
+    mu = mu_sqrt_n1 / np.sqrt(n1)
+    labels = [FIG_D4_STATES[int(i)] for i in np.asarray(initial)]
+    runs = [
+        full_space_me(g1, g2, mu, nu_over_mu * mu, int(k), [lab], cycles, n_switch, tol, m_max)
+        for lab in labels
+    ]
+    r = {
+        key: np.concatenate([run[key] for run in runs], axis=1)
+        for key in ("sz", "trace", "var_A", "var_J")
+    }
+    o = fullspace.derived_observables(r["sz"], r["var_A"], r["var_J"], g1, g2)
+    extra = {
+        "me_trace": (("point", "n"), r["trace"].T, "trace of rho, 2nd-order ME (check)"),
+        "me_krylov_err": (
+            "point",
+            [run["krylov_err"] for run in runs],
+            "Krylov continuation error estimate (relative)",
+        ),
+        "me_krylov_dim": (
+            "point",
+            [max(run["krylov_dims"], default=0) for run in runs],
+            "largest Krylov dimension used",
+        ),
+    }
+    return _d4_dataset(
+        initial,
+        cycles,
+        o["Jz_1"].T / (n1 / 2),
+        o["Jz_2"].T / (n2 / 2),
+        o["var_J"].T / 2,
+        "me_",
+        "2nd-order ME",
+        extra,
+    )
+
+
+# --- Figs. 4, E1, E2: shell model -------------------------------------------------------------
+SHELL_OBSERVABLES = {
+    "delta": ("Delta, Eq. (6)", "1"),
+    "delta_epr": ("Delta_EPR, Eq. (5)", "1"),
+    "pol_1": ("polarization <J^z_1>/(N1 I)", "1"),
+    "pol_2": ("polarization <J^z_2>/(N2 I)", "1"),
+    "az2_1": ("generalized polarization <A^(z,2)_1>", "1"),
+    "az2_2": ("generalized polarization <A^(z,2)_2>", "1"),
+    "var_J": ("var(J^x_1+J^x_2) + var(J^y_1+J^y_2)", "1"),
+    "var_A": ("var(A^x_1+A^x_2) + var(A^y_1+A^y_2)", "1"),
+}
+
+
+def _shell_observables(model, V, n1, n2):
+    """The stored observables of shell-model states V."""
+    o = model.observables(V)
+    return {
+        "delta": o["delta"],
+        "delta_epr": o["delta_epr"],
+        "pol_1": o["Jz_1"] / (n1 / 2),
+        "pol_2": o["Jz_2"] / (n2 / 2),
+        "az2_1": o["Az2_1"],
+        "az2_2": o["Az2_2"],
+        "var_J": o["var_J"],
+        "var_A": o["var_A"],
+    }
+
+
+@contract.solver
+def gaussian_dynamics(
+    *,
+    c: Positive,
+    r_max1: LatticeRadius,
+    r_max2: LatticeRadius,
+    mu_sqrt_n1: Positive,
+    nu_over_mu: NuOverMu,
+    k: Count,
+    cycles: TimeGrid,
+    n_switch: NonNegativeInt,
+    width: ShellWidth = "ratio",
+    shifted: Real = 0.0,
+    shift1: Shift = (0.2, 0.1),
+    tstab_tol: Positive = 1e-3,
+) -> xr.Dataset:
+    """Shell-model dynamics for Gaussian couplings g ~ exp(-|r - r0|^2 / c_j) on the square
+    lattice |r| < r_max_j, c_j = c * r_max_j (width 'ratio') or c (width 'absolute'); c = inf:
+    homogeneous. r0 of QD1 = shifted * shift1 (QD2 centred). From |Psi_FP>.
+
+    mu = ``mu_sqrt_n1``/sqrt(N1), nu = ``nu_over_mu`` mu. Per point: time series of the
+    observables, the steady state (E7)-(E8) + LM, the stabilization time of <A^(z,2)_1> (text:
+    deviation 10^-3 of the steady value), the smallest coupling difference in QD1 and the
+    equivalent homogeneous system (same N1, N2, g = 1/sqrt(N_j))."""
+    ratios, shifts = np.broadcast_arrays(
+        np.atleast_1d(np.asarray(c, float)), np.atleast_1d(np.asarray(shifted, float))
+    )
+    cyc = np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
+    n1, n2 = len(shell.lattice(r_max1)), len(shell.lattice(r_max2))
+    mu_a = float(mu_sqrt_n1) / np.sqrt(n1)
+    nu_a = float(nu_over_mu) * mu_a
+    series = {key: [] for key in SHELL_OBSERVABLES}
+    steady = {key: [] for key in SHELL_OBSERVABLES}
+    extra = {
+        k_: []
+        for k_ in (
+            "t_stab", "min_dg", "n_shells_1", "n_shells_2", "ode", "lm", "res", "ok", "eig",
+            "end_rate", "end_eig", "end_cross",
+        )
+    }  # fmt: skip
+
+    def gaussian_pair(ratio, shift=0.0):
+        if np.isinf(ratio):
+            return np.ones(n1) / np.sqrt(n1), np.ones(n2) / np.sqrt(n2)
+        f1, f2 = (r_max1, r_max2) if width == "ratio" else (1.0, 1.0)
+        g1 = shell.gaussian_couplings(r_max1, ratio * f1, shift * np.asarray(shift1, float))
+        g2 = shell.gaussian_couplings(r_max2, ratio * f2)
+        return g1, g2
+
+    runs = [(r, *gaussian_pair(r, sh)) for r, sh in zip(ratios, shifts, strict=True)]
+    hom = shell.ShellModel(*gaussian_pair(np.inf), mu_a, nu_a, k)
+    hom_series = _shell_observables(hom, hom.evolve(cyc, n_switch)[0], n1, n2)
+    for _ratio, g1, g2 in runs:
+        m = shell.ShellModel(g1, g2, mu_a, nu_a, k)
+        V, status = m.evolve(cyc, n_switch)
+        vs, info = m.steady_state()
+        o, oi = _shell_observables(m, V, n1, n2), _shell_observables(m, vs, n1, n2)
+        for key in SHELL_OBSERVABLES:
+            series[key].append(o[key])
+            steady[key].append(oi[key][0])
+        extra["t_stab"].append(shell.stabilization_time(cyc, o["az2_1"], oi["az2_1"][0], tstab_tol))
+        extra["min_dg"].append(shell.min_difference(g1))
+        extra["n_shells_1"].append(m.S1)
+        extra["n_shells_2"].append(m.S2)
+        extra["ode"].append(status)
+        extra["lm"].append(info["lm_status"])
+        extra["res"].append(info["residual"])
+        extra["ok"].append(float(info["physical"] and info["stable"]))
+        extra["eig"].append(info["eig"])
+        extra["end_rate"].append(float(np.max(np.abs(m.rhs(V[-1])))))
+        extra["end_eig"].append(m.leading_eigenvalue(V[-1]) if status == 0 else np.nan)
+        extra["end_cross"].append(m.cross_shell_correlation(V[-1]))
+    data = {}
+    for key, (ln, u) in SHELL_OBSERVABLES.items():
+        data[key] = _floats(series[key], ln + ", shell model", u, ("point", "n"))
+        data[f"{key}_steady"] = _floats(steady[key], ln + ", steady state (E7)-(E8) + LM", u)
+        data[f"{key}_hom"] = _floats(
+            np.tile(hom_series[key], (len(ratios), 1)),
+            ln + ", equivalent homogeneous system",
+            u,
+            ("point", "n"),
+        )
+    data["t_stab"] = _floats(extra["t_stab"], "stabilization time of <A^(z,2)_1>", "cycles")
+    data["min_dg"] = _floats(extra["min_dg"], "smallest non-zero coupling difference in QD1", "1")
+    data["n_shells_1"] = _floats(extra["n_shells_1"], "number of shells in QD1")
+    data["n_shells_2"] = _floats(extra["n_shells_2"], "number of shells in QD2")
+    data["ode_status"] = _floats(extra["ode"], "solve_ivp status of the slow tail (0 = ok)")
+    data["lm_status"] = _floats(extra["lm"], "least_squares(method='lm') status (>0 = converged)")
+    data["steady_ok"] = _floats(
+        extra["ok"], "(E7)-(E8) + LM state physical and a stable fixed point of (E1)-(E5) (1/0)"
+    )
+    data["steady_eig"] = _floats(
+        extra["eig"], "leading eigenvalue of linearised (E1)-(E5) at the (E7)-(E8) state", "1/cycle"
+    )
+    data["end_rate"] = _floats(extra["end_rate"], "max |Delta| at the last cycle", "1/cycle")
+    data["end_eig"] = _floats(
+        extra["end_eig"], "leading eigenvalue of linearised (E1)-(E5) at the last cycle", "1/cycle"
+    )
+    data["end_cross_shell"] = _floats(
+        extra["end_cross"], "max |y^jj_ab| (a != b, same QD) at the last cycle", "1"
+    )
+    data["steady_residual"] = _floats(extra["res"], "max |Delta| at the computed steady state")
+    ds = xr.Dataset(data, coords={"n": cycles_coordinate(cyc)})
+    npt = len(ratios)
+    kap, _ = couplings.kappa_eta_from_rates(mu_a, nu_a, int(k))
+    ds["mu_abs"] = _floats(np.full(npt, mu_a), "mu (absolute, coupling normalisation sum g^2 = 1)")
+    ds["kappa"] = _floats(np.full(npt, kap), "kappa of Sec. D")
+    ds["n_nuclei_1"] = _floats(np.full(npt, n1), "N1")
+    ds["n_nuclei_2"] = _floats(np.full(npt, n2), "N2")
+    return ds
+
+
+@contract.solver
+def coupling_map(
+    *,
+    r_max1: LatticeRadius,
+    r_max2: LatticeRadius,
+    c: Positive,
+    extent: Positive,
+    resolution: Count,
+) -> xr.Dataset:
+    """Fig. E1(a): lattice sites of both QDs and the Gaussian exp(-|r|^2/c) on a square grid
+    (centred case); the dataset has the single point of an empty grid."""
+    ax = np.linspace(-float(extent), float(extent), int(resolution))
+    X, Y = np.meshgrid(ax, ax, indexing="xy")
+    gauss = np.exp(-(X**2 + Y**2) / float(c))
+    data = {"gaussian": _floats(gauss[None], "exp(-|r|^2/c)", "1", ("point", "ry", "rx"))}
+    for j, r in ((1, r_max1), (2, r_max2)):
+        pts = shell.lattice(float(r))
+        pad = np.full((int(np.ceil(2 * r + 1) ** 2), 2), np.nan)
+        pad[: len(pts)] = pts
+        data[f"site_x_{j}"] = _floats(
+            pad[None, :, 0], f"lattice site x, QD{j}", "1", ("point", f"site_{j}")
+        )
+        data[f"site_y_{j}"] = _floats(
+            pad[None, :, 1], f"lattice site y, QD{j}", "1", ("point", f"site_{j}")
+        )
+    return xr.Dataset(
+        data,
+        coords={
+            "rx": ("rx", ax, {"long_name": "x", "units": "lattice constant"}),
+            "ry": ("ry", ax, {"long_name": "y", "units": "lattice constant"}),
         },
     )
