@@ -434,8 +434,14 @@ def scattering_matrix(
 # ---------------------------------------------------------------------------------------------
 def _distinct(*columns: np.ndarray):
     """(distinct rows as columns (n_columns, k), each point's row index (n,)) of columns (n,)."""
-    rows, index = np.unique(np.stack(columns, -1), axis=0, return_inverse=True)
-    return rows.T, index.reshape(-1)
+    index = np.zeros(len(columns[0]), np.int64)
+    for column in columns:  # rank of (rows so far, this column): 1-D sorts only, index < n
+        values, rank = np.unique(column, return_inverse=True)
+        index = np.unique(index * len(values) + rank.reshape(-1), return_inverse=True)[1]
+    index = index.reshape(-1)
+    first = np.zeros(index.max(initial=-1) + 1, np.int64)
+    first[index] = np.arange(len(index))  # a point of each distinct row
+    return np.stack([column[first] for column in columns]), index
 
 
 def _pauli_vector(rho: np.ndarray) -> np.ndarray:
