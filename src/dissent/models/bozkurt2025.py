@@ -462,9 +462,10 @@ def screened_fixed_point(R: np.ndarray, rtol: float = 1e-9):
 
     One LU solve of (1 - R') [c', X] = [b, 1] gives the fixed point c = (1, c') and the inverse X,
     whose Frobenius norm bounds the smallest singular value: sigma_min >= 1 / |X|_F. Where that
-    bound exceeds SCREEN_MARGIN times the kernel threshold rtol max(|1 - R'|, 1) of the core's SVD
-    test the state is unique; the other points (and blocks with an exactly singular matrix) go to
-    :func:`~dissent.quantum.pauli_fixed_point` (SVD, degenerate points resolved from 1/4).
+    bound exceeds SCREEN_MARGIN times rtol max(|1 - R'|_F, 1) (>= the kernel threshold
+    rtol max(sigma_max, 1) of the core's SVD test) the state is unique; the other points (and
+    blocks with an exactly singular matrix) go to :func:`~dissent.quantum.pauli_fixed_point` (SVD,
+    degenerate points resolved from 1/4), so the kernel dimensions are the SVD test's.
     """
     A = np.eye(15) - R[:, 1:, 1:]
     c = np.empty((len(R), 16))
