@@ -18,20 +18,21 @@ import time
 
 import numpy as np
 
-from dissent.models.bello2022 import homogeneous as hom
+from dissent.models.bello2022 import dicke, observables, sparse
+from dissent.models.bello2022.protocol import Protocol, coupling_constant
 
 
 def run(N: int, exact: bool, single: bool = False, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1) -> dict:
     J = N / 2
-    c = float(hom.coupling_constant(N))
+    c = float(coupling_constant(N))
     mu = mu_sqrt_n / np.sqrt(N)
-    protocol = hom.Protocol.ideal(mu, nu_over_mu * mu, k)
+    protocol = Protocol.ideal(mu, nu_over_mu * mu, k)
     t0 = time.perf_counter()
-    sector = hom.Sector(J, J)
-    L = hom.me_generator(sector, protocol, c, c)
-    factors = hom.cycle_factors(sector, protocol, c, c) if exact else None
+    sector = dicke.Sector(J, J)
+    L = dicke.me_generator(sector, protocol, c, c)
+    factors = dicke.cycle_factors(sector, protocol, c, c) if exact else None
     t1 = time.perf_counter()
-    me = hom.MESolver(sector, L, single=single)
+    me = sparse.MESolver(sector, L, single=single)
     y = me.steady_state()
     t2 = time.perf_counter()
     out = {
@@ -40,15 +41,15 @@ def run(N: int, exact: bool, single: bool = False, mu_sqrt_n=0.5, nu_over_mu=0.8
         "build": t1 - t0,
         "me": t2 - t1,
         "lu_nnz": me.lu_nnz,
-        "epr_me": hom.delta_epr(hom.moments(sector, y)),
+        "epr_me": observables.delta_epr(dicke.moments(sector, y)),
     }
     if exact:
-        x, it, res = hom.exact_steady_state_iterative(sector, factors, me)
+        x, it, res = sparse.exact_steady_state_iterative(sector, factors, me)
         out.update(
             exact=time.perf_counter() - t2,
             iterations=it,
             residual=res,
-            epr_exact=hom.delta_epr(hom.moments(sector, x)),
+            epr_exact=observables.delta_epr(dicke.moments(sector, x)),
         )
     out["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     return out

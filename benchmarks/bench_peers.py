@@ -40,10 +40,8 @@ import qutip as qt  # noqa: E402
 
 from dissent import registry  # noqa: E402
 
-try:  # internals, only for counting the flops of the sparse LU (bello2022 is being restructured)
-    from dissent.models.bello2022 import homogeneous as hom  # noqa: E402
-except ImportError:
-    hom = None
+# internals, only for counting the flops of the sparse LU of the bello2022 ME
+from dissent.models.bello2022 import dicke, protocol, sparse  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,14 +361,12 @@ def qutip_bello2022_sector(J1, J2, n_nuclei, nu_over_mu, k=1) -> float:
 
 def sparse_lu_flops(J1, J2, n_nuclei, nu_over_mu) -> float | None:
     """Real flops of our sparse LU of the ME steady-state block (from the factors' fill) plus
-    the two triangular solves; None if the internals moved (bello2022 is being restructured)."""
-    if hom is None:
-        return None
+    the two triangular solves; None if the internals changed."""
     try:
-        sector = hom.Sector(J1, J2)
-        c = float(hom.coupling_constant(n_nuclei))
-        me = hom.MESolver(
-            sector, hom.me_generator(sector, hom.Protocol.ideal(1.0, nu_over_mu), c, c)
+        sector = dicke.Sector(J1, J2)
+        c = float(protocol.coupling_constant(n_nuclei))
+        me = sparse.MESolver(
+            sector, dicke.me_generator(sector, protocol.Protocol.ideal(1.0, nu_over_mu), c, c)
         )
         (lu,) = (f.lu for f in me.lu.values())
     except (AttributeError, ValueError, TypeError):
@@ -498,7 +494,9 @@ def family_bello2022_exact(args) -> Row:
     cycles = np.unique(np.round(np.logspace(0.0, 8.0, ncyc)).astype(np.int64))
     sets = np.array([0, 1])
     t_ours, ds = cpu_best(
-        lambda: solve(inhomogeneous=sets, g1=g1, g2=g2, mu=mu, nu=ratio, k=k, cycles=cycles),
+        lambda: solve(
+            inhomogeneous=sets, g1=g1, g2=g2, mu_sqrt_n1=mu, nu_over_mu=ratio, k=k, cycles=cycles
+        ),
         args.repeats,
     )
     couplings = [([1.0, 1.0], [1.0, 1.0]), (g1, g2)]

@@ -3,22 +3,23 @@
 import numpy as np
 import pytest
 
-from dissent.models.bello2022 import eom
-from dissent.models.bello2022 import inhomogeneous as inh
+from dissent import contract
+from dissent.models.bello2022 import continuation, couplings, dicke, eom, fullspace, shell, solvers
+from dissent.registry import ParameterError
 
-G1 = inh.normalise([0.9, 0.5, 0.3])
-G2 = inh.normalise([0.7, 0.4])
+G1 = couplings.normalise([0.9, 0.5, 0.3])
+G2 = couplings.normalise([0.7, 0.4])
 ENS = [0, 0, 0, 1, 1]
 
 
 def _state_after(g1, g2, mu, nu, k, cycles, pattern):
-    L, idx = inh.me_generator_sector(g1, g2, mu, nu, k)
+    L, idx = fullspace.me_generator_sector(g1, g2, mu, nu, k)
     n = len(g1) + len(g2)
     d = 2**n
     rho0 = np.zeros((d, d))
-    p = inh.product_state_index(pattern)
+    p = fullspace.product_state_index(pattern)
     rho0[p, p] = 1
-    x = inh.evolve_powers(np.eye(len(idx)) + L, rho0.reshape(-1)[idx], [cycles])[0]
+    x = continuation.evolve_powers(np.eye(len(idx)) + L, rho0.reshape(-1)[idx], [cycles])[0]
 
     def full(v):
         r = np.zeros(d * d)
@@ -33,7 +34,7 @@ def test_exact_map_one_cycle_matches_qutip_n1_n2_1():
     qt = pytest.importorskip("qutip")
     mu, nu, k = 0.3, 0.24, 2
     g1, g2 = np.array([1.0]), np.array([1.0])
-    M, idx = inh.cycle_map_sector(g1, g2, mu, nu, k)
+    M, idx = fullspace.cycle_map_sector(g1, g2, mu, nu, k)
     # brute force: nuclei (1, 2) x electron, I = sigma/2, S = sigma/2, A_j = I_j (g = 1)
     ops = {"x": qt.sigmax() / 2, "y": qt.sigmay() / 2, "z": qt.sigmaz() / 2}
     eye = qt.qeye(2)
@@ -65,8 +66,12 @@ def test_exact_map_one_cycle_matches_qutip_n1_n2_1():
 def test_exact_map_minus_second_order_me_is_third_order():
     errs = []
     for scale in (0.1, 0.05):
-        M, _ = inh.cycle_map_sector(G1[:2] / np.linalg.norm(G1[:2]), G2, scale, 0.8 * scale, 3)
-        L, _ = inh.me_generator_sector(G1[:2] / np.linalg.norm(G1[:2]), G2, scale, 0.8 * scale, 3)
+        M, _ = fullspace.cycle_map_sector(
+            G1[:2] / np.linalg.norm(G1[:2]), G2, scale, 0.8 * scale, 3
+        )
+        L, _ = fullspace.me_generator_sector(
+            G1[:2] / np.linalg.norm(G1[:2]), G2, scale, 0.8 * scale, 3
+        )
         errs.append(np.abs(M - np.eye(len(M)) - L).max())
     # third order: halving mu divides the difference by ~8 (second-order part exact)
     assert 6.0 < errs[0] / errs[1] < 10.0
@@ -75,19 +80,61 @@ def test_exact_map_minus_second_order_me_is_third_order():
 @pytest.mark.figure("bello2022.figD4")
 def test_block_me_matches_dense_generator():
     cyc = np.array([0, 7, 40])
-    L, idx = inh.me_generator_sector(G1, G2, 0.4, 0.32, 2)
+    L, idx = fullspace.me_generator_sector(G1, G2, 0.4, 0.32, 2)
     d = 32
     rho0 = np.zeros((d, d))
-    p = inh.product_state_index("uuudd")
+    p = fullspace.product_state_index("uuudd")
     rho0[p, p] = 1
-    xs = inh.evolve_powers(np.eye(len(idx)) + L, rho0.reshape(-1)[idx], cyc)
+    xs = continuation.evolve_powers(np.eye(len(idx)) + L, rho0.reshape(-1)[idx], cyc)
     rhos = np.zeros((len(cyc), d * d))
     rhos[:, idx] = xs
-    ref = inh.observables_full(rhos.reshape(-1, d, d), G1, G2)
-    r = inh.full_space_me(G1, G2, 0.4, 0.32, 2, ["ud"], cyc)
-    got = inh.derived_observables(r["sz"][:, 0], r["var_A"][:, 0], r["var_J"][:, 0], G1, G2)
+    ref = fullspace.observables_full(rhos.reshape(-1, d, d), G1, G2)
+    r = solvers.full_space_me(G1, G2, 0.4, 0.32, 2, ["ud"], cyc)
+    got = fullspace.derived_observables(r["sz"][:, 0], r["var_A"][:, 0], r["var_J"][:, 0], G1, G2)
     for key in ("delta", "delta_epr", "Jz_1", "Jz_2", "Az2_1", "var_A"):
         assert np.allclose(got[key], ref[key], atol=1e-12), key
+
+
+@pytest.mark.figure("bello2022.figD4")
+def test_packed_block_me_is_an_isometry_and_applies_the_dense_generator():
+    """BlockME rows (upper triangles, off-diagonals times sqrt 2): norms are Frobenius norms, and
+    L on rows equals the dense q = 0 generator, for a batch of two random symmetric states."""
+    rng = np.random.default_rng(1)
+    n, d = 5, 32
+    raising, lowering = couplings.jump_vectors(G1, G2, 0.4, 0.3, 2)
+    jumps = [(fullspace.collective(fullspace.SP, u, n), 1) for u in raising]
+    jumps += [(fullspace.collective(fullspace.SM, v, n), -1) for v in lowering]
+    me = fullspace.BlockME(fullspace.n_up(n), jumps)
+    L, idx = fullspace.me_generator_sector(G1, G2, 0.4, 0.3, 2)
+    q = fullspace.n_up(n)
+    A = rng.normal(size=(2, d, d))
+    A = (A + A.transpose(0, 2, 1)) * (q[:, None] == q[None, :])
+    X = me.to_rows({m: A[:, i][:, :, i] for m, i in me.index.items()})
+    assert X.shape == (2, (len(idx) + d) // 2)
+    assert np.allclose(np.linalg.norm(X, axis=1), np.linalg.norm(A.reshape(2, -1), axis=1))
+    Y = me.from_rows(me.apply_rows(X))
+    got = np.zeros((2, d, d))
+    for m, i in me.index.items():
+        got[:, i[:, None], i[None, :]] = Y[m]
+    ref = A.reshape(2, -1)[:, idx] @ L.T
+    assert np.abs(got.reshape(2, -1)[:, idx] - ref).max() < 1e-14 * np.abs(ref).max() * 10
+
+
+@pytest.mark.figure("bello2022.figD4")
+def test_bdf_tail_with_exact_jacobian_equals_dop853_tail():
+    """The stiff EoM tail: BDF (exact Jacobian, atol 1e-10) and DOP853 give the same flow."""
+    sh = eom.Shells(G1, G2, group=False)
+    E = eom.CovarianceEoM(sh, 0.3, 0.24, 1, "z_rules", True)
+    st = E.initial(np.where(sh.ens == 0, 1.0, -1.0))
+    cyc = [0, 500, 2000, 20000]
+    a, _, ia = continuation.iterate(E, st, cyc, n_switch=500)
+    b, _, ib = continuation.iterate(E, st, cyc, n_switch=500, method="BDF", atol=1e-10)
+    assert ia["ode_status"] == ib["ode_status"] == 0
+    assert ib["ode_nfev"] < ia["ode_nfev"] / 5
+    for key in ("Jz_1", "Jz_2", "var_J"):
+        assert np.allclose(
+            continuation.stack(a, key), continuation.stack(b, key), rtol=1e-8, atol=1e-10
+        ), key
 
 
 @pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
@@ -96,8 +143,8 @@ def test_eom_with_exact_three_point_functions_equals_master_equation():
     mu, nu, k = 0.4, 0.32, 2
     rho, drho = _state_after(G1, G2, mu, nu, k, 30, "uuudd")
     n = 5
-    sp_ = [inh.site_op(inh.SP, a, n).toarray() for a in range(n)]
-    sz = [inh.site_op(inh.SZ, a, n).toarray() for a in range(n)]
+    sp_ = [fullspace.site_op(fullspace.SP, a, n).toarray() for a in range(n)]
+    sz = [fullspace.site_op(fullspace.SZ, a, n).toarray() for a in range(n)]
 
     def ev(O, r):
         return np.trace(O @ r)
@@ -112,7 +159,7 @@ def test_eom_with_exact_three_point_functions_equals_master_equation():
             for c in range(n):
                 if len({a, b, c}) == 3:
                     T[a, b, c] = ev(sp_[a] @ sz[b] @ sp_[c].T, rho)
-    P, Q = inh.rate_matrices(G1, G2, mu, nu, k)
+    P, Q = couplings.rate_matrices(G1, G2, mu, nu, k)
     dG, dL = eom.reference_rhs(G, Lam, T, P, Q)
     assert np.abs(dGe).max() > 1e-3
     assert np.allclose(dG, dGe, atol=1e-14)
@@ -139,7 +186,7 @@ def test_vectorised_closure_equals_reference(scheme, zz):
     if not zz:
         s = 2 * np.diag(G) - 1
         Lam = np.outer(s, s) + 4 * E.lam_sign * G**2
-    P, Q = inh.rate_matrices(G1, G2, mu, nu, k)
+    P, Q = couplings.rate_matrices(G1, G2, mu, nu, k)
     dG, dL = eom.reference_rhs(G, Lam, eom.closure_tensor(G, scheme, ENS), P, Q)
     assert np.allclose(out["Gb"] + np.diag(out["x"]), dG, atol=1e-15)
     if zz:
@@ -148,15 +195,17 @@ def test_vectorised_closure_equals_reference(scheme, zz):
 
 @pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
 def test_shell_grouping_equals_full_eom_for_degenerate_couplings():
-    g1 = inh.normalise([0.9, 0.9, 0.5, 0.5, 0.5, 0.3])
-    g2 = inh.normalise([0.7, 0.4, 0.4, 0.4])
+    g1 = couplings.normalise([0.9, 0.9, 0.5, 0.5, 0.5, 0.3])
+    g2 = couplings.normalise([0.7, 0.4, 0.4, 0.4])
     mu = 0.5 / np.sqrt(6)
     res = []
     for group in (False, True):
         sh = eom.Shells(g1, g2, group=group)
         E = eom.CovarianceEoM(sh, mu, 0.8 * mu, 1, "z_rules", True)
-        obs, _, _ = eom.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), [0, 300, 900])
-        res.append([eom.stack(obs, key) for key in ("delta", "Jz_1", "Az2_2", "var_J")])
+        obs, _, _ = continuation.iterate(
+            E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), [0, 300, 900]
+        )
+        res.append([continuation.stack(obs, key) for key in ("delta", "Jz_1", "Az2_2", "var_J")])
     assert sh.S == 5
     assert np.allclose(res[0], res[1], rtol=1e-11, atol=1e-13)
 
@@ -164,43 +213,43 @@ def test_shell_grouping_equals_full_eom_for_degenerate_couplings():
 @pytest.mark.figure("bello2022.figD4")
 def test_z_rules_eom_close_to_master_equation_small_inhomogeneous():
     """Fig. D4 setting (N1 = N2 = 5): Z-rules EoMs vs the full-space ME over 200 cycles."""
-    g1 = inh.spread_couplings(5, 0.32)
-    g2 = inh.spread_couplings(5, 0.51, reverse=True)
+    g1 = couplings.spread_couplings(5, 0.32)
+    g2 = couplings.spread_couplings(5, 0.51, reverse=True)
     mu = 0.5 / np.sqrt(5)
     cyc = np.array([0, 100, 200])
-    r = inh.full_space_me(g1, g2, mu, 0.8 * mu, 1, ["ud"], cyc)
-    me = inh.derived_observables(r["sz"][:, 0], r["var_A"][:, 0], r["var_J"][:, 0], g1, g2)
+    r = solvers.full_space_me(g1, g2, mu, 0.8 * mu, 1, ["ud"], cyc)
+    me = fullspace.derived_observables(r["sz"][:, 0], r["var_A"][:, 0], r["var_J"][:, 0], g1, g2)
     sh = eom.Shells(g1, g2)
     E = eom.CovarianceEoM(sh, mu, 0.8 * mu, 1, "z_rules", True)
-    obs, _, _ = eom.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), cyc)
+    obs, _, _ = continuation.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), cyc)
     # polarizations to 0.3 % of N I, variance to 2 % (the paper: variances "a bit underestimated")
-    assert np.allclose(eom.stack(obs, "Jz_1"), me["Jz_1"], atol=0.003 * 2.5)
-    assert np.allclose(eom.stack(obs, "Jz_2"), me["Jz_2"], atol=0.003 * 2.5)
-    assert np.allclose(eom.stack(obs, "var_J"), me["var_J"], rtol=0.02)
+    assert np.allclose(continuation.stack(obs, "Jz_1"), me["Jz_1"], atol=0.003 * 2.5)
+    assert np.allclose(continuation.stack(obs, "Jz_2"), me["Jz_2"], atol=0.003 * 2.5)
+    assert np.allclose(continuation.stack(obs, "var_J"), me["var_J"], rtol=0.02)
 
 
 @pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
 def test_difference_equation_ode_continuation_agrees():
-    g1 = inh.normalise([0.9, 0.5, 0.3])
-    g2 = inh.normalise([0.7, 0.4])
+    g1 = couplings.normalise([0.9, 0.5, 0.3])
+    g2 = couplings.normalise([0.7, 0.4])
     sh = eom.Shells(g1, g2)
     E = eom.CovarianceEoM(sh, 0.3, 0.24, 1, "z_rules", True)
     st = E.initial(np.where(sh.ens == 0, 1.0, -1.0))
     cyc = [0, 1000, 5000]
-    a, _, _ = eom.iterate(E, st, cyc)
-    b, _, info = eom.iterate(E, st, cyc, n_switch=1000)
+    a, _, _ = continuation.iterate(E, st, cyc)
+    b, _, info = continuation.iterate(E, st, cyc, n_switch=1000)
     assert info["ode_status"] == 0
-    assert np.allclose(eom.stack(a, "delta"), eom.stack(b, "delta"), rtol=1e-3)
+    assert np.allclose(continuation.stack(a, "delta"), continuation.stack(b, "delta"), rtol=1e-3)
 
 
 @pytest.mark.figure("bello2022.fig3")
 def test_fig3_inhomogeneous_steady_state_entangled_but_delta_above_one():
-    ds = inh.exact_dynamics(
+    ds = solvers.exact_dynamics(
         inhomogeneous=np.array([0.0, 1.0]),
         g1=[0.714, 0.7],
         g2=[0.725, 0.689],
-        mu=0.1,
-        nu=0.8,
+        mu_sqrt_n1=0.1,
+        nu_over_mu=0.8,
         k=5,
         cycles=np.array([0, 1e8]),
     )
@@ -213,14 +262,14 @@ def test_fig3_inhomogeneous_steady_state_entangled_but_delta_above_one():
 def test_figD2_best_schemes_spin_for_qd1_wick_for_qd2():
     """Sec. D.1: with zz equations Spin is best for QD1 and Wick for QD2 (vs the 2nd-order ME)."""
     cyc = np.array([0, 2000, 20000])
-    me = eom.dicke_polarization_me(n_nuclei=20, mu=0.5, nu=0.8, k=1, cycles=cyc)
+    me = solvers.dicke_polarization_me(n_nuclei=20, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1, cycles=cyc)
     err = {}
     for idx, name in ((2, "hartree"), (3, "wick"), (4, "spin")):
-        ds = eom.polarization_dynamics(
+        ds = solvers.polarization_dynamics(
             scheme=np.array([idx]),
             n_nuclei=20,
-            mu=0.5,
-            nu=0.8,
+            mu_sqrt_n=0.5,
+            nu_over_mu=0.8,
             k=1,
             zz=1,
             cycles=cyc,
@@ -240,27 +289,29 @@ def test_figD2_best_schemes_spin_for_qd1_wick_for_qd2():
 @pytest.mark.figure("bello2022.figD3", "bello2022.figD4")
 def test_krylov_continuation_equals_exact_difference_equation():
     """Block Krylov projection of (1 + L)^n (2 start vectors) vs 3000 exact cycles, rel. 1e-7."""
-    L, sec = eom.dicke_me_generator(8, 0.5, 0.8, 1)
-    F = eom.dicke_functionals(sec)
+    L, sec = solvers.dicke_me_generator(8, 0.5, 0.8, 1)
+    F = solvers.dicke_functionals(sec)
     X0 = np.vstack([np.real(sec.fully_polarized()), np.real(sec.product_state(4, 4))])
     cyc = np.array([0, 3, 40, 170, 800, 3000])
-    got, info = eom.linear_dynamics(L, X0, F, cyc, n_switch=20, tol=1e-10, m_max=60)
-    ref = eom.linear_dynamics(L, X0, F, cyc, n_switch=3000)[0]
+    got, info = continuation.linear_dynamics(L, X0, F, cyc, n_switch=20, tol=1e-10, m_max=60)
+    ref = continuation.linear_dynamics(L, X0, F, cyc, n_switch=3000)[0]
     assert info["restarts"] >= 0 and max(info["dims"]) <= 120
     scale = np.abs(ref).max(axis=(0, 1))
     assert np.all(np.abs(got - ref).max(axis=(0, 1)) <= 1e-7 * scale)
     # the restarted variant (tiny m_max) agrees too
-    got2, info2 = eom.linear_dynamics(L, X0, F, cyc, n_switch=20, tol=1e-10, m_max=25)
+    got2, info2 = continuation.linear_dynamics(L, X0, F, cyc, n_switch=20, tol=1e-10, m_max=25)
     assert info2["restarts"] > 0
     assert np.all(np.abs(got2 - ref).max(axis=(0, 1)) <= 1e-7 * scale)
 
 
 @pytest.mark.figure("bello2022.figD3", "bello2022.figD4")
 def test_full_space_me_one_spin_each_equals_dicke_code():
-    """N1 = N2 = 1: the full-space block ME equals the Dicke-basis generator of homogeneous.py."""
+    """N1 = N2 = 1: the full-space block ME equals the Dicke-basis generator of dicke.py."""
     cyc = np.array([0, 5, 50, 500, 5000])
-    r = inh.full_space_me([1.0], [1.0], 0.5, 0.4, 1, ["ud"], cyc, n_switch=10)
-    ds = eom.dicke_me_variance(n_nuclei=np.array([1]), mu=0.5, nu=0.8, k=1, cycles=cyc, n_switch=10)
+    r = solvers.full_space_me([1.0], [1.0], 0.5, 0.4, 1, ["ud"], cyc, n_switch=10)
+    ds = solvers.dicke_me_variance(
+        n_nuclei=np.array([1]), mu_sqrt_n=0.5, nu_over_mu=0.8, k=1, cycles=cyc, n_switch=10
+    )
     assert np.allclose(r["sz"][:, 0, 0], ds.me_polarization_1[0], atol=1e-10)
     assert np.allclose(r["sz"][:, 0, 1], ds.me_polarization_2[0], atol=1e-10)
     assert np.allclose(r["var_J"][:, 0], ds.me_variance[0], atol=1e-10)
@@ -269,15 +320,13 @@ def test_full_space_me_one_spin_each_equals_dicke_code():
 
 @pytest.mark.figure("bello2022.figD3")
 def test_dicke_functionals_equal_moments():
-    from dissent.models.bello2022 import homogeneous as hom
-
-    L, sec = eom.dicke_me_generator(6, 0.5, 0.8, 1)
+    L, sec = solvers.dicke_me_generator(6, 0.5, 0.8, 1)
     x = np.real(sec.fully_polarized())
     for _ in range(37):
         x = x + L @ x
-    m = hom.moments(sec, x)
-    got = eom.dicke_functionals(sec) @ x
-    assert np.allclose(got, [m["trace"], m["jz1"], m["jz2"], m["epr_numerator"] / 2], atol=1e-13)
+    m = dicke.moments(sec, x)
+    got = solvers.dicke_functionals(sec) @ x
+    assert np.allclose(got, [m["trace"], m["Jz_1"], m["Jz_2"], m["var_J"] / 2], atol=1e-13)
 
 
 @pytest.fixture(scope="module")
@@ -285,14 +334,20 @@ def d3_runs():
     cyc = np.array([0, 100, 300, 1000, 3000, 10000, 30000, 100000])
     out = {}
     for N in (5, 20):
-        me = eom.dicke_me_variance(
-            n_nuclei=np.array([N]), mu=0.5, nu=0.8, k=1, cycles=cyc, n_switch=500, tol=1e-7
+        me = solvers.dicke_me_variance(
+            n_nuclei=np.array([N]),
+            mu_sqrt_n=0.5,
+            nu_over_mu=0.8,
+            k=1,
+            cycles=cyc,
+            n_switch=500,
+            tol=1e-7,
         )
-        ds = eom.variance_dynamics(
+        ds = solvers.variance_dynamics(
             n_nuclei=np.full(5, N),
             scheme=np.arange(5),
-            mu=0.5,
-            nu=0.8,
+            mu_sqrt_n=0.5,
+            nu_over_mu=0.8,
             k=1,
             cycles=cyc,
             n_switch=3000,
@@ -327,10 +382,10 @@ def test_figD3_boson_negative_half_hartree_majority_diverge_for_n5(d3_runs):
 @pytest.mark.figure("bello2022.figD4")
 def test_figD4_like_me_states_converge_to_one_steady_state():
     """Sec. D.2: all initial states converge to the same steady state (smaller system N = 3 + 3)."""
-    g1, g2 = inh.spread_couplings(3, 0.32), inh.spread_couplings(3, 0.51, reverse=True)
+    g1, g2 = couplings.spread_couplings(3, 0.32), couplings.spread_couplings(3, 0.51, reverse=True)
     mu = 0.5 / np.sqrt(3)
     cyc = np.array([0, 1000, 10**6, 10**7])
-    r = inh.full_space_me(g1, g2, mu, 0.8 * mu, 1, ["ud", "du", "uu"], cyc, n_switch=100)
+    r = solvers.full_space_me(g1, g2, mu, 0.8 * mu, 1, ["ud", "du", "uu"], cyc, n_switch=100)
     final = np.concatenate([r["sz"][-1], r["var_J"][-1][:, None]], axis=1)
     assert np.abs(final - final[0]).max() < 1e-6
     assert np.abs(r["sz"][1] - r["sz"][1][0]).max() > 0.05  # not trivially equal earlier
@@ -346,11 +401,11 @@ def test_figD4_z_rules_keeps_symmetry_and_has_a_stable_fixed_point():
     to 1e-12 by 3e5 cycles)."""
     from scipy.optimize import least_squares
 
-    g1, g2 = eom.d4_couplings(5, 5, 0.32, 0.51)
+    g1, g2 = couplings.d4_couplings(5, 5, 0.32, 0.51)
     mu = 0.5 / np.sqrt(5)
     sh = eom.Shells(g1, g2, group=False)
     E = eom.CovarianceEoM(sh, mu, 0.8 * mu, 1, "z_rules", True)
-    obs, st, _ = eom.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), [0, 3000])
+    obs, st, _ = continuation.iterate(E, E.initial(np.where(sh.ens == 0, 1.0, -1.0)), [0, 3000])
     for key in ("Gb", "Lb"):
         assert np.array_equal(st[key], st[key].T)  # exactly, not to round-off
     i, j = E.independent()
@@ -383,10 +438,11 @@ def test_figD3_majority_is_z_rules_with_flipped_squared_cross_term():
     2 y12 A, 2 y12 B of the cross zz equation (E5); Half-Hartree has the same cross zz
     equation as Majority and also drops a term of the cross gamma equation (E4). On random
     states, one nucleus per shell."""
-    from dissent.models.bello2022 import shell
-
     rng = np.random.default_rng(5)
-    g1, g2 = inh.normalise(rng.uniform(0.3, 1, 4)), inh.normalise(rng.uniform(0.3, 1, 3))
+    g1, g2 = (
+        couplings.normalise(rng.uniform(0.3, 1, 4)),
+        couplings.normalise(rng.uniform(0.3, 1, 3)),
+    )
     sh = eom.Shells(g1, g2, group=False)
     x = rng.uniform(0, 1, sh.S)
     Y, Z = rng.normal(size=(2, sh.S, sh.S))
@@ -410,8 +466,6 @@ def test_figD3_runaway_is_the_sign_of_the_squared_cross_term():
     cross-correlation term of (E5) flipped (= Majority) run away, the Z-rules ones converge.
     Mechanism: with the flipped sign |y12| drives z12 more negative, and z12 drives y12 through
     mu nu g g z12 / 4 in (E4): a positive feedback loop that the Z-rules sign closes instead."""
-    from dissent.models.bello2022 import shell
-
     N = 5
     g = np.ones(N) / np.sqrt(N)
     mu = 0.5 / np.sqrt(N)
@@ -429,3 +483,65 @@ def test_figD3_runaway_is_the_sign_of_the_squared_cross_term():
     assert flipped[-1] > 10 * y12[1.0][-1]  # runs away (NaN / overflow or huge)
     assert np.all(np.diff(flipped[1:]) > 0)  # |y12| keeps growing ...
     assert np.nan_to_num(z12[-1.0][2], nan=-np.inf) < z12[1.0][2]  # ... and z12 goes down
+
+
+@pytest.mark.figure("bello2022.fig4", "bello2022.figD1")
+def test_kappa_eta_from_rates_are_the_diagonal_rates_and_the_paper_forms_for_k1():
+    """kappa = (P_11 - Q_11)/(2 g^2), eta = (P_11 + Q_11)/(2 g^2) for any k; k = 1: the
+    supplement's kappa = (mu nu - nu^2)/4, eta = mu^2/4 - kappa."""
+    mu, nu = 0.3, 0.24
+    kappa, eta = couplings.kappa_eta_from_rates(mu, nu, 1)
+    assert np.isclose(kappa, (mu * nu - nu**2) / 4) and np.isclose(eta, mu**2 / 4 - kappa)
+    for k in (1, 3):
+        P, Q = couplings.rate_matrices(G1, G2, mu, nu, k)
+        kappa, eta = couplings.kappa_eta_from_rates(mu, nu, k)
+        g2 = G1[0] ** 2
+        assert np.isclose((P[0, 0] - Q[0, 0]) / (2 * g2), kappa)
+        assert np.isclose((P[0, 0] + Q[0, 0]) / (2 * g2), eta)
+
+
+@pytest.mark.figure("bello2022.figD1", "bello2022.figD2", "bello2022.figD3", "bello2022.figD4")
+@pytest.mark.parametrize(
+    "solver, key, value",
+    [
+        ("polarization_dynamics", "n_nuclei", 1),
+        ("polarization_dynamics", "k", 0),
+        ("polarization_dynamics", "mu_sqrt_n", 0.0),
+        ("polarization_dynamics", "scheme", np.array([5.0])),
+        ("dicke_polarization_me", "nu_over_mu", 1.5),
+        ("dicke_polarization_me", "n_nuclei", 0),
+        ("dicke_polarization_me", "k", 2.5),
+        ("variance_dynamics", "n_nuclei", np.array([5.0, 81.0])),
+        ("d4_me", "rel_std2", 2.0),
+        ("d4_eom", "initial", np.array([3.0])),
+        ("exact_dynamics", "g1", [0.5, 0.5, 0.5, 0.5, 0.5]),
+    ],
+)
+def test_every_parameter_error_names_its_key(solver, key, value):
+    good = {
+        "polarization_dynamics": dict(
+            scheme=np.array([0.0]), n_nuclei=50, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1, zz=0,
+            cycles=np.array([0.0, 10.0]), n_switch=5,
+        ),
+        "dicke_polarization_me": dict(
+            n_nuclei=50, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1, cycles=np.array([0.0, 10.0])
+        ),
+        "variance_dynamics": dict(
+            n_nuclei=np.array([5.0, 50.0]), scheme=np.array([0.0, 4.0]), mu_sqrt_n=0.5,
+            nu_over_mu=0.8, k=1, cycles=np.array([0.0, 10.0]), n_switch=5,
+        ),
+        "d4_me": dict(
+            initial=np.array([0.0]), n1=5, n2=5, rel_std1=0.32, rel_std2=0.51, mu_sqrt_n1=0.5,
+            nu_over_mu=0.8, k=1, cycles=np.array([0.0, 10.0]), n_switch=5,
+        ),
+        "exact_dynamics": dict(
+            inhomogeneous=np.array([0.0, 1.0]), g1=[0.7, 0.7], g2=[0.7, 0.7], mu_sqrt_n1=0.1,
+            nu_over_mu=0.8, k=5, cycles=np.array([0.0, 10.0]),
+        ),
+    }  # fmt: skip
+    good["d4_eom"] = good["d4_me"]
+    fn = getattr(solvers, solver)
+    contract.check_arguments(fn, good[solver])
+    with pytest.raises(ParameterError) as err:
+        contract.check_arguments(fn, {**good[solver], key: value})
+    assert err.value.key == key

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from dissent.models.bello2022 import eom, shell
+from dissent import contract
+from dissent.models.bello2022 import couplings, eom, shell, solvers
 from dissent.registry import ParameterError
 
 pytestmark = pytest.mark.figure("bello2022.fig4", "bello2022.figE1", "bello2022.figE2")
@@ -108,14 +109,16 @@ def test_shell_polarization_independent_of_coupling():
 
 def test_homogeneous_shell_model_vs_dicke_me():
     """N1 = N2 = 10, one shell each: Z-rules polarizations vs the exact Dicke-basis ME
-    (eom.dicke_me_variance) at steady state; closure accuracy:
+    (solvers.dicke_me_variance) at steady state; closure accuracy:
     |dp| < 0.02; var underestimated by 12.5 % (measured), bound 15 %."""
     N = 10
     g = np.ones(N) / np.sqrt(N)
     mu = 0.5 / np.sqrt(N)
     m = shell.ShellModel(g, g, mu, 0.8 * mu)
     o = m.observables(m.steady_state()[0])
-    me = eom.dicke_me_variance(n_nuclei=[N], mu=0.5, nu=0.8, k=1, cycles=[60000], n_switch=60000)
+    me = solvers.dicke_me_variance(
+        n_nuclei=[N], mu_sqrt_n=0.5, nu_over_mu=0.8, k=1, cycles=[60000], n_switch=60000
+    )
     p1 = float(me["me_polarization_1"][0, -1])
     assert abs(o["Jz_1"][0] / (N / 2) - p1) < 0.02
     var_me = float(me["me_variance"][0, -1])
@@ -127,8 +130,8 @@ def test_stabilization_time_slope_fig4b():
     constant for c/r_max = 2, 4 (measured 16-21), i.e. linear in min(dg)^-2."""
     res = []
     for ratio in (2.0, 4.0):
-        ds = shell.gaussian_dynamics(
-            c=[ratio], r_max1=2.5, r_max2=3.0, mu=0.5, nu=0.8, k=1,
+        ds = solvers.gaussian_dynamics(
+            c=[ratio], r_max1=2.5, r_max2=3.0, mu_sqrt_n1=0.5, nu_over_mu=0.8, k=1,
             cycles=np.logspace(0, 8, 161), n_switch=1000,
         )  # fmt: skip
         res.append(float(ds["t_stab"][0] * (MU * ds["min_dg"][0]) ** 2))
@@ -139,18 +142,29 @@ def test_stabilization_time_slope_fig4b():
 @pytest.mark.parametrize(
     "key, kw",
     [
-        ("c", {"c": [-1.0]}),
-        ("nu", {"nu": 1.2}),
-        ("mu", {"mu": 0.0}),
+        ("c", {"c": np.array([-1.0])}),
+        ("nu_over_mu", {"nu_over_mu": 1.2}),
+        ("mu_sqrt_n1", {"mu_sqrt_n1": 0.0}),
         ("k", {"k": 0}),
         ("r_max1", {"r_max1": 0.5}),
         ("width", {"width": "weird"}),
+        ("shift1", {"shift1": [0.1]}),
     ],
 )
 def test_bad_parameters_raise(key, kw):
-    good = dict(c=[2.0], r_max1=2.5, r_max2=3.0, mu=0.5, nu=0.8, k=1, cycles=[0, 10], n_switch=10)
+    good = dict(
+        c=np.array([2.0]),
+        r_max1=2.5,
+        r_max2=3.0,
+        mu_sqrt_n1=0.5,
+        nu_over_mu=0.8,
+        k=1,
+        cycles=[0, 10],
+        n_switch=10,
+    )
+    contract.check_arguments(solvers.gaussian_dynamics, good)
     with pytest.raises(ParameterError) as err:
-        shell.gaussian_dynamics.validate(**{**good, **kw})
+        contract.check_arguments(solvers.gaussian_dynamics, {**good, **kw})
     assert err.value.key == key
 
 
@@ -175,7 +189,7 @@ def test_E7_E8_point_unstable_in_closure_but_exact_me_has_no_cross_shell_correla
     assert info["residual"] < 1e-15 and info["physical"]
     lam = m.leading_eigenvalue(vs, block=0)
     assert lam > 1e-6 and not info["stable"]
-    kappa, eta = shell.kappa_eta(0.3, 0.24)
+    kappa, eta = couplings.kappa_eta_from_rates(0.3, 0.24)
     (pa, za), (pb, _) = _jplus_jz(4), _jplus_jz(2)
     Jpa, Jpb = np.kron(pa, np.eye(5)), np.kron(np.eye(9), pb)
     Ap = ga * Jpa + 0.9 * ga * Jpb

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from dissent import check, config
+from dissent import check, config, io
 
 
 def _pair():
@@ -70,3 +70,24 @@ def test_bad_check_declaration_names_the_key(declaration, key):
     }
     with pytest.raises(config.ConfigError, match=key.replace(".", r"\.")):
         config.check_schema(papers)
+
+
+def test_baseline_of_another_configuration_is_not_current(tmp_path):
+    """Equal data but another quick configuration: the baseline is replaced by update_baselines
+    (tests reuse a baseline as quick data only when its config_hash is the current one)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    new, _ = _pair()
+    png = tmp_path / "f.png"
+    fig = plt.figure(figsize=(1, 1))
+    fig.savefig(png)
+    plt.close(fig)
+    paths = {}
+    for name, config_hash in (("new", "abc"), ("same", "abc"), ("other", "def")):
+        paths[name] = tmp_path / f"{name}.nc"
+        io.write_netcdf(new.assign_attrs(config_hash=config_hash), paths[name])
+    assert check.baseline_is_current(paths["new"], png, paths["same"], png, 1e-6, 1e-9, 1.0)
+    assert not check.baseline_is_current(paths["new"], png, paths["other"], png, 1e-6, 1e-9, 1.0)

@@ -257,6 +257,29 @@ BAD_CONFIGS = [
         "zou2022.fig2.panels.main",
     ),  # unknown key (typo)
     ("chunk: 2", "<top level>"),  # unknown global key
+    # the holes of the bad-input drill (issue 16): NaN, repeated grid values, a huge grid, a list
+    # where one number is expected, a name that is not a declared solver
+    (
+        "figures: {zou2022: {fig2: {panels: {main: {params: {a: .nan}}}}}}",
+        "zou2022.fig2.panels.main.params.a",
+    ),
+    (
+        "figures: {zou2022: {fig2: {panels: {main: {grid: {delta: {values: [1.0, 1.0]}}}}}}}",
+        "zou2022.fig2.panels.main.grid.delta",
+    ),
+    (
+        "figures: {zou2022: {figS5: {panels: {main: {grid: "
+        "{A: {linspace: [0.0, 1.0, 10000]}, A_tilde: {linspace: [0.0, 1.0, 10000]}}}}}}}",
+        "zou2022.figS5.panels.main.grid",
+    ),
+    (
+        "figures: {zou2022: {fig2: {panels: {main: {params: {a: [1.0, 2.0]}}}}}}",
+        "zou2022.fig2.panels.main.params.a",
+    ),
+    (
+        "figures: {zou2022: {fig2: {panels: {main: {solver: zou2022.__class__}}}}}",
+        "zou2022.fig2.panels.main.solver",
+    ),
 ]
 
 
@@ -305,8 +328,8 @@ def test_bad_configuration_is_named(text, key):
 
 
 # One of each kind end to end (schema type, unknown key, solver validator, empty grid, unknown
-# paper): Snakemake itself stops before any job, with the message naming the key.
-END_TO_END = [BAD_CONFIGS[i] for i in (0, 3, 9, 11, 12)]
+# paper, NaN, huge grid): Snakemake itself stops before any job, with the message naming the key.
+END_TO_END = [BAD_CONFIGS[i] for i in (0, 3, 9, 11, 12, 14, 16)]
 
 
 @pytest.mark.parametrize(("text", "key"), END_TO_END, ids=[k for _, k in END_TO_END])

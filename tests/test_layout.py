@@ -118,18 +118,11 @@ def test_figure_mentions_and_anchors():
 
 
 # --- imports -----------------------------------------------------------------------------------
-# The bello2022 restructure (issue 16, step 2) removes the eom <-> inhomogeneous cycle and the
-# imports inside functions that dodge it. Until then they are allowed here, and each allowance
-# must still be needed: when one goes, delete it (the test says which).
-KNOWN_CYCLES = {
-    frozenset({"dissent.models.bello2022.eom", "dissent.models.bello2022.inhomogeneous"}),
-}
+# No import cycles (the bello2022 eom <-> inhomogeneous cycle went with the restructure of issue
+# 16, step 2). The imports inside functions listed here must still be needed: when one goes,
+# delete it (the test says which).
+KNOWN_CYCLES: set[frozenset[str]] = set()
 KNOWN_FUNCTION_IMPORTS = {
-    ("dissent.models.bello2022.eom", "dissent.models.bello2022.inhomogeneous"): "the cycle",
-    ("dissent.models.bello2022.inhomogeneous", "dissent.models.bello2022.eom"): "the cycle",
-    ("dissent.models.bello2022.eom", "dissent.models.bello2022.homogeneous"): "bello2022 layout",
-    ("dissent.models.bello2022.eom", "dissent.registry"): "bello2022 layout",
-    ("dissent.models.bello2022.inhomogeneous", "dissent.quantum.measures"): "a dead fallback",
     # not cycles: start-up cost (dissent.io imports xarray/netCDF4, ~1 s) and a lazy import
     ("dissent.claims.ledger", "dissent.io"): "keeps `import dissent.claims` free of xarray",
 }

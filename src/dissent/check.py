@@ -118,6 +118,10 @@ def check_figure(
     return verdict
 
 
+def _config_hash(nc: Path) -> str | None:
+    return io.read_netcdf(nc).attrs.get("config_hash")
+
+
 def baseline_is_current(
     nc: Path,
     png: Path,
@@ -128,8 +132,11 @@ def baseline_is_current(
     rms: float,
     declared: Mapping | None = None,
 ) -> bool:
-    """True when the figure passes against its baseline (so replacing it would only churn
-    provenance attributes and timings)."""
+    """True when the figure passes against its baseline and was made from the same quick
+    configuration (same ``config_hash``: tests reuse such a baseline as the figure's quick data, see
+    tests/quickdata.py); replacing it would only churn provenance attributes and timings."""
+    if _config_hash(nc) != _config_hash(base_nc):
+        return False
     with tempfile.TemporaryDirectory() as tmp:
         diff = Path(tmp) / "diff.png"
         return check_figure(nc, png, base_nc, base_png, rtol, atol, rms, diff, declared)["passed"]

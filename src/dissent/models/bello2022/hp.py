@@ -3,12 +3,15 @@
 Bosons over |J1, J1>|J2, -J2>: A1+ -> sqrt(r1) a1, A2- -> sqrt(r2) a2 with r_j = J_j/(N_j I).
 The bosonic master equation (C1) closes on moments; (C5)-(C9) are their equations of motion,
 (C10)-(C13) the steady state, (C14) the variances, (C15)-(C16) the boson-number dynamics.
-Every function broadcasts over NumPy arrays.
+Every function broadcasts over NumPy arrays; mu, nu are absolute dwell times (g tau),
+r_j = J_j/(N_j I). Delta_EPR from these moments: :func:`observables.hp_delta_epr`.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .protocol import kappa_ideal
 
 
 def _tilde(mu1, mu2, nu1, nu2, r1, r2):
@@ -93,18 +96,6 @@ def moment_system(mu1, mu2, nu1, nu2, r1, r2, p=0.0, k=1):
     return {name: x[i] for name, i in idx.items()}
 
 
-def delta_epr(J1, J2, n1, n2, c12, leading_order=False):
-    """Delta_EPR from HP moments: 2 var / (|<Jz1>| + |<Jz2>|) with (C14), |<Jz_j>| = J_j - n_j.
-
-    ``leading_order`` drops the boson numbers from the denominator (J1 + J2), the form of
-    Eq. (11).
-    """
-    J1, J2 = np.asarray(J1, float), np.asarray(J2, float)
-    numerator = J1 + J2 + 2 * J1 * n1 + 2 * J2 * n2 + 4 * np.sqrt(J1 * J2) * c12
-    denominator = J1 + J2 if leading_order else J1 + J2 - n1 - n2
-    return numerator / denominator
-
-
 def eq11(mu, nu, J1, J2, r1, r2):
     """Eq. (11): Delta_EPR^HP = mu^2/(4 kappa) - 1 - sqrt(J1 J2)/(J1+J2) sqrt(r1 r2)/(r1+r2)
     mu nu/kappa, kappa = (mu nu - nu^2)/4 (ideal protocol, k = 1)."""
@@ -118,14 +109,9 @@ def eq11(mu, nu, J1, J2, r1, r2):
     )
 
 
-def kappa(mu, nu):
-    """kappa = (mu nu - nu^2)/4 of the main text."""
-    return (np.asarray(mu) * nu - np.asarray(nu) ** 2) / 4
-
-
 def boson_number(n, n0, mu, nu, r=1.0):
     """(C15): <a_j^dag a_j> after n cycles of the ideal protocol from <a_j^dag a_j>_0 = n0."""
-    kap = kappa(mu, nu)
+    kap = kappa_ideal(mu, nu)
     eta = np.asarray(mu) ** 2 / 4 - kap
     shift = (kap - eta) / (2 * kap)
     return (1 - 2 * kap * r) ** np.asarray(n, float) * (n0 + shift) - shift
@@ -133,5 +119,10 @@ def boson_number(n, n0, mu, nu, r=1.0):
 
 def stabilization_time(mu, nu, r=1.0, approximate=False):
     """(C16): T = -1/log(1 - 2 kappa r) (approximately 1/(2 kappa r)) in cycles."""
-    x = 2 * kappa(mu, nu) * r
+    x = 2 * kappa_ideal(mu, nu) * r
     return 1.0 / x if approximate else -1.0 / np.log1p(-x)
+
+
+def valid(J, n) -> bool:
+    """HP (linear in the bosons) needs few bosons on the 2J+1 ladder: n <= J/2 (J > 0)."""
+    return bool(J > 0 and n <= J / 2)

@@ -1,4 +1,5 @@
-"""Shell model of Bello et al. (2022), supplement Sec. E, Eqs. (E1)-(E8), and Figs. 4, E1, E2.
+"""Shell model of Bello et al. (2022), supplement Sec. E, Eqs. (E1)-(E8) (Figs. 4, E1, E2; the
+entry points are in :mod:`.solvers`). mu, nu are absolute here (g tau, rates per cycle).
 
 Nuclei of QD j with equal coupling g_alpha,j form a shell of N^j_alpha nuclei. With the Z-rules
 closure (Eq. 14) and the initial state |Psi_FP> = |up..>_1 |down..>_2 the covariances are equal
@@ -14,9 +15,9 @@ and z12. (E1)-(E5) are transcribed literally (vectorised over shells); ``tests``
 with the independently derived covariance EoMs of :mod:`eom` (Z-rules).
 
 kappa, eta: the k = 1 forms of the paper are kappa = (mu nu - nu^2)/4, eta = mu^2/4 - kappa.
-For general k the diagonal rates of Eq. (3) give P_11 = eta + kappa, Q_11 = eta - kappa with
-kappa = [mu^2 - nu^2 - (mu - nu)^2/k]/8, eta = [mu^2 + nu^2 + (mu - nu)^2/k]/8 (same for k = 1),
-and the cross rate P_12 = Q_12 = mu nu / 4 (the mu nu/4 of E4).
+For general k the diagonal rates of Eq. (3) give P_11 = eta + kappa, Q_11 = eta - kappa
+(:func:`.couplings.kappa_eta_from_rates`), and the cross rate P_12 = Q_12 = mu nu / 4 (the
+mu nu/4 of E4).
 
 Dynamics: the cycle map is the difference equation s_{n+1} = s_n + Delta s_n (Delta = the
 right-hand sides E1-E5), iterated exactly up to ``n_switch`` cycles; later cycles, where only
@@ -30,13 +31,12 @@ by Levenberg-Marquardt (scipy.optimize.least_squares(method="lm")).
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 from scipy import sparse
 from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
-from ... import contract
-from ...registry import ParameterError, validates
+from . import observables
+from .couplings import kappa_eta_from_rates
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,12 +74,6 @@ def min_difference(g, rtol: float = 1e-9) -> float:
     return float(np.min(-np.diff(vals))) if len(vals) > 1 else np.inf
 
 
-def kappa_eta(mu, nu, k=1):
-    """kappa, eta of Sec. D for k >= 1 (k = 1: (mu nu - nu^2)/4 and mu^2/4 - kappa)."""
-    loc = (mu - nu) ** 2 / k
-    return (mu**2 - nu**2 - loc) / 8.0, (mu**2 + nu**2 + loc) / 8.0
-
-
 # ---------------------------------------------------------------------------------------------
 # the shell model
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +94,7 @@ class ShellModel:
         self.S1, self.S2 = len(g1s), len(g2s)
         self.S = self.S1 + self.S2
         self.mu, self.nu, self.k = float(mu), float(nu), int(k)
-        self.kappa, self.eta = kappa_eta(self.mu, self.nu, self.k)
+        self.kappa, self.eta = kappa_eta_from_rates(self.mu, self.nu, self.k)
         self.cross = self.mu * self.nu / 4.0
         self.masks = tuple(np.where(np.eye(len(w)) > 0, (w > 1)[:, None], True) for w in self.w)
         self.gall = np.concatenate(self.g)
@@ -200,8 +194,9 @@ class ShellModel:
         dx1, dY1, dZ1, S1a = self._intra(0, x[a], Y[a, a], Z[a, a])
         dx2, dY2, dZ2, S2b = self._intra(1, x[b], Y[b, b], Z[b, b])
         dy, dz = self._cross(x[a], x[b], S1a, S2b, Y[a, b], Z[a, b], self.quad)
-        dY = np.block([[dY1, dy], [dy.T, dY2]])
-        dZ = np.block([[dZ1, dz], [dz.T, dZ2]])
+        dY, dZ = np.empty((self.S, self.S)), np.empty((self.S, self.S))
+        for D, D1, d12, D2 in ((dY, dY1, dy, dY2), (dZ, dZ1, dz, dZ2)):
+            D[a, a], D[a, b], D[b, b] = D1, d12, D2  # pack reads only the upper triangle
         return self.pack(np.concatenate([dx1, dx2]), dY, dZ)
 
     # -- observables -------------------------------------------------------------------------------
@@ -224,8 +219,8 @@ class ShellModel:
             sel = self.ens == j
             out[f"Jz_{j + 1}"] = 0.5 * (s[:, sel] @ w[sel])
             out[f"Az2_{j + 1}"] = 0.5 * (s[:, sel] @ (w * g**2)[sel])
-        out["delta"] = out["var_A"] / (np.abs(out["Az2_1"]) + np.abs(out["Az2_2"]))
-        out["delta_epr"] = out["var_J"] / (np.abs(out["Jz_1"]) + np.abs(out["Jz_2"]))
+        out["delta"] = observables.delta(out)
+        out["delta_epr"] = observables.delta_epr(out)
         return out
 
     def cross_shell_correlation(self, v):
@@ -422,210 +417,3 @@ def stabilization_time(n, a, a_inf, tol=1e-3):
     n0, n1 = max(n[i], 1.0), n[i + 1]
     t = (np.log(d0) - np.log(thr)) / (np.log(d0) - np.log(d1))
     return float(np.exp(np.log(n0) + t * (np.log(n1) - np.log(n0))))
-
-
-# ---------------------------------------------------------------------------------------------
-# figure solver (Figs. 4, E1, E2)
-# ---------------------------------------------------------------------------------------------
-def _check(*, c, r_max1, r_max2, mu, nu, k, cycles, n_switch, width="ratio", shift1=(0, 0), **_):
-    if np.any(~(np.asarray(c, float) > 0)):
-        raise ParameterError("c", "Gaussian width (c/r_max or c) > 0; inf: homogeneous")
-    if width not in ("ratio", "absolute"):
-        raise ParameterError("width", "'ratio' (c_j = c r_max_j) or 'absolute' (c_j = c)")
-    for key, r in (("r_max1", r_max1), ("r_max2", r_max2)):
-        if not 1.0 < float(r) <= 10.0:
-            raise ParameterError(key, "lattice radius in (1, 10]")
-    if not float(mu) > 0:
-        raise ParameterError("mu", "mu (in units of 1/sqrt(N1)) > 0")
-    if not 0 < float(nu) < 1:
-        raise ParameterError("nu", "nu/mu in (0, 1)")
-    if int(k) < 1 or float(k) != int(k):
-        raise ParameterError("k", "integer >= 1")
-    cyc = np.asarray(cycles, float)
-    if cyc.ndim != 1 or np.any(np.diff(np.round(cyc)) < 0) or np.any(cyc < 0):
-        raise ParameterError("cycles", "non-decreasing, >= 0")
-    if int(n_switch) < 0:
-        raise ParameterError("n_switch", ">= 0")
-    if len(np.atleast_1d(shift1)) != 2:
-        raise ParameterError("shift1", "centre of the Gaussian of QD1 as [x, y]")
-
-
-def _var(values, long_name, units="1", dims=("point",)):
-    return (dims, np.asarray(values, float), {"long_name": long_name, "units": units})
-
-
-OBS = {
-    "delta": ("Delta, Eq. (6)", "1"),
-    "delta_epr": ("Delta_EPR, Eq. (5)", "1"),
-    "pol_1": ("polarization <J^z_1>/(N1 I)", "1"),
-    "pol_2": ("polarization <J^z_2>/(N2 I)", "1"),
-    "az2_1": ("generalized polarization <A^(z,2)_1>", "1"),
-    "az2_2": ("generalized polarization <A^(z,2)_2>", "1"),
-    "var_J": ("var(J^x_1+J^x_2) + var(J^y_1+J^y_2)", "1"),
-    "var_A": ("var(A^x_1+A^x_2) + var(A^y_1+A^y_2)", "1"),
-}
-
-
-def _observe(model, V, n1, n2):
-    o = model.observables(V)
-    return {
-        "delta": o["delta"],
-        "delta_epr": o["delta_epr"],
-        "pol_1": o["Jz_1"] / (n1 / 2),
-        "pol_2": o["Jz_2"] / (n2 / 2),
-        "az2_1": o["Az2_1"],
-        "az2_2": o["Az2_2"],
-        "var_J": o["var_J"],
-        "var_A": o["var_A"],
-    }
-
-
-@contract.solver
-@validates(_check)
-def gaussian_dynamics(
-    *,
-    c,
-    r_max1,
-    r_max2,
-    mu,
-    nu,
-    k,
-    cycles,
-    n_switch,
-    width: str = "ratio",
-    shifted=0.0,
-    shift1=(0.2, 0.1),
-    tstab_tol=1e-3,
-) -> xr.Dataset:
-    """Shell-model dynamics for Gaussian couplings g ~ exp(-|r - r0|^2 / c_j) on the square
-    lattice |r| < r_max_j, c_j = c * r_max_j (width 'ratio') or c (width 'absolute'); c = inf:
-    homogeneous. r0 of QD1 = shifted * shift1 (QD2 centred). From |Psi_FP>.
-
-    mu in units of 1/sqrt(N1), nu as nu/mu. Per point: time series of the observables, the
-    steady state (E7)-(E8) + LM, the stabilization time of <A^(z,2)_1> (text: deviation
-    10^-3 of the steady value), the smallest coupling difference in QD1 and the equivalent
-    homogeneous system (same N1, N2, g = 1/sqrt(N_j))."""
-    ratios, shifts = np.broadcast_arrays(
-        np.atleast_1d(np.asarray(c, float)), np.atleast_1d(np.asarray(shifted, float))
-    )
-    cyc = np.unique(np.round(np.asarray(cycles, float)).astype(np.int64))
-    n1, n2 = len(lattice(r_max1)), len(lattice(r_max2))
-    mu_a = float(mu) / np.sqrt(n1)
-    nu_a = float(nu) * mu_a
-    series = {key: [] for key in OBS}
-    steady = {key: [] for key in OBS}
-    extra = {
-        k_: []
-        for k_ in (
-            "t_stab", "min_dg", "n_shells_1", "n_shells_2", "ode", "lm", "res", "ok", "eig",
-            "end_rate", "end_eig", "end_cross",
-        )
-    }  # fmt: skip
-
-    def couplings(ratio, shift=0.0):
-        if np.isinf(ratio):
-            return np.ones(n1) / np.sqrt(n1), np.ones(n2) / np.sqrt(n2)
-        f1, f2 = (r_max1, r_max2) if width == "ratio" else (1.0, 1.0)
-        g1 = gaussian_couplings(r_max1, ratio * f1, shift * np.asarray(shift1, float))
-        g2 = gaussian_couplings(r_max2, ratio * f2)
-        return g1, g2
-
-    runs = [(r, *couplings(r, sh)) for r, sh in zip(ratios, shifts, strict=True)]
-    hom = ShellModel(*couplings(np.inf), mu_a, nu_a, k)
-    hom_series = _observe(hom, hom.evolve(cyc, n_switch)[0], n1, n2)
-    for _ratio, g1, g2 in runs:
-        m = ShellModel(g1, g2, mu_a, nu_a, k)
-        V, status = m.evolve(cyc, n_switch)
-        vs, info = m.steady_state()
-        o, oi = _observe(m, V, n1, n2), _observe(m, vs, n1, n2)
-        for key in OBS:
-            series[key].append(o[key])
-            steady[key].append(oi[key][0])
-        extra["t_stab"].append(stabilization_time(cyc, o["az2_1"], oi["az2_1"][0], tstab_tol))
-        extra["min_dg"].append(min_difference(g1))
-        extra["n_shells_1"].append(m.S1)
-        extra["n_shells_2"].append(m.S2)
-        extra["ode"].append(status)
-        extra["lm"].append(info["lm_status"])
-        extra["res"].append(info["residual"])
-        extra["ok"].append(float(info["physical"] and info["stable"]))
-        extra["eig"].append(info["eig"])
-        extra["end_rate"].append(float(np.max(np.abs(m.rhs(V[-1])))))
-        extra["end_eig"].append(m.leading_eigenvalue(V[-1]) if status == 0 else np.nan)
-        extra["end_cross"].append(m.cross_shell_correlation(V[-1]))
-    data = {}
-    for key, (ln, u) in OBS.items():
-        data[key] = _var(series[key], ln + ", shell model", u, ("point", "n"))
-        data[f"{key}_steady"] = _var(steady[key], ln + ", steady state (E7)-(E8) + LM", u)
-        data[f"{key}_hom"] = _var(
-            np.tile(hom_series[key], (len(ratios), 1)),
-            ln + ", equivalent homogeneous system",
-            u,
-            ("point", "n"),
-        )
-    data["t_stab"] = _var(extra["t_stab"], "stabilization time of <A^(z,2)_1>", "cycles")
-    data["min_dg"] = _var(extra["min_dg"], "smallest non-zero coupling difference in QD1", "1")
-    data["n_shells_1"] = _var(extra["n_shells_1"], "number of shells in QD1")
-    data["n_shells_2"] = _var(extra["n_shells_2"], "number of shells in QD2")
-    data["ode_status"] = _var(extra["ode"], "solve_ivp status of the slow tail (0 = ok)")
-    data["lm_status"] = _var(extra["lm"], "least_squares(method='lm') status (>0 = converged)")
-    data["steady_ok"] = _var(
-        extra["ok"], "(E7)-(E8) + LM state physical and a stable fixed point of (E1)-(E5) (1/0)"
-    )
-    data["steady_eig"] = _var(
-        extra["eig"], "leading eigenvalue of linearised (E1)-(E5) at the (E7)-(E8) state", "1/cycle"
-    )
-    data["end_rate"] = _var(extra["end_rate"], "max |Delta| at the last cycle", "1/cycle")
-    data["end_eig"] = _var(
-        extra["end_eig"], "leading eigenvalue of linearised (E1)-(E5) at the last cycle", "1/cycle"
-    )
-    data["end_cross_shell"] = _var(
-        extra["end_cross"], "max |y^jj_ab| (a != b, same QD) at the last cycle", "1"
-    )
-    data["steady_residual"] = _var(extra["res"], "max |Delta| at the computed steady state")
-    ds = xr.Dataset(
-        data, coords={"n": ("n", cyc, {"long_name": "number of cycles", "units": "cycles"})}
-    )
-    npt = len(ratios)
-    kap, _ = kappa_eta(mu_a, nu_a, int(k))
-    ds["mu_abs"] = _var(np.full(npt, mu_a), "mu (absolute, coupling normalisation sum g^2 = 1)")
-    ds["kappa"] = _var(np.full(npt, kap), "kappa of Sec. D")
-    ds["n_nuclei_1"] = _var(np.full(npt, n1), "N1")
-    ds["n_nuclei_2"] = _var(np.full(npt, n2), "N2")
-    return ds
-
-
-def _check_map(*, r_max1, r_max2, c, **_):
-    if not float(c) > 0:
-        raise ParameterError("c", "Gaussian width c > 0")
-    for key, r in (("r_max1", r_max1), ("r_max2", r_max2)):
-        if not 1.0 < float(r) <= 10.0:
-            raise ParameterError(key, "lattice radius in (1, 10]")
-
-
-@contract.solver
-@validates(_check_map)
-def coupling_map(*, r_max1, r_max2, c, extent, resolution) -> xr.Dataset:
-    """Fig. E1(a): lattice sites of both QDs and the Gaussian exp(-|r|^2/c) on a square grid
-    (centred case); the dataset has the single point of an empty grid."""
-    ax = np.linspace(-float(extent), float(extent), int(resolution))
-    X, Y = np.meshgrid(ax, ax, indexing="xy")
-    gauss = np.exp(-(X**2 + Y**2) / float(c))
-    data = {"gaussian": _var(gauss[None], "exp(-|r|^2/c)", "1", ("point", "ry", "rx"))}
-    for j, r in ((1, r_max1), (2, r_max2)):
-        pts = lattice(float(r))
-        pad = np.full((int(np.ceil(2 * r + 1) ** 2), 2), np.nan)
-        pad[: len(pts)] = pts
-        data[f"site_x_{j}"] = _var(
-            pad[None, :, 0], f"lattice site x, QD{j}", "1", ("point", f"site_{j}")
-        )
-        data[f"site_y_{j}"] = _var(
-            pad[None, :, 1], f"lattice site y, QD{j}", "1", ("point", f"site_{j}")
-        )
-    return xr.Dataset(
-        data,
-        coords={
-            "rx": ("rx", ax, {"long_name": "x", "units": "lattice constant"}),
-            "ry": ("ry", ax, {"long_name": "y", "units": "lattice constant"}),
-        },
-    )
