@@ -654,3 +654,67 @@ def test_fig7_draws_either_measure():
         mesh = fig.axes[0].collections[0]
         assert np.allclose(np.sort(mesh.get_array().ravel()), np.sort(ds[var].values.ravel()))
         plt.close(fig)
+
+
+def _reference_symmetric_steady(T, phi, p_up, g, gd):
+    """The straightforward path: the full period map per point, SVD-checked fixed point."""
+    smap = m.collision_map(m.three_particle_s(T, T), m.electron_state(p_up))
+    M = m.free_map(*m.symmetric_fields(phi), gamma_relax=g, gamma_dephase=gd) @ smap
+    rho, kdim = m.steady_state(M)
+    return rho, m.spin_current_change(rho, smap), kdim
+
+
+@pytest.mark.figure("bozkurt2025.fig3")
+def test_factorised_symmetric_steady_equals_period_map_path():
+    """Maps built once per distinct T and phi, multiplied as Pauli transfers, screened solve: the
+    same states, spin currents and kernel dimensions as the per-point period map (repeated values,
+    polarised electrons, relaxation, dephasing, and T = 1 where the steady state is not unique)."""
+    rng = np.random.default_rng(7)
+    n = 60
+    T = rng.choice([0.05, 0.4, 0.9, 0.999, 1.0], n)
+    phi = rng.choice([-np.pi / 2, -0.3, 0.0, 0.7, np.pi / 2], n)
+    p_up = rng.choice([0.0, 0.2], n)
+    g = rng.choice([0.0, 0.01], n)
+    gd = rng.choice([0.0, 0.05], n)
+    rho, dI, kdim = m._symmetric_steady(T, phi, p_up, g, gd, block=16)
+    rho_ref, dI_ref, kdim_ref = _reference_symmetric_steady(T, phi, p_up, g, gd)
+    assert np.array_equal(kdim, kdim_ref) and kdim.max() > 1  # the degenerate path is exercised
+    assert np.abs(rho - rho_ref).max() < 1e-10
+    assert np.abs(dI - dI_ref).max() < 1e-12
+
+
+@pytest.mark.figure("bozkurt2025.fig3")
+def test_screened_fixed_point_sends_near_singular_points_to_the_svd(monkeypatch):
+    """The screen passes only points whose smallest singular value is certainly above the kernel
+    threshold: a map within the margin (T close to 1) goes to the SVD path, and a threshold raised
+    above the margin makes the screen give up on every point without changing the answer."""
+    T = np.array([0.3, 0.9, 1 - 1e-7, 1 - 1e-12])
+    R = m.pauli_transfer(m.period_map(T, T, *m.symmetric_fields(np.full(T.shape, 0.4))))
+    svd_points = []
+    real_fixed_point = m.pauli_fixed_point
+
+    def spy(transfer, rho0, rtol):
+        svd_points.append(len(transfer))
+        return real_fixed_point(transfer, rho0, rtol)
+
+    monkeypatch.setattr(m, "pauli_fixed_point", spy)
+    c, kdim = m.screened_fixed_point(R)
+    rho_ref, kdim_ref = real_fixed_point(R, m.MAX_MIXED, 1e-9)
+    assert svd_points == [2]  # the two points with sigma_min ~ 1 - T near the threshold
+    assert np.array_equal(kdim, kdim_ref)
+    assert np.abs(m._density(c) - rho_ref).max() < 1e-12
+    monkeypatch.setattr(m, "SCREEN_MARGIN", 1e12)
+    c_all, kdim_all = m.screened_fixed_point(R)
+    assert svd_points == [2, 4] and np.array_equal(kdim_all, kdim_ref)
+    assert np.abs(c_all - c).max() < 1e-9
+
+
+@pytest.mark.figure("bozkurt2025.fig3")
+def test_screened_fixed_point_exactly_singular_block():
+    """An exactly singular solve (the identity map: every state is fixed) makes LU fail for the
+    block; all its points go to the SVD path, which resolves the identity from rho = 1/4."""
+    R = np.stack([np.eye(16), m.pauli_transfer(m.period_map(0.5, 0.5, *m.symmetric_fields(0.3)))])
+    c, kdim = m.screened_fixed_point(R)
+    assert kdim.tolist() == [16, 1]
+    assert np.allclose(m._density(c[0]), np.eye(4) / 4, atol=1e-14)
+    assert np.abs(c[1] - m.screened_fixed_point(R[1:])[0][0]).max() < 1e-12
