@@ -83,3 +83,15 @@ def test_unknown_paper():
 def test_axis_override_replaces_the_axis_kind():
     merged = cfg.deep_merge({"x": {"values": [1.0], "units": "a"}}, {"x": {"linspace": [0, 1, 3]}})
     assert merged == {"x": {"linspace": [0, 1, 3], "units": "a"}}
+
+
+def test_panel_chunks_override_the_figure_and_quick_has_one():
+    """A heavy panel sets its own solve-job count; the figure's count, then the global default,
+    apply to the others; the quick variant always has one job per panel; never more jobs than
+    points."""
+    spec = cfg.figure_spec(PAPERS, "bello2022", "figD4", "full")
+    assert cfg.panel_chunks(spec, "me", 2) == 3 and cfg.panel_chunks(spec, "eom", 2) == 2
+    quick = cfg.figure_spec(PAPERS, "bello2022", "figD4", "quick")
+    assert {cfg.panel_chunks(quick, p, 2) for p in quick["panels"]} == {1}
+    spec["panels"]["me"]["chunks"] = 50  # three initial states: at most three jobs
+    assert cfg.panel_chunks(spec, "me", 2) == 3

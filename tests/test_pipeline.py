@@ -41,7 +41,7 @@ def test_cost_model_keeps_every_chunk_non_empty():
 
 
 def test_solve_chunk_uses_the_declared_cost_model(monkeypatch):
-    """A solver's ``@estimated_cost`` decides where the chunks of a real grid are cut."""
+    """A solver's declared cost model decides where the chunks of a real grid are cut."""
     spec = cfg.figure_spec(PAPERS, "zou2022", "figS5", "quick")
     grid = pipeline.make_grid(spec["panels"]["main"], "zou2022.figS5.panels.main")
     solver = pipeline.registry.solver(spec["panels"]["main"]["solver"])

@@ -142,8 +142,17 @@ def figure_spec(papers: Mapping, paper: str, figure: str, variant: str = "full")
     if variant == "quick":
         spec = deep_merge(spec, quick)
         spec["chunks"] = quick.get("chunks", 1)  # quick grids are small: one solve job per panel
+        for panel in spec.get("panels", {}).values():
+            panel.pop("chunks", None)
     spec.setdefault("render", f"{paper}.{figure}")
     return spec
+
+
+def panel_chunks(spec: Mapping, panel: str, default: int) -> int:
+    """Solve jobs of one panel: its own ``chunks``, else the figure's, else ``default``; never
+    more than the panel's points."""
+    wanted = spec["panels"][panel].get("chunks", spec.get("chunks", default))
+    return max(1, min(wanted, n_points(spec["panels"][panel].get("grid", {}))))
 
 
 def spec_hash(spec: Mapping) -> str:

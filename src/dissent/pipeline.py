@@ -44,7 +44,7 @@ def chunk_slice(npoints: int, chunk: int, n_chunks: int, cost=None) -> slice:
     """Contiguous slice of the points handled by ``chunk`` (0-based) of ``n_chunks``.
 
     Without ``cost`` the chunks have equal numbers of points; with ``cost`` (npoints relative costs,
-    see :func:`dissent.registry.estimated_cost`) each cut is placed where the cumulative cost
+    declared with ``@contract.solver(cost=model)``) each cut is placed where the cumulative cost
     crosses an equal share, so the chunks' estimated costs differ by at most one point's cost.
     Every chunk keeps at least one point while there are enough points.
     """

@@ -8,8 +8,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-import numpy as np
-
 from . import contract
 
 ParameterError = contract.ParameterError  # the error of every parameter check (one home)
@@ -24,23 +22,6 @@ def validates(check: Callable[..., None]):
 
     def attach(fn):
         fn.validate = check
-        return fn
-
-    return attach
-
-
-def estimated_cost(model: Callable[..., np.ndarray]):
-    """Declare a solver's relative cost per point, used to cut chunks of equal estimated cost
-    (the same as ``@contract.solver(cost=model)``).
-
-    ``model(**kwargs)`` gets the solver's keyword arguments on the whole grid (grid axes as 1-D
-    arrays of length npoints, params as given) and returns npoints non-negative numbers in any
-    unit (only ratios matter), e.g. ``dim**3`` of the matrix solved at each point. Without a model
-    every point costs the same.
-    """
-
-    def attach(fn):
-        fn.cost = model
         return fn
 
     return attach

@@ -61,11 +61,8 @@ def panel_spec(w):
 
 
 def n_chunks(variant, paper, figure, panel):
-    spec = spec_of(variant, paper, figure)
-    wanted = spec.get(
-        "chunks", config["chunks"]
-    )  # the quick variant: 1 unless it says otherwise
-    return max(1, min(wanted, cfg.n_points(spec["panels"][panel].get("grid", {}))))
+    """Solve jobs of a panel (its ``chunks``, the figure's, or the default; quick: 1)."""
+    return cfg.panel_chunks(spec_of(variant, paper, figure), panel, config["chunks"])
 
 
 def chunk_files(w):
