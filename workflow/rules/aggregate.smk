@@ -9,6 +9,7 @@ rule aggregate:
         "results/{variant}{paper}/{figure}.nc",
     log:
         "logs/{variant}{paper}/{figure}/aggregate.log",
+    priority: 50  # as soon as its chunks exist (then its figure can be drawn)
     localrule: True
     params:
         spec=figure_spec,

@@ -65,6 +65,11 @@ def n_chunks(variant, paper, figure, panel):
     return cfg.panel_chunks(spec_of(variant, paper, figure), panel, config["chunks"])
 
 
+def solve_priority(w):
+    """Chunks of the heavy panels (those split into more chunks) are scheduled first."""
+    return n_chunks(w.variant, w.paper, w.figure, w.panel)
+
+
 def chunk_files(w):
     """Every chunk of every panel of a figure."""
     files = []

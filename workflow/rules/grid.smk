@@ -10,6 +10,7 @@ rule grid:
         "results/{variant}{paper}/{figure}/{panel}/grid.nc",
     log:
         "logs/{variant}{paper}/{figure}/{panel}/grid.log",
+    priority: 100  # every grid first: then all solves are ready and the heaviest start first
     localrule: True
     params:
         panel=panel_spec,

@@ -11,6 +11,7 @@ rule render:
         ),
     log:
         "logs/{paper}/{figure}/render.log",
+    priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
     params:
         spec=lambda w: spec_of("", w.paper, w.figure),
@@ -33,6 +34,7 @@ rule render_quick:
         ),
     log:
         "logs/quick/{paper}/{figure}/render.log",
+    priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
     params:
         spec=lambda w: spec_of("quick/", w.paper, w.figure),
@@ -51,6 +53,7 @@ rule table:
         "figures/{variant}{paper}/{figure}.{ext}",
     log:
         "logs/{variant}{paper}/{figure}/table-{ext}.log",
+    priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
     params:
         spec=figure_spec,
