@@ -358,7 +358,7 @@ def check_relations(fn: Callable, arguments: Mapping) -> None:
     :class:`ParameterError` naming the suspect parameter, instead of a traceback.
     """
     found = declaration(fn)
-    check = getattr(found, "check", None) or getattr(fn, "validate", None)  # or @validates
+    check = getattr(found, "check", None)
     if check is None:
         return
     try:

@@ -13,20 +13,6 @@ from . import contract
 ParameterError = contract.ParameterError  # the error of every parameter check (one home)
 
 
-def validates(check: Callable[..., None]):
-    """Deprecated: declare ``@contract.solver(check=check)`` instead (docs/developing.md, 2).
-
-    Attaches ``check(**kwargs)`` as ``fn.validate``; :func:`dissent.contract.check_relations`
-    runs it on the full grid before any job while the function declares no ``check``.
-    """
-
-    def attach(fn):
-        fn.validate = check
-        return fn
-
-    return attach
-
-
 def resolve(name: str, package: str) -> Callable:
     """Import ``package.<module>.<function>`` from a config name ``"<module>.<function>"``."""
     module_name, _, attr = name.rpartition(".")
