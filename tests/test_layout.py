@@ -4,10 +4,10 @@ the configuration, and the package has no import cycles and no imports inside fu
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 from pathlib import Path
 
-import conftest
 import pytest
 from quickdata import PAPERS
 
@@ -15,6 +15,18 @@ from dissent import codedeps, figuremap
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = figuremap.figure_names(PAPERS)
+
+
+def _this_conftest():
+    """tests/conftest.py as a module of its own (``import conftest`` may give tests/cluster's,
+    whichever conftest pytest imported last in this process)."""
+    spec = importlib.util.spec_from_file_location("tests_conftest", ROOT / "tests/conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+conftest = _this_conftest()
 
 
 # --- tests found by figure ---------------------------------------------------------------------

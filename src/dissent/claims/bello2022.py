@@ -174,8 +174,8 @@ def figC2_time_over_hp_largest_N(ds) -> float:
 
 
 def _kappa_over_eta(ds) -> float:
-    """kappa/eta for k = 1: (1 - x^2 - (1-x)^2)/(1 + x^2 + (1-x)^2), x = nu/mu (param ``nu``)."""
-    x = params(ds)["nu"]
+    """kappa/eta for k = 1: (1 - x^2 - (1-x)^2)/(1 + x^2 + (1-x)^2), x = nu/mu (``nu_over_mu``)."""
+    x = params(ds)["nu_over_mu"]
     return (1 - x**2 - (1 - x) ** 2) / (1 + x**2 + (1 - x) ** 2)
 
 
