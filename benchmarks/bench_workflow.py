@@ -68,11 +68,7 @@ def chunk_table(logs: Path) -> str:
     longest = 0.0
     for (paper, figure), chunks in sorted(panels.items()):
         times = [t for ts in chunks.values() for t in ts]
-        balance = (
-            max(max(ts) / max(min(ts), 1e-3) for ts in chunks.values() if len(ts) > 1)
-            if any(len(ts) > 1 for ts in chunks.values())
-            else 1.0
-        )
+        balance = max((max(ts) / max(min(ts), 1e-3) for ts in chunks.values()), default=1.0)
         longest = max(longest, max(times))
         lines.append(
             f"{paper + '/' + figure:28s} {len(times):6d} {sum(times):8.1f} {max(times):10.1f} "

@@ -135,7 +135,7 @@ def baseline_is_current(
     """True when the figure passes against its baseline and was made from the same quick
     configuration (same ``config_hash``: tests reuse such a baseline as the figure's quick data, see
     tests/quickdata.py); replacing it would only churn provenance attributes and timings."""
-    if _config_hash(nc) != _config_hash(base_nc):
+    if not base_nc.exists() or _config_hash(nc) != _config_hash(base_nc):
         return False
     with tempfile.TemporaryDirectory() as tmp:
         diff = Path(tmp) / "diff.png"
