@@ -218,8 +218,8 @@ class BlockME:
         self.charges = np.asarray(charges)
         self.levels = np.unique(self.charges)
         self.index = {m: np.nonzero(self.charges == m)[0] for m in self.levels}
-        self.moves = []  # (m_from, m_to, X block)
         K = sp.csr_matrix((len(charges), len(charges)))
+        blocks = {}  # (m_from, m_to) -> X blocks of the jumps that move m_from to m_to
         for X, dq in jumps:
             X = sp.csr_matrix(X)
             K = K + (X.T @ X)
@@ -227,7 +227,13 @@ class BlockME:
                 if m + dq in self.index:
                     blk = X[self.index[m + dq]][:, self.index[m]]
                     if blk.nnz:
-                        self.moves.append((m, m + dq, sp.csr_matrix(blk)))
+                        blocks.setdefault((m, m + dq), []).append(sp.csr_matrix(blk))
+        # (m_from, m_to, number of jumps, X blocks stacked by rows, X blocks side by side):
+        # sum_X X R X^T = hstack(X) @ vstack((X R)^T), two sparse products per block pair
+        self.moves = [
+            (m_from, m_to, len(Xs), sp.csr_matrix(sp.vstack(Xs)), sp.csr_matrix(sp.hstack(Xs)))
+            for (m_from, m_to), Xs in blocks.items()
+        ]
         self.K = {m: sp.csr_matrix(K[self.index[m]][:, self.index[m]]) for m in self.levels}
         sizes = [len(i) * (len(i) + 1) // 2 for i in self.index.values()]
         offs = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
@@ -296,10 +302,14 @@ class BlockME:
             out[m] = np.empty_like(R)
             for s, Rs in enumerate(R):
                 KR = self.K[m] @ Rs
-                out[m][s] = -0.5 * (KR + KR.T)
-        for m_from, m_to, X in self.moves:
+                np.add(KR, KR.T, out=out[m][s])
+                out[m][s] *= -0.5
+        for m_from, m_to, n_jumps, stacked, side_by_side in self.moves:
+            c_to, c_from = len(self.index[m_to]), len(self.index[m_from])
             for s, Rs in enumerate(rho[m_from]):
-                out[m_to][s] += X @ (X @ Rs).T
+                XR = (stacked @ Rs).reshape(n_jumps, c_to, c_from)  # X R per jump
+                XRt = XR.transpose(0, 2, 1).reshape(n_jumps * c_from, c_to)
+                out[m_to][s] += side_by_side @ XRt
         return out
 
 
