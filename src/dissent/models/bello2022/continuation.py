@@ -14,6 +14,7 @@ reached by
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg as sla
 from scipy.integrate import solve_ivp
 
 
@@ -47,21 +48,61 @@ def _binary_powers_apply(M, Y0, offsets):
     return evolve_powers(M, Y0, offsets)
 
 
+def _slow_schur_vectors(H, Y, drop_tol, p_max):
+    """Orthonormal real Schur vectors Z (k, p) of H spanning the invariant subspace of its p
+    slowest Ritz values (largest real parts, conjugate pairs together): the smallest such p
+    with ||Y - Z Z^T Y|| <= drop_tol (Y: (k, S) coefficients of the state), p <= p_max.
+    Returns None if even p_max vectors drop more than drop_tol."""
+    re = np.sort(np.linalg.eigvals(H).real)[::-1]
+    gap = 1e-10 * max(np.abs(re).max(), 1e-300)
+    cuts = 0.5 * (re[:-1] + re[1:])[re[:-1] - re[1:] > gap]  # between distinct real parts
+    cuts = [c for c in cuts if np.count_nonzero(re > c) <= p_max]
+
+    def kept(cut):
+        _, Z, sdim = sla.schur(H, output="real", sort=lambda x, _y: x > cut)
+        Z = Z[:, :sdim]
+        return Z, np.linalg.norm(Y - Z @ (Z.T @ Y))
+
+    lo, hi, best = 0, len(cuts) - 1, None  # bisection: the dropped part shrinks as p grows
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        Z, dropped = kept(cuts[mid])
+        if dropped <= drop_tol:
+            best, hi = Z, mid - 1
+        else:
+            lo = mid + 1
+    return best
+
+
 def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max_restarts=10**6):
     """Functionals of x_d = (1 + L)^d x_0 at the integer offsets ``steps`` (sorted, >= 0).
 
     The exact difference equation is projected on the block Krylov space
     span{X0, L X0, ..., L^(m-1) X0} (orthonormal rows V, classical Gram-Schmidt with DGKS
     re-orthogonalisation) with H = V L V^T, and x_d ~ V^T (1 + H)^d V x_0 with (1 + H)^d by
-    binary powers: the map itself is
-    continued (no flow approximation); for d < m the projection reproduces the map exactly.
-    The dimension grows (geometrically spaced checks) until the predicted functionals change by
-    less than ``tol`` times their scale between two checks; if ``m_max`` blocks do not suffice, the
-    converged prefix of ``steps`` (at least m_max - 1 cycles, exact) is accepted and the
-    projection restarted from the state there.
+    binary powers: the map itself is continued (no flow approximation); for d < m the
+    projection reproduces the map exactly.
+
+    Error estimate (a posteriori): L V^T = V^T H + W^T E (W: the residual of the last block,
+    E selects it), so the projected map misses one cycle of the true map by the defect
+    W^T E Y_j (Y_j = (1 + H)^j Y_0), and the error at offset d is
+    sum_{j<d} (1 + L)^(d-1-j) W^T E Y_j. It is estimated as |F W^T sum_{j<d} E Y_j| (the
+    defects carried unchanged by the map; the sum from the power of the augmented matrix
+    [[1 + H, 0], [E, 1]]), relative to the functional's initial scale; it includes the drift
+    of slow Ritz values over long times (e.g. the trace, which the map conserves exactly). The
+    dimension grows (checks every ~20 %) until the estimate is below ``tol`` at every step.
+
+    If ``m_max`` blocks do not suffice, the converged prefix of ``steps`` (at least the
+    exactly reproduced cycles) is accepted and the projection restarted there, thick
+    (Krylov-Schur): the real Schur vectors of H for its slowest Ritz values are kept, as few
+    as hold the state (the part outside them changes no functional by more than tol/10 of its
+    scale), with L V_kept^T = V_kept^T T + W^T E Z, and the space is extended from W; so the
+    slow modes that the long times need are not rebuilt at every restart. If half the space
+    does not hold the state, the restart is plain (from the state alone).
 
     apply: (S, n) -> (S, n), rows mapped by L. X0: (S, n). functionals: (F, n).
-    Returns values (len(steps), S, F) and an info dict (dims, restarts, err).
+    Returns values (len(steps), S, F) and an info dict (dims, restarts, kept, err: the largest
+    accepted estimate).
     """
     X = np.array(X0, dtype=float, copy=True)
     S, n = X.shape
@@ -69,20 +110,24 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
     Fn = np.asarray(functionals, dtype=float)
     values = np.full((len(steps), S, len(Fn)), np.nan)
     scale = np.maximum(np.abs(X @ Fn.T).max(axis=0), 1e-300)  # (F,)
-    info = {"dims": [], "restarts": 0, "err": 0.0}
-    start, todo = 0, 0  # offset of X, first step index not yet done
+    # a state part of this norm changes no functional by more than tol/10 of its scale
+    drop_tol = 0.1 * tol * float(np.min(scale / np.maximum(np.linalg.norm(Fn, axis=1), 1e-300)))
+    info = {"dims": [], "restarts": 0, "kept": [], "err": 0.0}
+    start, todo = 0, 0  # offset of the state, first step index not yet done
     m_max = max(int(m_max), 2)
-    V = np.empty((S * m_max, n))
+    dim_max = S * m_max
+    V = np.empty((dim_max, n))
+    H = np.zeros((dim_max, dim_max))
+    FV = np.zeros((len(Fn), dim_max))
+    Qn, R0 = np.linalg.qr(X.T)
+    V[:S] = Qn.T
+    FV[:, :S] = Fn @ V[:S].T
+    p, Yk = 0, R0  # kept Schur vectors V[:p]; state = V[:len(Yk)].T @ Yk
     while todo < len(steps):
         if info["restarts"] > max_restarts:
             break
         offs = steps[todo:] - start
-        Q, R0 = np.linalg.qr(X.T)
-        V[:S] = Q.T
-        H = np.zeros((S * m_max, S * m_max))
-        FV = np.zeros((len(Fn), S * m_max))
-        FV[:, :S] = Fn @ V[:S].T
-        k, prev, next_check, accepted = S, None, 8, None
+        k, next_check, accepted = p + S, 4, None
         while True:
             j0 = k - S
             W = apply(V[j0:k])
@@ -94,26 +139,26 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
                 if np.linalg.norm(W) > 0.5 * w_norm:
                     break
                 w_norm = np.linalg.norm(W)
-            blocks = k // S
-            invariant = np.linalg.norm(W) <= 1e-12 * max(w_norm, 1e-300)
-            invariant = invariant or k >= n  # the whole space is spanned
-            if blocks >= next_check or blocks >= m_max or invariant:
-                Y0 = np.zeros((k, S))
-                Y0[:S] = R0
-                Y = _binary_powers_apply(np.eye(k) + H[:k, :k], Y0, offs)  # (T, k, S)
-                pred = np.einsum("fk,tks->tsf", FV[:, :k], Y)
-                if invariant:
-                    accepted, err = len(offs), 0.0
-                elif prev is not None:
-                    dev = np.abs(pred - prev).max(axis=1) / scale  # (T, F)
-                    ok = dev.max(axis=1) <= tol
-                    accepted = len(offs) if ok.all() else int(np.argmin(ok))
-                    err = float(dev[:accepted].max()) if accepted else np.inf
-                prev = pred
-                next_check = max(blocks + 4, int(1.3 * blocks))
-                if accepted == len(offs) or blocks >= m_max:
+            blocks = (k - p) // S  # blocks built since the (re)start
+            full = k >= dim_max
+            if blocks >= next_check or full or k >= n:
+                # L V^T = V^T H + W^T E (E: the last block), so the projected map's defect per
+                # cycle is W^T E Y_j; the augmented power [[1 + H, 0], [E, 1]]^d sums it to d
+                M = np.eye(k + S)
+                M[:k, :k] += H[:k, :k]
+                M[k:, j0:k] = np.eye(S)
+                Y0 = np.zeros((k + S, S))
+                Y0[: len(Yk)] = Yk
+                Y = _binary_powers_apply(M, Y0, offs)  # (T, k + S, S)
+                pred = np.einsum("fk,tks->tsf", FV[:, :k], Y[:, :k])
+                est = np.abs(np.einsum("fr,trs->tsf", Fn @ W.T, Y[:, k:])).max(axis=1) / scale
+                ok = est.max(axis=1) <= tol  # (T,)
+                accepted = len(offs) if ok.all() else int(np.argmin(ok))
+                err = float(est[:accepted].max()) if accepted else np.inf
+                next_check = max(blocks + 2, int(1.2 * blocks))
+                if accepted == len(offs) or full:
                     break
-            if blocks >= m_max:
+            if full:
                 break
             Qn, Rn = np.linalg.qr(W.T)
             V[k : k + S] = Qn.T
@@ -127,17 +172,36 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
             info["err"] = max(info["err"], err)
         if todo + accepted >= len(steps):
             break
-        # restart: from the last accepted step, or exactly m_max - 1 cycles on
+        # restart from the last accepted step, or from the last exactly reproduced cycle
         d_new = int(offs[accepted - 1]) if accepted else 0
-        d_exact = blocks - 1
+        d_exact = blocks - 1 if p == 0 else blocks  # K_(d+1)(L, state) lies in the space
         if d_new < d_exact:
-            Yr = _binary_powers_apply(np.eye(k) + H[:k, :k], Y0, np.array([d_exact]))[0]
+            Yr = _binary_powers_apply(M, Y0, np.array([d_exact]))[0]
             d_new = d_exact
             accepted = int(np.searchsorted(offs, d_exact, side="right"))
             values[todo : todo + accepted] = pred[:accepted]
         else:
             Yr = Y[accepted - 1]
-        X = (V[:k].T @ Yr).T
+        Yr = Yr[:k]
+        Z = _slow_schur_vectors(H[:k, :k], Yr, drop_tol, dim_max // 2)
+        if Z is None:  # plain restart from the state
+            Qn, Yk = np.linalg.qr(V[:k].T @ Yr)
+            p, V[:S], H[:] = 0, Qn.T, 0.0
+            FV[:, :S] = Fn @ V[:S].T
+        else:  # thick restart: L V_kept = V_kept T + W^T (last block rows of Z)
+            p = Z.shape[1]
+            T = Z.T @ H[:k, :k] @ Z
+            coupling = Z[j0:k]  # (S, p): the residual W enters through the last block
+            V[:p] = Z.T @ V[:k]
+            FV[:, :p] = FV[:, :k] @ Z
+            Qn, Rn = np.linalg.qr(W.T)
+            H[:] = 0.0
+            H[:p, :p] = T
+            H[p : p + S, :p] = Rn @ coupling
+            V[p : p + S] = Qn.T
+            FV[:, p : p + S] = Fn @ V[p : p + S].T
+            Yk = Z.T @ Yr
+        info["kept"].append(p)
         start += d_new
         todo += accepted
         info["restarts"] += 1
