@@ -191,10 +191,11 @@ class CovarianceEoM:
             return {"Gb": _sym(AG + AG.T + self.src_bos), "Gd": np.zeros_like(Gd)}
         x, Gb = st["x"], st["Gb"]
         s = 2 * x - 1
-        gd = x - np.diag(Gb)
+        gd = x - Gb.diagonal()
         W, V, P, Q = self.W, self.V, self.P, self.Q
         WG = self._mm_left(W, Gb, gd)
-        v = [np.diag(self._mm_left(Wp, Gb, gd)) for Wp in self.WPe]
+        WPG = [self._mm_left(Wp, Gb, gd) for Wp in self.WPe]  # (W P_e, 0) @ (Gb, gd)
+        v = [m.diagonal() for m in WPG]
         sv = self.Sg[0] * v[0][:, None] + self.Sg[1] * v[1][:, None]
         M1 = s[:, None] * (WG - self.wd[:, None] * Gb - W * x[None, :]) + 2 * Gb * (
             sv - self.X1 * (self.wd * x)[:, None] - self.X2 * W * Gb
@@ -211,13 +212,13 @@ class CovarianceEoM:
             + M1
             + M1.T
         )
-        VGd = -2 * np.diag(WG)
+        VGd = -2 * WG.diagonal()
         dx = VGd - 2 * self.pd * x + self.pd
         out = {"x": dx, "Gb": _sym(dG) * self.mask}
         if self.zz:
             vd = -2 * self.wd
             R = (VGd - vd * x)[:, None] - V * Gb
-            VPG = [-2 * self._mm_left(Wp, Gb, gd) for Wp in self.WPe]
+            VPG = [-2 * m for m in WPG]
             K = x[None, :] * R + Gb * (
                 self.Sg[0].T * VPG[0]
                 + self.Sg[1].T * VPG[1]

@@ -218,23 +218,28 @@ class BlockME:
         self.charges = np.asarray(charges)
         self.levels = np.unique(self.charges)
         self.index = {m: np.nonzero(self.charges == m)[0] for m in self.levels}
-        K = sp.csr_matrix((len(charges), len(charges)))
         blocks = {}  # (m_from, m_to) -> X blocks of the jumps that move m_from to m_to
         for X, dq in jumps:
             X = sp.csr_matrix(X)
-            K = K + (X.T @ X)
             for m in self.levels:
                 if m + dq in self.index:
                     blk = X[self.index[m + dq]][:, self.index[m]]
                     if blk.nnz:
                         blocks.setdefault((m, m + dq), []).append(sp.csr_matrix(blk))
-        # (m_from, m_to, number of jumps, X blocks stacked by rows, X blocks side by side):
-        # sum_X X R X^T = hstack(X) @ vstack((X R)^T), two sparse products per block pair
+        # (m_from, m_to, number of jumps, X blocks stacked by rows, its transpose, X blocks side
+        # by side): sum_X X R X^T = hstack(X) @ vstack((X R)^T) and the part m_from -> m_to of
+        # K R = sum_X X^T (X R) = vstack(X)^T @ vstack(X R): three sparse products per block pair
         self.moves = [
-            (m_from, m_to, len(Xs), sp.csr_matrix(sp.vstack(Xs)), sp.csr_matrix(sp.hstack(Xs)))
+            (
+                m_from,
+                m_to,
+                len(Xs),
+                sp.csr_matrix(sp.vstack(Xs)),
+                sp.csr_matrix(sp.vstack(Xs).T),
+                sp.csr_matrix(sp.hstack(Xs)),
+            )
             for (m_from, m_to), Xs in blocks.items()
         ]
-        self.K = {m: sp.csr_matrix(K[self.index[m]][:, self.index[m]]) for m in self.levels}
         sizes = [len(i) * (len(i) + 1) // 2 for i in self.index.values()]
         offs = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         self.offsets = {m: (int(offs[i]), int(offs[i + 1])) for i, m in enumerate(self.levels)}
@@ -295,21 +300,19 @@ class BlockME:
         return f
 
     def apply(self, rho: dict) -> dict:
-        """L on symmetric blocks: -(K R + R K)/2 + sum X R X^T, with R K = (K R)^T and
-        X R X^T = X (X R)^T (R symmetric)."""
-        out = {}
-        for m, R in rho.items():
-            out[m] = np.empty_like(R)
-            for s, Rs in enumerate(R):
-                KR = self.K[m] @ Rs
-                np.add(KR, KR.T, out=out[m][s])
-                out[m][s] *= -0.5
-        for m_from, m_to, n_jumps, stacked, side_by_side in self.moves:
+        """L on symmetric blocks: -(K R + R K)/2 + sum X R X^T with K = sum X^T X, R K = (K R)^T
+        and X R X^T = X (X R)^T (R symmetric); X R is computed once for both terms."""
+        KR = {m: np.zeros_like(R) for m, R in rho.items()}
+        out = {m: np.zeros_like(R) for m, R in rho.items()}
+        for m_from, m_to, n_jumps, stacked, stacked_t, side_by_side in self.moves:
             c_to, c_from = len(self.index[m_to]), len(self.index[m_from])
             for s, Rs in enumerate(rho[m_from]):
-                XR = (stacked @ Rs).reshape(n_jumps, c_to, c_from)  # X R per jump
-                XRt = XR.transpose(0, 2, 1).reshape(n_jumps * c_from, c_to)
-                out[m_to][s] += side_by_side @ XRt
+                XR = stacked @ Rs  # X R of every jump, stacked by rows
+                KR[m_from][s] += stacked_t @ XR
+                XRt = XR.reshape(n_jumps, c_to, c_from).transpose(0, 2, 1)
+                out[m_to][s] += side_by_side @ XRt.reshape(n_jumps * c_from, c_to)
+        for m, KRm in KR.items():
+            out[m] -= 0.5 * (KRm + KRm.transpose(0, 2, 1))
         return out
 
 
