@@ -48,6 +48,15 @@ def _binary_powers_apply(M, Y0, offsets):
     return evolve_powers(M, Y0, offsets)
 
 
+def _orthonormal_rows(W):
+    """Q (S, n) with orthonormal rows and R (S, S) with W = R^T Q (QR of W^T; one row: W/|W|)."""
+    if W.shape[0] == 1:
+        norm = np.linalg.norm(W)
+        return W / norm, np.array([[norm]])
+    Q, R = np.linalg.qr(W.T)
+    return Q.T, R
+
+
 def _slow_schur_vectors(H, Y, drop_tol, p_max):
     """Orthonormal real Schur vectors Z (k, p) of H spanning the invariant subspace of its p
     slowest Ritz values (largest real parts, conjugate pairs together): the smallest such p
@@ -119,8 +128,7 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
     V = np.empty((dim_max, n))
     H = np.zeros((dim_max, dim_max))
     FV = np.zeros((len(Fn), dim_max))
-    Qn, R0 = np.linalg.qr(X.T)
-    V[:S] = Qn.T
+    V[:S], R0 = _orthonormal_rows(X)
     FV[:, :S] = Fn @ V[:S].T
     p, Yk = 0, R0  # kept Schur vectors V[:p]; state = V[:len(Yk)].T @ Yk
     while todo < len(steps):
@@ -160,8 +168,7 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
                     break
             if full:
                 break
-            Qn, Rn = np.linalg.qr(W.T)
-            V[k : k + S] = Qn.T
+            V[k : k + S], Rn = _orthonormal_rows(W)
             H[k : k + S, j0:k] = Rn
             FV[:, k : k + S] = Fn @ V[k : k + S].T
             k += S
@@ -185,8 +192,8 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
         Yr = Yr[:k]
         Z = _slow_schur_vectors(H[:k, :k], Yr, drop_tol, dim_max // 2)
         if Z is None:  # plain restart from the state
-            Qn, Yk = np.linalg.qr(V[:k].T @ Yr)
-            p, V[:S], H[:] = 0, Qn.T, 0.0
+            V[:S], Yk = _orthonormal_rows((V[:k].T @ Yr).T)
+            p, H[:] = 0, 0.0
             FV[:, :S] = Fn @ V[:S].T
         else:  # thick restart: L V_kept = V_kept T + W^T (last block rows of Z)
             p = Z.shape[1]
@@ -194,11 +201,10 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
             coupling = Z[j0:k]  # (S, p): the residual W enters through the last block
             V[:p] = Z.T @ V[:k]
             FV[:, :p] = FV[:, :k] @ Z
-            Qn, Rn = np.linalg.qr(W.T)
+            V[p : p + S], Rn = _orthonormal_rows(W)
             H[:] = 0.0
             H[:p, :p] = T
             H[p : p + S, :p] = Rn @ coupling
-            V[p : p + S] = Qn.T
             FV[:, p : p + S] = Fn @ V[p : p + S].T
             Yk = Z.T @ Yr
         info["kept"].append(p)
