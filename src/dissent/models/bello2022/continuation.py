@@ -214,7 +214,7 @@ def krylov_map_powers(apply, X0, steps, functionals, *, tol=1e-9, m_max=150, max
     return values, info
 
 
-def linear_dynamics(L, X0, F, cycles, n_switch, tol=1e-9, m_max=100):
+def linear_dynamics(L, X0, F, cycles, n_switch, tol=1e-9, m_max=150):
     """Functionals F (rows) of x_n = (1 + L)^n x_0 for S start vectors X0 (S, n) at the sorted
     integer ``cycles``: the exact difference equation up to ``n_switch``, then the block Krylov
     projection of the same map (:func:`krylov_map_powers`).
