@@ -187,7 +187,8 @@ def variant_benchmarks(w):
             chunks = chunk_files(SimpleNamespace(variant=w.variant, paper=p, figure=f))
             for chunk in chunks:
                 panel_dir, name = chunk.rsplit("/chunks/", 1)
-                if name == "in-process.nc":  # no job of its own (time: the figure's attrs)
+                # a panel solved in-process has no job of its own (its time: the figure's attrs)
+                if name == "in-process.nc":
                     continue
                 logs = panel_dir.replace("results/", "logs/", 1)
                 out.append(f"{logs}/solve-{name[:-3]}.benchmark.tsv")

@@ -8,10 +8,10 @@ rule solve:
         "logs/{variant}{paper}/{figure}/{panel}/solve-{chunk}-of-{n}.log",
     benchmark:
         "logs/{variant}{paper}/{figure}/{panel}/solve-{chunk}-of-{n}.benchmark.tsv"
-    priority: solve_priority  # heavy panels (more chunks) first: a short tail
     wildcard_constraints:
         chunk=r"\d+",
         n=r"\d+",
+    priority: solve_priority  # heavy panels (more chunks) first: a short tail
     conda:
         "../../environment.yml"  # used only with --sdm conda (untested here: pip is the route)
     resources:
