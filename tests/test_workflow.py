@@ -124,7 +124,8 @@ def test_editing_a_physics_module_reruns_exactly_the_solves_that_import_it(check
         path.write_text(original)
     scheduled = set(
         re.findall(
-            r"rule solve:.*?wildcards: variant=quick/, paper=(\w+), figure=(\w+), panel=(\w+)",
+            r"rule solve(?:_in_process)?:.*?"
+            r"wildcards: variant=quick/, paper=(\w+), figure=(\w+), panel=(\w+)",
             run.stdout,
             re.S,
         )
@@ -149,6 +150,8 @@ def test_every_module_a_solve_job_loaded_is_in_its_closure(checked, repo):
     chunks = sorted((repo / "results/quick").glob("*/*/*/chunks/*.nc"))
     assert {c.parts[-5:-2] for c in chunks} == set(panels)
     for chunk in chunks:
+        if chunk.name == "in-process.nc":  # solved in the Snakemake process: it imports more
+            continue
         loaded = set(io.read_netcdf(chunk).attrs["modules_loaded"].split())
         missing = loaded - _solve_closure(panels[chunk.parts[-5:-2]])
         assert not missing, (chunk, missing)
