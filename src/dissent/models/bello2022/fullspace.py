@@ -253,6 +253,17 @@ class BlockME:
             I, J = np.divmod(np.arange(c * c), c)
             self.gather[m] = self.position(m, I, J)  # packed position of every block element
             self.unweight[m] = np.where(I == J, 1.0, np.sqrt(0.5))
+        # unpacked layout: the full blocks one after the other (block m at slices[m], c x c)
+        ends = np.cumsum([len(self.index[m]) ** 2 for m in self.levels])
+        self.slices = {
+            m: slice(int(e - len(self.index[m]) ** 2), int(e))
+            for m, e in zip(self.levels, ends, strict=True)
+        }
+        self.full_size = int(ends[-1])
+        self.gather_all = np.concatenate([self.gather[m] for m in self.levels])
+        self.unweight_all = np.concatenate([self.unweight[m] for m in self.levels])
+        self.upper_all = np.concatenate([self.slices[m].start + self.upper[m] for m in self.levels])
+        self.weight_all = np.concatenate([self.weight[m] for m in self.levels])
 
     def position(self, m, i, j) -> np.ndarray:
         """Row positions of the elements (i, j) of block m (either triangle)."""
@@ -262,25 +273,27 @@ class BlockME:
 
     def to_rows(self, rho: dict) -> np.ndarray:
         """Symmetric blocks (S, C_m, C_m) -> packed rows (S, n)."""
-        return np.concatenate(
-            [
-                rho[m].reshape(rho[m].shape[0], -1)[:, self.upper[m]] * self.weight[m]
-                for m in self.levels
-            ],
-            axis=1,
-        )
+        flat = np.concatenate([rho[m].reshape(rho[m].shape[0], -1) for m in self.levels], axis=1)
+        return flat[:, self.upper_all] * self.weight_all
 
     def from_rows(self, X: np.ndarray) -> dict:
         """Packed rows (S, n) -> symmetric blocks (S, C_m, C_m)."""
-        S = X.shape[0]
-        return {
-            m: (X[:, self.gather[m]] * self.unweight[m]).reshape(S, len(i), len(i))
-            for m, i in self.index.items()
-        }
+        flat = X[:, self.gather_all] * self.unweight_all
+        return {m: flat[:, sl].reshape(len(flat), c, c) for m, sl, c in self._shapes()}
+
+    def _shapes(self):
+        return [(m, self.slices[m], len(self.index[m])) for m in self.levels]
 
     def apply_rows(self, X: np.ndarray) -> np.ndarray:
         """L on packed rows (S, n) (for the Krylov continuation)."""
-        return self.to_rows(self.apply(self.from_rows(X)))
+        flat = X[:, self.gather_all] * self.unweight_all  # unpacked, blocks one after the other
+        out = np.zeros_like(flat)
+        for R, LR in zip(flat, out, strict=True):
+            self.add_apply(
+                {m: R[sl].reshape(c, c) for m, sl, c in self._shapes()},
+                {m: LR[sl].reshape(c, c) for m, sl, c in self._shapes()},  # views into out
+            )
+        return out[:, self.upper_all] * self.weight_all
 
     def diag_functional(self, values: dict) -> np.ndarray:
         """Rows F (k, n) with F @ x = sum_m diag(rho_m) @ values[m] (values[m]: (C_m, k))."""
@@ -299,21 +312,19 @@ class BlockME:
             np.add.at(f, self.position(m, O.row, O.col), O.data * scale)
         return f
 
-    def apply(self, rho: dict) -> dict:
-        """L on symmetric blocks: -(K R + R K)/2 + sum X R X^T with K = sum X^T X, R K = (K R)^T
-        and X R X^T = X (X R)^T (R symmetric); X R is computed once for both terms."""
+    def add_apply(self, rho: dict, out: dict) -> None:
+        """out += L rho for one state's symmetric blocks {m: (C_m, C_m)}:
+        -(K R + R K)/2 + sum X R X^T with K = sum X^T X, R K = (K R)^T and X R X^T = X (X R)^T
+        (R symmetric); X R is computed once for both terms."""
         KR = {m: np.zeros_like(R) for m, R in rho.items()}
-        out = {m: np.zeros_like(R) for m, R in rho.items()}
         for m_from, m_to, n_jumps, stacked, stacked_t, side_by_side in self.moves:
             c_to, c_from = len(self.index[m_to]), len(self.index[m_from])
-            for s, Rs in enumerate(rho[m_from]):
-                XR = stacked @ Rs  # X R of every jump, stacked by rows
-                KR[m_from][s] += stacked_t @ XR
-                XRt = XR.reshape(n_jumps, c_to, c_from).transpose(0, 2, 1)
-                out[m_to][s] += side_by_side @ XRt.reshape(n_jumps * c_from, c_to)
+            XR = stacked @ rho[m_from]  # X R of every jump, stacked by rows
+            KR[m_from] += stacked_t @ XR
+            XRt = XR.reshape(n_jumps, c_to, c_from).transpose(0, 2, 1)
+            out[m_to] += side_by_side @ XRt.reshape(n_jumps * c_from, c_to)
         for m, KRm in KR.items():
-            out[m] -= 0.5 * (KRm + KRm.transpose(0, 2, 1))
-        return out
+            out[m] -= 0.5 * (KRm + KRm.T)
 
 
 def me_problem(g1, g2, mu, nu, k, initial_states):
