@@ -37,6 +37,9 @@ def cpu_of_children() -> float:
 
 def snakemake(cwd: Path, *args: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(cwd / "src")}
+    # Python's default: modules are compiled once and their bytecode cached in __pycache__. Some
+    # sandboxes set PYTHONDONTWRITEBYTECODE, which recompiles dissent in every job (~0.3 s each).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
@@ -50,31 +53,35 @@ def snakemake(cwd: Path, *args: str) -> float:
 
 
 def chunk_table(logs: Path) -> str:
-    """Per figure: its solve chunks' summed wall time, the longest chunk, and the balance (longest /
-    shortest chunk of the same panel, worst panel), from the chunks' Snakemake benchmark files."""
-    panels: dict[tuple[str, str], dict[str, list[float]]] = {}
-    for tsv in sorted(logs.glob("*/*/*/solve-*.benchmark.tsv")):
-        panel, figure, paper = (
-            tsv.parent.name,
-            tsv.parent.parent.name,
-            tsv.parent.parent.parent.name,
-        )
-        header, values = (line.split("\t") for line in tsv.read_text().splitlines()[:2])
-        seconds = float(dict(zip(header, values, strict=True))["s"])
-        panels.setdefault((paper, figure), {}).setdefault(panel, []).append(seconds)
+    """Per figure: its solve jobs' summed wall time, the longest one, and the balance (longest /
+    shortest chunk of the same panel, worst panel), from the chunks' Snakemake benchmark files;
+    and its panels solved in-process (``in_process: true``): their number and solver seconds."""
+    jobs: dict[tuple[str, str], dict[str, list[float]]] = {}
+    local: dict[tuple[str, str], list[float]] = {}
+    for log in sorted(logs.glob("*/*/*/solve-*")):
+        panel, figure, paper = (p.name for p in log.parents[:3])
+        if log.name.endswith(".benchmark.tsv"):
+            header, values = (line.split("\t") for line in log.read_text().splitlines()[:2])
+            seconds = float(dict(zip(header, values, strict=True))["s"])
+            jobs.setdefault((paper, figure), {}).setdefault(panel, []).append(seconds)
+        elif log.name == "solve-in-process.log":
+            seconds = float(log.read_text().split(" in ")[-1].split()[0])
+            local.setdefault((paper, figure), []).append(seconds)
     lines = [
-        f"{'figure':28s} {'chunks':>6s} {'sum s':>8s} {'longest s':>10s} {'balance':>8s}",
+        f"{'figure':24s} {'jobs':>5s} {'sum s':>7s} {'longest s':>9s} {'balance':>7s} "
+        f"{'in-process':>10s} {'solver s':>8s}",
     ]
     longest = 0.0
-    for (paper, figure), chunks in sorted(panels.items()):
+    for key in sorted(jobs.keys() | local.keys()):
+        chunks, inproc = jobs.get(key, {}), local.get(key, [])
         times = [t for ts in chunks.values() for t in ts]
         balance = max((max(ts) / max(min(ts), 1e-3) for ts in chunks.values()), default=1.0)
-        longest = max(longest, max(times))
+        longest = max([longest, *times])
         lines.append(
-            f"{paper + '/' + figure:28s} {len(times):6d} {sum(times):8.1f} {max(times):10.1f} "
-            f"{balance:8.2f}"
+            f"{'/'.join(key):24s} {len(times):5d} {sum(times):7.1f} {max(times, default=0):9.1f} "
+            f"{balance:7.2f} {len(inproc):10d} {sum(inproc):8.2f}"
         )
-    lines.append(f"longest single chunk: {longest:.1f} s")
+    lines.append(f"longest single job: {longest:.1f} s")
     return "\n".join(lines)
 
 

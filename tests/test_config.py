@@ -54,6 +54,11 @@ BAD = [
     ({"fig2": {"panels": {"main": {"params": {"a": "abc"}}}}}, "zou2022.fig2.panels.main.params.a"),
     ({"fig2": {"chunks": 0}}, "zou2022.fig2.chunks"),
     (
+        {"fig2": {"panels": {"main": {"in_process": True, "chunks": 2}}}},
+        "zou2022.fig2.panels.main.chunks",
+    ),
+    ({"fig2": {"panels": {"main": {"in_process": "yes"}}}}, "zou2022.fig2.panels.main.in_process"),
+    (
         {"fig2": {"panels": {"main": {"solver": "zou2022.nothing"}}}},
         "zou2022.fig2.panels.main.solver",
     ),

@@ -149,6 +149,8 @@ def test_every_module_a_solve_job_loaded_is_in_its_closure(checked, repo):
     chunks = sorted((repo / "results/quick").glob("*/*/*/chunks/*.nc"))
     assert {c.parts[-5:-2] for c in chunks} == set(panels)
     for chunk in chunks:
+        if chunk.name == "in-process.nc":  # solved in the Snakemake process: it imports more
+            continue
         loaded = set(io.read_netcdf(chunk).attrs["modules_loaded"].split())
         missing = loaded - _solve_closure(panels[chunk.parts[-5:-2]])
         assert not missing, (chunk, missing)

@@ -298,6 +298,8 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
         _declared(registry.table, f"{spec['render']}_{ext}", f"{where}.tables")
     for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
+        if panel.get("in_process") and "chunks" in panel:
+            raise ConfigError(f"{pwhere}.chunks: a panel solved in_process is one job; drop one")
         solver = _declared(registry.solver, panel["solver"], f"{pwhere}.solver")
         grid = panel.get("grid", {})
         axes = grid_axes(grid, f"{pwhere}.grid")

@@ -259,6 +259,16 @@ def aggregate_job(input, spec: Mapping, wildcards, output: str, log: str) -> Non
         io.write_netcdf(ds, output)
 
 
+def solve_in_process_job(grid: str, output: str, log: str) -> None:
+    """A light panel (config ``in_process: true``) solved whole in a thread of the Snakemake
+    process (rule ``solve_in_process``): no interpreter start-up and imports of its own (~1 CPU-s
+    for a separate job, more than such a panel's solve)."""
+    with io.job_log(log) as fh:
+        result = solve_chunk(io.read_netcdf(grid), 0, 1)
+        io.write_netcdf(result, output)
+        print(f"solved {result.attrs['stop']} points in {result.attrs['solve_seconds']} s", file=fh)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The solve job: ``python -m dissent.pipeline GRID CHUNK N OUT``."""
     parser = argparse.ArgumentParser(description="Solve chunk CHUNK of N of a panel's grid.")

@@ -48,24 +48,28 @@ def _rasterize_large_collections(fig) -> None:
 
 
 def save(fig, stem: str | Path, formats=FORMATS) -> list[Path]:
-    """Write ``stem``.pdf and/or ``stem``.png atomically with metadata free of dates."""
+    """Write ``stem``.png and/or ``stem``.pdf atomically with metadata free of dates.
+
+    The PNG is drawn first, with the layout engine; the PDF then reuses that layout (positions
+    are figure fractions) instead of solving it again: a third of a PDF's drawing time.
+    """
     stem = Path(stem)
     written = []
-    if "pdf" in formats:
-        _rasterize_large_collections(fig)
-    for ext, meta in (("pdf", {"CreationDate": None, "ModDate": None}), ("png", {})):
-        if ext not in formats:
-            continue
+    for ext in sorted(formats, key=("png", "pdf").index):
         target = stem.with_suffix(f".{ext}")
+        if ext == "pdf":
+            if "png" in formats:
+                fig.set_layout_engine("none")  # keep the positions the PNG's layout gave
+            _rasterize_large_collections(fig)
+        meta = (
+            {"Software": None}
+            if ext == "png"
+            else {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
+        )
         with atomic_path(target, suffix=f".tmp.{ext}") as tmp:
             fig.savefig(
-                tmp,
-                format=ext,
-                dpi=VECTOR_RASTER_DPI if ext == "pdf" else None,
-                metadata={"Software": None, **meta}
-                if ext == "png"
-                else {"Creator": None, "Producer": None, **meta},
+                tmp, format=ext, dpi=VECTOR_RASTER_DPI if ext == "pdf" else None, metadata=meta
             )
         written.append(target)
     plt.close(fig)
-    return written
+    return sorted(written)

@@ -11,6 +11,8 @@ rule aggregate:
         "logs/{variant}{paper}/{figure}/aggregate.log",
     priority: 50  # as soon as its chunks exist (then its figure can be drawn)
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=figure_spec,
         code=aggregate_code,

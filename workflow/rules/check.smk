@@ -12,6 +12,8 @@ rule check_figure:
     log:
         "logs/checks/{paper}/{figure}.log",
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         base=lambda w: BASELINES / w.paper,
         tolerances=config["check"],
@@ -35,6 +37,8 @@ rule check_summary:
     log:
         "logs/checks/summary.log",
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     run:
         from dissent import check
 
@@ -48,6 +52,8 @@ rule check:
     log:
         "logs/checks/verdict.log",
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     run:
         from dissent import check
 
@@ -62,6 +68,8 @@ rule update_baselines:
     log:
         "logs/checks/update_baselines.log",
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         figures=[(p, f, declared_check(p, f)) for p, f in quick_figures()],
         tolerances=config["check"],

@@ -71,12 +71,15 @@ def solve_priority(w):
 
 
 def chunk_files(w):
-    """Every chunk of every panel of a figure."""
+    """Every chunk of every panel of a figure (one file for a panel solved in-process)."""
     files = []
-    for panel in figure_spec(w).get("panels", {}):
+    for panel, pspec in figure_spec(w).get("panels", {}).items():
+        prefix = f"results/{w.variant}{w.paper}/{w.figure}/{panel}/chunks"
+        if pspec.get("in_process"):
+            files.append(f"{prefix}/in-process.nc")
+            continue
         n = n_chunks(w.variant, w.paper, w.figure, panel)
-        prefix = f"results/{w.variant}{w.paper}/{w.figure}/{panel}"
-        files += [f"{prefix}/chunks/{i}-of-{n}.nc" for i in range(n)]
+        files += [f"{prefix}/{i}-of-{n}.nc" for i in range(n)]
     return files
 
 
@@ -184,6 +187,9 @@ def variant_benchmarks(w):
             chunks = chunk_files(SimpleNamespace(variant=w.variant, paper=p, figure=f))
             for chunk in chunks:
                 panel_dir, name = chunk.rsplit("/chunks/", 1)
+                # a panel solved in-process has no job of its own (its time: the figure's attrs)
+                if name == "in-process.nc":
+                    continue
                 logs = panel_dir.replace("results/", "logs/", 1)
                 out.append(f"{logs}/solve-{name[:-3]}.benchmark.tsv")
     return out

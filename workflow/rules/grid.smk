@@ -12,6 +12,8 @@ rule grid:
         "logs/{variant}{paper}/{figure}/{panel}/grid.log",
     priority: 100  # every grid first: then all solves are ready and the heaviest start first
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         panel=panel_spec,
     run:

@@ -13,6 +13,8 @@ rule render:
         "logs/{paper}/{figure}/render.log",
     priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("", w.paper, w.figure),
         code=lambda w: render_code(spec_of("", w.paper, w.figure)),
@@ -36,6 +38,8 @@ rule render_quick:
         "logs/quick/{paper}/{figure}/render.log",
     priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("quick/", w.paper, w.figure),
         code=lambda w: render_code(spec_of("quick/", w.paper, w.figure)),
@@ -55,6 +59,8 @@ rule table:
         "logs/{variant}{paper}/{figure}/table-{ext}.log",
     priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=figure_spec,
         code=lambda w: render_code(figure_spec(w)),

@@ -14,6 +14,8 @@ rule provenance:
     log:
         "logs/{variant}provenance.log",
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         benchmarks=variant_benchmarks,
     run:
@@ -38,6 +40,8 @@ rule claims:
     log:
         "logs/{variant}claims.log",
     localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         figures={p: list(PAPERS[p]) for p in SELECTED},
         code=codedeps.digest(["dissent.claims.ledger"] + CLAIM_MODULES),

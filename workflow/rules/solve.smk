@@ -8,6 +8,9 @@ rule solve:
         "logs/{variant}{paper}/{figure}/{panel}/solve-{chunk}-of-{n}.log",
     benchmark:
         "logs/{variant}{paper}/{figure}/{panel}/solve-{chunk}-of-{n}.benchmark.tsv"
+    wildcard_constraints:
+        chunk=r"\d+",
+        n=r"\d+",
     priority: solve_priority  # heavy panels (more chunks) first: a short tail
     conda:
         "../../environment.yml"  # used only with --sdm conda (untested here: pip is the route)
@@ -19,3 +22,23 @@ rule solve:
     shell:
         "python -m dissent.pipeline {input.grid} {wildcards.chunk} {wildcards.n} "
         "{output} > {log} 2>&1"
+
+
+rule solve_in_process:
+    """Solve a light panel (config `in_process: true`) whole, inside the Snakemake process."""
+    input:
+        grid="results/{variant}{paper}/{figure}/{panel}/grid.nc",
+    output:
+        "results/{variant}{paper}/{figure}/{panel}/chunks/in-process.nc",
+    log:
+        "logs/{variant}{paper}/{figure}/{panel}/solve-in-process.log",
+    priority: 50  # light: done as soon as its grid exists, between the drawing steps
+    localrule: True
+    resources:
+        in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
+    params:
+        code=solve_code,  # content digest of the solver's import closure
+    run:
+        from dissent import pipeline
+
+        pipeline.solve_in_process_job(input.grid, output[0], log[0])
