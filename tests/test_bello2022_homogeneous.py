@@ -235,6 +235,14 @@ def test_swap_symmetry_blocks_give_the_same_steady_states():
 
 
 @pytest.mark.figure("bello2022.fig2", "bello2022.figC2")
+def test_operators_on_one_ensemble_are_kronecker_products():
+    rng = np.random.default_rng(3)
+    op = sp.csc_matrix(rng.random((4, 4)) * (rng.random((4, 4)) > 0.5) + 1j * np.eye(4))
+    assert np.array_equal(dicke.on1(op, 3).toarray(), np.kron(op.toarray(), np.eye(3)))
+    assert np.array_equal(dicke.on2(op, 3).toarray(), np.kron(np.eye(3), op.toarray()))
+
+
+@pytest.mark.figure("bello2022.fig2", "bello2022.figC2")
 def test_float32_factors_refined_or_refactored_give_the_float64_steady_state(monkeypatch):
     """MESolver's float32 LU is refined against the float64 block to the float64 answer; with
     no refinement allowed the block is factored again in float64 (the fallback path)."""

@@ -61,11 +61,21 @@ def jminus(J: float) -> sp.csc_matrix:
 
 
 def on1(op, d2: int) -> sp.csc_matrix:
-    return sp.kron(op, sp.identity(d2), format="csc")
+    """op x 1 on the product space (index a1 * d2 + a2); sp.kron's work without its overhead."""
+    op = sp.coo_matrix(op)
+    k = np.arange(d2)
+    rows, cols = (op.row[:, None] * d2 + k).ravel(), (op.col[:, None] * d2 + k).ravel()
+    shape = (op.shape[0] * d2, op.shape[1] * d2)
+    return sp.csc_matrix((np.repeat(op.data, d2), (rows, cols)), shape=shape)
 
 
 def on2(op, d1: int) -> sp.csc_matrix:
-    return sp.kron(sp.identity(d1), op, format="csc")
+    """1 x op on the product space (index a1 * d2 + a2)."""
+    op = sp.coo_matrix(op)
+    k = np.arange(d1)[:, None]
+    rows, cols = (k * op.shape[0] + op.row).ravel(), (k * op.shape[1] + op.col).ravel()
+    shape = (d1 * op.shape[0], d1 * op.shape[1])
+    return sp.csc_matrix((np.tile(op.data, d1), (rows, cols)), shape=shape)
 
 
 # ---------------------------------------------------------------------------------------------
