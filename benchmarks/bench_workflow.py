@@ -1,8 +1,9 @@
 """Benchmark of the whole reproduction: `snakemake --cores N` from scratch, then a no-op rerun.
 
 Runs in a scratch copy of the repository (nothing of yours is touched) and prints the wall times
-and, per figure, its solve chunks (from their Snakemake benchmark files): their number, summed wall
-time, the longest chunk and the balance (longest / shortest chunk of a panel).
+and, per figure, its solve jobs (from their Snakemake benchmark files): their number, summed wall
+time, the longest one and the balance (longest / shortest job of the figure), and its panels
+solved in-process.
 
     python benchmarks/bench_workflow.py [--cores 2] [--quick] [--papers zou2022 hou2025]
 """
@@ -54,7 +55,7 @@ def snakemake(cwd: Path, *args: str) -> float:
 
 def chunk_table(logs: Path) -> str:
     """Per figure: its solve jobs' summed wall time, the longest one, and the balance (longest /
-    shortest chunk of the same panel, worst panel), from the chunks' Snakemake benchmark files;
+    shortest job of the figure, all its panels), from the jobs' Snakemake benchmark files;
     and its panels solved in-process (``in_process: true``): their number and solver seconds."""
     jobs: dict[tuple[str, str], dict[str, list[float]]] = {}
     local: dict[tuple[str, str], list[float]] = {}
@@ -75,7 +76,7 @@ def chunk_table(logs: Path) -> str:
     for key in sorted(jobs.keys() | local.keys()):
         chunks, inproc = jobs.get(key, {}), local.get(key, [])
         times = [t for ts in chunks.values() for t in ts]
-        balance = max((max(ts) / max(min(ts), 1e-3) for ts in chunks.values()), default=1.0)
+        balance = max(times, default=1.0) / max(min(times, default=1.0), 1e-3)
         longest = max([longest, *times])
         lines.append(
             f"{'/'.join(key):24s} {len(times):5d} {sum(times):7.1f} {max(times, default=0):9.1f} "
