@@ -1,6 +1,6 @@
 """Cost of the exact and 2nd-order steady states of bello2022 vs N (N1 = N2 = N, maximal J).
 
-    python benchmarks/bench_bello2022_scaling.py [--n 10 20 30 40 50 60] [--no-exact] [--single]
+    python benchmarks/bench_bello2022_scaling.py [--n 10 20 30 40 50 60] [--no-exact] [--double]
 
 Prints, per N: the size of the M-conserving sector, wall times of building the superoperators,
 of the 2nd-order ME steady state (one real nested-dissection LU of its transpose-symmetric,
@@ -22,7 +22,7 @@ from dissent.models.bello2022 import dicke, observables, sparse
 from dissent.models.bello2022.protocol import Protocol, coupling_constant
 
 
-def run(N: int, exact: bool, single: bool = False, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1) -> dict:
+def run(N: int, exact: bool, single: bool = True, mu_sqrt_n=0.5, nu_over_mu=0.8, k=1) -> dict:
     J = N / 2
     c = float(coupling_constant(N))
     mu = mu_sqrt_n / np.sqrt(N)
@@ -59,7 +59,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, nargs="+", default=[10, 20, 30, 40, 50, 60])
     parser.add_argument("--no-exact", action="store_true")
-    parser.add_argument("--single", action="store_true", help="float32 LU factors (refined)")
+    parser.add_argument(
+        "--double", action="store_true", help="float64 LU factors (as fig2(b)), not float32"
+    )
     args = parser.parse_args()
     rows = []
     print(
@@ -68,7 +70,7 @@ def main() -> None:
         flush=True,
     )
     for N in args.n:
-        r = run(N, not args.no_exact, args.single)
+        r = run(N, not args.no_exact, not args.double)
         rows.append(r)
         print(
             f"{N:4d} {r['size']:8d} {r['build']:8.2f} {r['me']:7.2f} "

@@ -234,6 +234,48 @@ def test_swap_symmetry_blocks_give_the_same_steady_states():
     assert np.abs(me.steady_state() - sparse.steady_state(sector, L_skew)).max() < 1e-11
 
 
+@pytest.mark.figure("bello2022.fig2", "bello2022.figC2")
+def test_operators_on_one_ensemble_are_kronecker_products():
+    rng = np.random.default_rng(3)
+    op = sp.csc_matrix(rng.random((4, 4)) * (rng.random((4, 4)) > 0.5) + 1j * np.eye(4))
+    assert np.array_equal(dicke.on1(op, 3).toarray(), np.kron(op.toarray(), np.eye(3)))
+    assert np.array_equal(dicke.on2(op, 3).toarray(), np.kron(np.eye(3), op.toarray()))
+
+
+@pytest.mark.figure("bello2022.fig2", "bello2022.figC2")
+def test_float32_factors_refined_or_refactored_give_the_float64_steady_state(monkeypatch):
+    """MESolver's float32 LU is refined against the float64 block to the float64 answer; with
+    no refinement allowed the block is factored again in float64 (the fallback path)."""
+    N = 12
+    c = coupling_constant(N)
+    protocol = Protocol.ideal(1.0, 0.8, k=1)
+    sector = dicke.Sector(5, 6)  # transpose symmetry only: the steady block is half the sector
+    L = dicke.me_generator(sector, protocol, c, c)
+    reference = sparse.MESolver(sector, L, single=False).steady_state()
+    me = sparse.MESolver(sector, L)
+    assert me.lu[me.red.steady_key].dtype == np.float32
+    assert np.abs(me.steady_state() - reference).max() < 1e-14
+    monkeypatch.setattr(sparse, "REFINE_STEPS", 0)
+    me = sparse.MESolver(sector, L)
+    assert np.abs(me.steady_state() - reference).max() < 1e-14
+    assert me.lu[me.red.steady_key].dtype == np.float64
+
+
+@pytest.mark.figure("bello2022.fig2")
+def test_nested_dissection_is_a_permutation_with_less_fill_than_colamd():
+    """The geometric ordering of a sector's steady block: every element once, and a sparse LU
+    with less fill than SuperLU's COLAMD (the reason it exists)."""
+    N = 20
+    c = coupling_constant(N)
+    sector = dicke.Sector(8, 10)
+    me = sparse.MESolver(sector, dicke.me_generator(sector, Protocol.ideal(1.0, 0.8), c, c))
+    block = me.red.blocks[me.red.steady_key]
+    perm = sparse.nested_dissection(block["coords"])
+    assert np.array_equal(np.sort(perm), np.arange(block["reps"].size))
+    nd, colamd = sparse._LU(me.steady_block, perm), sparse._LU(me.steady_block, None)
+    assert nd.nnz < 0.8 * colamd.nnz
+
+
 @pytest.mark.figure("bello2022.fig2")
 def test_steady_state_unique_in_every_small_sector():
     protocol = Protocol.ideal(0.3, 0.24, k=1)
@@ -492,7 +534,8 @@ def test_scaled_me_solver_equals_a_fresh_solver_of_the_scaled_generator():
 
 @pytest.mark.figure("bello2022.figC2")
 def test_stabilization_times_from_the_quarter_block_equal_full_sector_stepping():
-    """figC2 iterates (1 + L) on the (sym, even) block; stepping the whole sector agrees."""
+    """figC2 iterates the observable under (1 + L)^T on the (sym, even) block; stepping the
+    states on the whole sector agrees."""
     N = 6
     ds = solvers.stabilization_time_vs_n(N=np.array([float(N)]), mu_sqrt_n=0.5, nu_over_mu=0.8)
     c = coupling_constant(N)

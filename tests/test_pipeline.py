@@ -1,5 +1,9 @@
 """Pipeline steps: chunking, reshaping, atomic NetCDF, provenance, corruption detection."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -66,6 +70,29 @@ def test_chunked_solve_equals_single_solve(tmp_path):
         A=np.array([A]), A_tilde=np.array([At])
     )
     assert float(one["concurrence"][15, 4]) == pytest.approx(float(direct["concurrence"][0]))
+
+
+def test_in_process_solve_equals_the_solve_job(tmp_path):
+    """A panel solved in the Snakemake process (one BLAS thread, like a job) gives the same bits
+    as the separate solve job, and the threads limit is lifted afterwards."""
+    from threadpoolctl import threadpool_info
+
+    spec = cfg.figure_spec(PAPERS, "bello2022", "fig3", "quick")
+    grid = tmp_path / "grid.nc"
+    io.write_netcdf(pipeline.make_grid(spec["panels"]["main"], "bello2022.fig3.panels.main"), grid)
+
+    def threads():
+        return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+
+    before = threads()
+    pipeline.solve_in_process_job(str(grid), str(tmp_path / "in.nc"), str(tmp_path / "in.log"))
+    assert {lib: n for lib, n in threads().items() if lib in before} == before
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    job = [sys.executable, "-m", "dissent.pipeline", str(grid), "0", "1", str(tmp_path / "job.nc")]
+    subprocess.run(job, env=env, check=True, capture_output=True)
+    inproc, separate = io.read_netcdf(tmp_path / "in.nc"), io.read_netcdf(tmp_path / "job.nc")
+    xr.testing.assert_equal(inproc, separate)  # exact equality of every value
+    assert "solved" in (tmp_path / "in.log").read_text()
 
 
 def test_missing_chunk_is_an_error():

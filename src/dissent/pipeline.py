@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
+from threadpoolctl import threadpool_limits
 
 from . import config as cfg
 from . import io, registry
@@ -263,7 +264,9 @@ def solve_in_process_job(grid: str, output: str, log: str) -> None:
     """A light panel (config ``in_process: true``) solved whole in a thread of the Snakemake
     process (rule ``solve_in_process``): no interpreter start-up and imports of its own (~1 CPU-s
     for a separate job, more than such a panel's solve)."""
-    with io.job_log(log) as fh:
+    # one BLAS thread, as Snakemake gives a solve job (OPENBLAS_NUM_THREADS=1): the same
+    # arithmetic, hence the same bits, as when the panel is a job of its own
+    with io.job_log(log) as fh, threadpool_limits(limits=1):
         result = solve_chunk(io.read_netcdf(grid), 0, 1)
         io.write_netcdf(result, output)
         print(f"solved {result.attrs['stop']} points in {result.attrs['solve_seconds']} s", file=fh)

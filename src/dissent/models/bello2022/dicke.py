@@ -61,11 +61,21 @@ def jminus(J: float) -> sp.csc_matrix:
 
 
 def on1(op, d2: int) -> sp.csc_matrix:
-    return sp.kron(op, sp.identity(d2), format="csc")
+    """op x 1 on the product space (index a1 * d2 + a2); sp.kron's work without its overhead."""
+    op = sp.coo_matrix(op)
+    k = np.arange(d2)
+    rows, cols = (op.row[:, None] * d2 + k).ravel(), (op.col[:, None] * d2 + k).ravel()
+    shape = (op.shape[0] * d2, op.shape[1] * d2)
+    return sp.csc_matrix((np.repeat(op.data, d2), (rows, cols)), shape=shape)
 
 
 def on2(op, d1: int) -> sp.csc_matrix:
-    return sp.kron(sp.identity(d1), op, format="csc")
+    """1 x op on the product space (index a1 * d2 + a2)."""
+    op = sp.coo_matrix(op)
+    k = np.arange(d1)[:, None]
+    rows, cols = (k * op.shape[0] + op.row).ravel(), (k * op.shape[1] + op.col).ravel()
+    shape = (d1 * op.shape[0], d1 * op.shape[1])
+    return sp.csc_matrix((np.tile(op.data, d1), (rows, cols)), shape=shape)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,12 +195,8 @@ def _columns(op: sp.spmatrix) -> tuple[np.ndarray, np.ndarray]:
     return rows, vals
 
 
-def superop(sector: Sector, X, Y=None) -> sp.csc_matrix:
-    """Sparse superoperator of rho -> X rho Y^dagger on the sector (Y = X if omitted).
-
-    X and Y must each change the total M by the same definite amount (true of every Kraus
-    and jump operator here), so the image of the sector is the sector.
-    """
+def _superop_triplets(sector: Sector, X, Y=None):
+    """(target, source, coefficient) of the nonzeros of rho -> X rho Y^dagger on the sector."""
     rx, vx = _columns(X)
     ry, vy = (rx, vx) if Y is None else _columns(Y)
     rows_k, vals_k = rx[sector.ket], vx[sector.ket]  # (n, cX)
@@ -204,7 +210,26 @@ def superop(sector: Sector, X, Y=None) -> sp.csc_matrix:
     target = sector.locate(tk, tb)
     if np.any(target < 0):
         raise ValueError("operator pair does not preserve the q = 0 sector (no definite Delta M)")
-    return sp.csc_matrix((coef, (target, src)), shape=(sector.size, sector.size))
+    return target, src, coef
+
+
+def superop_sum(sector: Sector, terms) -> sp.csc_matrix:
+    """Sparse superoperator of rho -> sum_t w_t X_t rho Y_t^dagger, terms (w_t, X_t, Y_t).
+
+    X_t and Y_t must each change the total M by the same definite amount (true of every Kraus
+    and jump operator here), so the image of the sector is the sector. One sparse assembly
+    for all terms (duplicates summed).
+    """
+    parts = [(w, *_superop_triplets(sector, X, Y)) for w, X, Y in terms]
+    target = np.concatenate([t for _, t, _, _ in parts])
+    source = np.concatenate([s for _, _, s, _ in parts])
+    coef = np.concatenate([w * c for w, _, _, c in parts])
+    return sp.csc_matrix((coef, (target, source)), shape=(sector.size, sector.size))
+
+
+def superop(sector: Sector, X, Y=None) -> sp.csc_matrix:
+    """Sparse superoperator of rho -> X rho Y^dagger on the sector (Y = X if omitted)."""
+    return superop_sum(sector, [(1.0, X, X if Y is None else Y)])
 
 
 def left(sector: Sector, Y) -> sp.csc_matrix:
@@ -350,17 +375,20 @@ def me_generator(sector: Sector, protocol: Protocol, c1: float, c2: float, ops=N
         (mu2**2 * p / 2, A["A2-"]),
         (mu1**2 * p / 2, A["A1+"]),
     ]
-    L = sp.csc_matrix((sector.size, sector.size), dtype=complex)
-    for rate, X in terms:
-        if rate != 0:
-            L = L + rate * dissipator(sector, X)
+    # sum_t rate_t D(X_t) + g [C, .] = sum_t rate_t X_t . X_t^dag + H . + . H^dag with
+    # H = -K/2 + g C, K = sum_t rate_t X_t^dag X_t, C = B - B^dag, B = A2- A1+ (anti-Hermitian;
+    # [A2- A1+, rho] + [rho, A1- A2+] = [C, rho]): one sparse assembly of all terms
+    jumps = [(rate, sp.csc_matrix(X)) for rate, X in terms if rate != 0]
+    H = sp.csc_matrix((sector.D, sector.D), dtype=complex)
+    for rate, X in jumps:
+        H = H - 0.5 * rate * (X.conj().T @ X)
     g = (mu2 * nu1 - mu1 * nu2) * (1 - 2 * p) / 8
     if g != 0:
-        # [A2- A1+, rho] + [rho, A1- A2+] = [B - B^dag, rho] with B = A2- A1+
         B = (A["A2-"] @ A["A1+"]).tocsc()
-        C = (B - B.conj().T).tocsc()
-        L = L + g * (left(sector, C) - right(sector, C))
-    return L.tocsc()
+        H = H + g * (B - B.conj().T)
+    identity = sp.identity(sector.D, format="csc")
+    terms = [(rate, X, X) for rate, X in jumps] + [(1.0, H, identity), (1.0, identity, H)]
+    return superop_sum(sector, terms)
 
 
 # ---------------------------------------------------------------------------------------------
