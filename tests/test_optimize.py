@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from dissent.optimize import closest_among_ties, maximize, multistart_maximize
+from dissent.optimize import (
+    closest_among_ties,
+    continuation,
+    grid_neighbours,
+    maximize,
+    multistart_maximize,
+)
 
 
 def neg_rosenbrock(x, idx=None):
@@ -111,3 +117,53 @@ def test_closest_among_ties_prefers_the_reference_among_equal_maxima():
     assert best.tolist() == [1, 2]  # within 1e-6 of the maximum, closest to the reference
     assert n_ties.tolist() == [2, 2]
     assert spread.tolist() == [2.0, 3.0]
+
+
+def test_grid_neighbours_of_a_product_grid_in_any_order():
+    a, b = np.meshgrid([0.0, 0.5, 1.0], [2.0, 3.0], indexing="ij")
+    a, b = a.ravel(), b.ravel()  # point k = (i, j) at k = 2 i + j
+    nb = grid_neighbours(a, b)
+    assert nb.shape == (6, 8)
+    assert sorted(nb[0][nb[0] >= 0].tolist()) == [1, 2, 3]  # corner: 3 neighbours
+    assert sorted(nb[2][nb[2] >= 0].tolist()) == [0, 1, 3, 4, 5]  # edge middle: 5
+    perm = np.array([4, 0, 5, 2, 1, 3])
+    nbp = grid_neighbours(a[perm], b[perm])
+    for k in range(6):  # the same neighbours, whatever the order of the points
+        got = sorted(perm[nbp[k][nbp[k] >= 0]].tolist())
+        assert got == sorted(nb[perm[k]][nb[perm[k]] >= 0].tolist())
+
+
+def _two_peaks(s):
+    """f_k(x) = exp(-(x - 1)^2) (1 + s_k) + exp(-(x + 1)^2): the peak near +1 is the global one
+    wherever s_k > 0, the one near -1 where s_k < 0."""
+
+    def value_and_grad(x, idx):
+        u, v = np.exp(-((x - 1) ** 2)), np.exp(-((x + 1) ** 2))
+        w = (1 + s[idx])[:, None]
+        return (w * u + v)[:, 0], -2 * (x - 1) * w * u - 2 * (x + 1) * v
+
+    return value_and_grad
+
+
+def test_continuation_carries_the_better_branch_along_a_chain_and_stops_at_a_fixed_point():
+    """A chain of 12 problems, all started on the local peak near -1 but problem 0 on the
+    global one near +1: the branch travels one neighbour per round to wherever it is the
+    global maximum (s > 0), and stops where it is not (s < 0)."""
+    s = np.r_[np.full(8, 0.3), np.full(4, -0.3)]
+    fun = _two_peaks(s)
+    x0 = np.full((12, 1), -1.0)
+    x0[0] = 1.0
+    n = np.arange(12)
+    neighbours = np.stack([np.where(n > 0, n - 1, -1), np.where(n < 11, n + 1, -1)], -1)
+    res0 = maximize(fun, x0, gtol=1e-12)
+    x, f, (owner, xs, fs), rounds = continuation(fun, res0.x, res0.f, neighbours, gtol=1e-12)
+    assert np.all(x[:8, 0] > 0.9) and np.all(x[8:, 0] < -0.9)
+    assert 8 <= rounds <= 10  # seven steps to problem 7, then the rounds that find no gain
+    assert np.all(f >= res0.f - 1e-15)
+    assert np.allclose(fs, fun(xs, owner)[0])  # every reported result is the value at its x
+    # the order of the problems does not matter (Jacobi rounds)
+    perm = np.random.default_rng(0).permutation(12)
+    inv = np.argsort(perm)
+    nb_p = np.where(neighbours[perm] >= 0, inv[np.maximum(neighbours[perm], 0)], -1)
+    xp, fp, _, rp = continuation(_two_peaks(s[perm]), res0.x[perm], res0.f[perm], nb_p, gtol=1e-12)
+    assert np.array_equal(xp, x[perm]) and np.array_equal(fp, f[perm]) and rp == rounds

@@ -198,3 +198,73 @@ def closest_among_ties(f, x, reference, distance, tie_tol: float):
     chosen = x[np.arange(len(x)), best]
     spread = np.where(tie, distance(x, chosen[:, None, :]), 0.0).max(axis=1)
     return best, tie.sum(axis=1), spread
+
+
+def grid_neighbours(*coords: np.ndarray) -> np.ndarray:
+    """Neighbours of points on a product grid: ``coords`` (npt,) each, one per axis; returns
+    (npt, 3**ndim - 1) indices of the points one grid step away along every axis and diagonal
+    (steps between the sorted distinct values of each coordinate), -1 where there is none."""
+    pos = np.stack([np.unique(c, return_inverse=True)[1] for c in coords], -1)
+    where = {tuple(p): i for i, p in enumerate(pos.tolist())}
+    steps = [s for s in np.ndindex(*(3,) * len(coords)) if any(k != 1 for k in s)]
+    out = np.full((len(pos), len(steps)), -1)
+    for i, p in enumerate(pos.tolist()):
+        for j, s in enumerate(steps):
+            out[i, j] = where.get(tuple(a + b - 1 for a, b in zip(p, s, strict=True)), -1)
+    return out
+
+
+def continuation(
+    value_and_grad,
+    x: np.ndarray,
+    f: np.ndarray,
+    neighbours: np.ndarray,
+    *,
+    gtol: float = 1e-9,
+    max_iter: int = 200,
+    min_gain: float = 1e-9,
+    max_rounds: int = 100,
+):
+    """Carry better maxima to neighbouring problems until none improves (a fixed point).
+
+    ``x`` (npt, d), ``f`` (npt,) the current maximisers and values of ``npt`` related problems
+    (e.g. the points of a parameter grid), ``neighbours`` (npt, k) indices (-1 = none).  Every
+    round, each problem is polished by :func:`maximize` from the current maximiser of every
+    neighbour that changed in the previous round (all of them in the first round); it takes the
+    best result if that beats its own value by more than ``min_gain``.  Rounds are Jacobi
+    sweeps (all problems start from the state before the round), so the result does not depend
+    on the order of the problems, and a better branch travels one grid step per round in every
+    direction at once.  Stops when no problem changed, or after ``max_rounds``.
+
+    Returns (x, f, every polished result as (owner (m,), x (m, d), f (m,)), rounds run).
+    """
+    x, f = np.array(x, float, copy=True), np.array(f, float, copy=True)
+    changed = np.ones(len(x), bool)
+    owners, xs, fs = [], [], []
+    rounds = 0
+    while changed.any() and rounds < max_rounds:
+        rounds += 1
+        owner, source = np.nonzero((neighbours >= 0) & changed[np.maximum(neighbours, 0)])
+        if owner.size == 0:
+            break
+        source = neighbours[owner, source]
+        res = maximize(
+            lambda z, i, owner=owner: value_and_grad(z, owner[i]),
+            x[source],
+            gtol=gtol,
+            max_iter=max_iter,
+        )
+        owners.append(owner)
+        xs.append(res.x)
+        fs.append(res.f)
+        # best new result per owner (ties: the first, in the neighbour order)
+        order = np.lexsort((-res.f, owner))
+        first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+        gain = res.f[first] > f[owner[first]] + min_gain
+        take = first[gain]
+        changed = np.zeros(len(x), bool)
+        changed[owner[take]] = True
+        x[owner[take]], f[owner[take]] = res.x[take], res.f[take]
+    if not owners:
+        return x, f, (np.zeros(0, int), np.zeros((0, x.shape[1])), np.zeros(0)), rounds
+    return x, f, (np.concatenate(owners), np.concatenate(xs), np.concatenate(fs)), rounds

@@ -10,7 +10,7 @@ from .superop import dag
 _SIGMA_Y2 = batched_kron(SIGMA_Y, SIGMA_Y)  # the spin flip of Wootters' rho~
 
 
-def concurrence(rho: np.ndarray) -> np.ndarray:
+def concurrence(rho: np.ndarray, floor: float = 0.0) -> np.ndarray:
     """Wootters concurrence of two-qubit states ``(..., 4, 4)`` (any product basis of the qubits).
 
     C = max(0, l1 - l2 - l3 - l4), l_i the decreasing square roots of the eigenvalues of
@@ -19,10 +19,14 @@ def concurrence(rho: np.ndarray) -> np.ndarray:
     Nearly pure states (an eigenvalue of rho below 1e-4 tr rho) take them from an SVD of tau, at
     full precision; the others as square roots of the eigenvalues of tau^+ tau, where every
     l_i >= min w >= 1e-4 tr rho keeps the error below 1e-12. (The square roots of squared
-    round-off would leave l_i ~ 1e-8 of noise, different on every BLAS.)
+    round-off would leave l_i ~ 1e-8 of noise, different on every BLAS.) Eigenvalues of rho
+    below ``floor`` tr rho are taken as 0: where rho is rank-deficient and l_2 = 0, eigenvalues
+    ~1e-16 of rounding would otherwise add l_i ~ 1e-8 (C has a square-root sensitivity there).
     """
     rho = np.asarray(rho, dtype=complex)
     w, v = np.linalg.eigh(0.5 * (rho + dag(rho)))
+    if floor > 0:
+        w = np.where(w > floor * w.sum(axis=-1, keepdims=True), w, 0.0)
     root = v * np.sqrt(np.clip(w, 0, None))[..., None, :]  # rho = root root^+
     tau = np.swapaxes(root, -1, -2) @ _SIGMA_Y2 @ root
     lam = np.empty(w.shape)
