@@ -375,3 +375,22 @@ def test_purity_and_fidelity_match_qutip():
     psi /= np.linalg.norm(psi)
     assert np.isclose(purity(rho), (qutip.Qobj(rho) ** 2).tr())
     assert np.isclose(fidelity(rho, psi), qutip.expect(qutip.Qobj(rho), qutip.Qobj(psi)))
+
+
+def test_concurrence_floor_removes_the_square_roots_of_rounding_eigenvalues():
+    """rho = p |psi><psi| + (1 - p) |00><00|, psi = a |01> + b |10>: rank 2 with lambda_2 = 0,
+    C = 2 p |a b|. Eigenvalues of 1e-16 in its kernel (rounding of a solver) add lambda ~ 1e-8
+    to the Wootters sum; with ``floor`` they are taken as 0 and C is exact again."""
+    a, b, p = 0.6, 0.8, 0.7
+    psi = np.array([0, a, b, 0], complex)
+    rho = p * np.outer(psi, psi) + (1 - p) * np.diag([1.0, 0, 0, 0]).astype(complex)
+    noise = np.diag([0, 0, 0, 1e-16]).astype(complex)
+    chi = np.array([0, b, -a, 0], complex)
+    noisy = rho + noise + 1e-16 * np.outer(chi, chi)
+    exact = 2 * p * a * b
+    assert abs(concurrence(rho) - exact) < 1e-14
+    assert abs(concurrence(noisy) - exact) > 1e-9  # the square roots of 1e-16
+    assert abs(concurrence(noisy, floor=1e-14) - exact) < 1e-14
+    # a genuine small eigenvalue above the floor is kept
+    mixed = rho + 1e-6 * np.diag([0, 0, 0, 1.0])
+    assert concurrence(mixed, floor=1e-14) == pytest.approx(concurrence(mixed), abs=1e-15)
