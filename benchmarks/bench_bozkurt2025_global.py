@@ -21,12 +21,14 @@ independent path over the whole grid.
 
 Usage: python benchmarks/bench_bozkurt2025_global.py [--n 41] [--sample 130] [--switch 30]
        [--random 10000] [--polish 30] [--result F.npz] [--save F.npz] [--shard k/n]
-       python benchmarks/bench_bozkurt2025_global.py --merge F0.npz F1.npz   (the shards' --save)
+       [--reverse]
+       python benchmarks/bench_bozkurt2025_global.py --merge OUT0 OUT1 ...  (the shards' outputs)
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import time
 
 import numpy as np
@@ -128,13 +130,11 @@ def main() -> None:
     ap.add_argument("--result", help="optimiser result (npz: c, x, u); else solved here")
     ap.add_argument("--save", help="store the independent values (npz)")
     ap.add_argument("--shard", default="0/1", help="k/n: search only every n-th sampled point")
-    ap.add_argument("--merge", nargs="+", help="summarise the --save files of all shards")
+    ap.add_argument("--reverse", action="store_true", help="the sample from its end")
+    ap.add_argument("--merge", nargs="+", help="summarise the printed points of shards' outputs")
     a = ap.parse_args()
     if a.merge:
-        parts = [np.load(f) for f in a.merge]
-        summarise(
-            *(np.concatenate([p[k] for p in parts]) for k in ("T1", "T2", "ours", "independent"))
-        )
+        summarise(*merge_logs(a.merge))
         return
     T1, T2 = grid(a.n)
     if a.result:
@@ -155,12 +155,12 @@ def main() -> None:
     rng = np.random.default_rng(2026)
     pick = sample_points(T1, T2, x, u, a.sample, a.switch, rng)
     k, n = (int(v) for v in a.shard.split("/"))
-    pick = pick[k::n]
+    pick = (pick[::-1] if a.reverse else pick)[k::n]
     t0 = time.process_time()
     ind = []
     for i in pick:
         ind.append(independent_max(T1[i], T2[i], a.random, a.polish, np.random.default_rng(i)))
-        print(f"   T1={T1[i]:.3f} T2={T2[i]:.3f} ours={c[i]:.9f} indep={ind[-1]:.9f}", flush=True)
+        print(f"   T1={T1[i]:.3f} T2={T2[i]:.3f} ours={c[i]:.12f} indep={ind[-1]:.12f}", flush=True)
     ind = np.array(ind)
     print(
         f"independent search ({a.random} random fields, {a.polish} L-BFGS-B + 3 Nelder-Mead "
@@ -169,6 +169,18 @@ def main() -> None:
     summarise(T1[pick], T2[pick], c[pick], ind)
     if a.save:
         np.savez(a.save, pick=pick, independent=ind, ours=c[pick], T1=T1[pick], T2=T2[pick])
+
+
+def merge_logs(files):
+    """(T1, T2, ours, independent) from the per-point lines of outputs of this script, each
+    point once (shards may overlap)."""
+    seen = {}
+    for f in files:
+        for line in open(f):
+            m = re.match(r"\s+T1=(\S+) T2=(\S+) ours=(\S+) indep=(\S+)$", line)
+            if m:
+                seen[m.group(1), m.group(2)] = [float(v) for v in m.groups()]
+    return tuple(np.array(v) for v in zip(*seen.values(), strict=True))
 
 
 def summarise(T1, T2, ours, independent) -> None:

@@ -114,6 +114,14 @@ def main() -> None:
             f"{np.abs(r['c'] - ref['c']).max():11.1e}{dx:16.1e}"
             f"{int((r['u'] != ref['u']).sum()):10d}{int(r['u'].sum()):8d}"
         )
+    T1, T2 = grid(a.n)
+    for k, r in res.items():
+        both = r["u"] & ref["u"]
+        dx = np.where(both, field_diff(r["x"], ref["x"]), 0.0)
+        for i in np.flatnonzero(dx > 1e-4):
+            print(
+                f"   {k}: fields differ by {dx[i]:.1e} rad at (T1, T2) = ({T1[i]:.3f}, {T2[i]:.3f})"
+            )
     if a.save:
         np.savez(a.save, **ref)
     if a.reference:
