@@ -926,9 +926,10 @@ def canonical_parameters(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
     omega -> omega + 2 pi and by (B, omega) -> (-B, 2 pi - omega); the joint rotation about z is
     a symmetry (only phi2 - phi1 matters).  Domain: omega in [0, pi], theta in [0, pi],
     delta_phi in (-pi, pi].  Where |omega_n - pi| < ``OMEGA_SNAP`` omega_n is set to pi (the
-    rotation moves by less than 1e-6 rad, C by O(1e-12) at a maximum), where B_n and -B_n give
-    the same map: of these exactly equivalent representations the one closest to ``reference``
-    (:func:`_param_distance`) is reported, B_n itself on an exact tie of the distances.
+    rotation moves by less than 1e-6 rad; :func:`optimise_fields` evaluates C at the canonical
+    fields), where B_n and -B_n give the same map: of these exactly equivalent representations
+    the one closest to ``reference`` (:func:`_param_distance`) is reported, B_n itself on an
+    exact tie of the distances.
     """
     x = np.array(x, dtype=float, copy=True)
     th = [x[..., 0], x[..., 1]]
