@@ -80,18 +80,27 @@ def test_legend_over_text_and_clipped_table_are_caught():
     assert "does not fit its cell" in text
 
 
-# --- every configured figure ---------------------------------------------------------------------
+# --- every configured figure, both views ---------------------------------------------------------
+VIEWS = [
+    (paper, fig, view)
+    for paper, fig in FIGURES
+    for view in ("render", "notes")
+    if view in cfg.figure_spec(PAPERS, paper, fig, "quick") or view == "render"
+]
+
+
 @pytest.mark.parametrize(
-    "paper, fig",
-    FIGURES,
-    ids=[f"{p}.{f}" for p, f in FIGURES],
+    "paper, fig, view",
+    VIEWS,
+    ids=[f"{p}.{f}" + ("-notes" if v == "notes" else "") for p, f, v in VIEWS],
 )
-def test_figure_is_readable(quick_data, paper, fig):
+def test_figure_is_readable(quick_data, paper, fig, view):
     ds = quick_data(paper, fig)
     spec = cfg.figure_spec(PAPERS, paper, fig, "quick")
-    drawn = registry.renderer(spec["render"])(ds)
+    options = spec.get("render_options", {}) if view == "render" else {}
+    drawn = registry.renderer(spec[view])(ds, **options)
     try:
         found = readability.problems(drawn)
     finally:
         plt.close(drawn)
-    assert not found, f"{paper}.{fig}:\n" + "\n".join(found)
+    assert not found, f"{paper}.{fig} ({view}):\n" + "\n".join(found)
