@@ -32,6 +32,7 @@ BLUE = "#1f5fbf"  # the paper's blue of Fig. 2
 # Fig. 3 inset: a white card over the cells T >= 0.65, 0.06 <= phi <= 1.0 rad, where C^2 < 0.01
 # (the wedge where the steady state is separable; tested on a fine grid); (T0, phi0, phi1).
 FIG3_CARD = (0.65, 0.06, 1.0)
+UNIT = dict(vmin=0, vmax=1, cmap="viridis")  # colour scale of C and C^2
 
 
 def _var(name: str, measure: str) -> str:
@@ -163,21 +164,14 @@ def _inset_card(ax, T0: float, phi0: float, phi1: float):
     card.set_yticks([])
     for spine in card.spines.values():
         spine.set_linewidth(0.5)
-    return card.inset_axes([0.25, 0.29, 0.68, 0.64])
+    return card.inset_axes([0.28, 0.3, 0.64, 0.62])
 
 
-def _fig3_map(ax, fig, ds, var, label):
+def _fig3_map(ax, fig, ds, var, label, **kw):
+    """A (T, phi) colour map of ``var`` with the optimal line phi = varphi(T) dashed."""
     T, phi = ds["T"].values, ds["phi"].values
-    m = ax.pcolormesh(
-        T,
-        phi,
-        ds[var].transpose("phi", "T").values,
-        vmin=0,
-        vmax=1,
-        cmap="viridis",
-        shading="nearest",
-        rasterized=True,
-    )
+    z = ds[var].transpose("phi", "T").values
+    m = ax.pcolormesh(T, phi, z, shading="nearest", rasterized=True, **kw)
     fig.colorbar(m, ax=ax, label=label)
     ax.plot(T, ds["varphi"].values, "--", color="tab:blue", lw=1.2)
     ax.set_xlim(0, 1)
@@ -195,7 +189,8 @@ def fig3(ds: xr.Dataset, *, measure: Measure = "tangle"):
     T = ds["T"].values
     c = _sym(measure)
     ax = axes[0]
-    _fig3_map(ax, fig, ds, _var("concurrence", measure), MEASURES[measure][2])
+    _fig3_map(ax, fig, ds, _var("concurrence", measure), MEASURES[measure][2], **UNIT)
+    panel_label(ax, "a")
     ins = _inset_card(ax, *FIG3_CARD)
     ins.plot(T, ds[_var("concurrence_optimal", measure)].values, color="k", lw=1.2)
     ins.set_xlim(0, 1)
@@ -205,21 +200,8 @@ def fig3(ds: xr.Dataset, *, measure: Measure = "tangle"):
     ins.tick_params(labelsize=7.5, pad=1.5, length=2)
     ins.set_xlabel(r"$T$ ($\phi=\varphi$)", fontsize=7.5, labelpad=0)
     ins.set_ylabel(f"${c}$", fontsize=7.5, labelpad=1)
-    ax = axes[1]
-    m = ax.pcolormesh(
-        T,
-        ds["phi"].values,
-        ds["spin_current"].transpose("phi", "T").values,
-        cmap="magma",
-        shading="nearest",
-        rasterized=True,
-    )
-    fig.colorbar(m, ax=ax, label=r"$\Delta I_S$ ($\hbar f_{\rm col}$)")
-    ax.plot(T, ds["varphi"].values, "--", color="tab:blue", lw=1.2)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(ds["phi"].values.min(), ds["phi"].values.max())
-    ax.set_xlabel("$T$")
-    ax.set_ylabel(r"$\phi$ (rad)")
+    _fig3_map(axes[1], fig, ds, "spin_current", r"$\Delta I_S$ ($\hbar f_{\rm col}$)", cmap="magma")
+    panel_label(axes[1], "b")
     return fig
 
 
@@ -230,7 +212,7 @@ def fig3_notes(ds: xr.Dataset):
     fig, axes = figure("double", 1, 3, height=2.9, layout="constrained")
     T = ds["T"].values
     ax = axes[0]
-    _fig3_map(ax, fig, ds, "concurrence", MEASURES["concurrence"][2])
+    _fig3_map(ax, fig, ds, "concurrence", MEASURES["concurrence"][2], **UNIT)
     _notes(ax, "a", "Wootters $C$ (paper view: $C^2$)", "Disagreements 3")
     ax = axes[1]
     ax.plot(T, ds["concurrence_optimal"].values, color="k", label="$C$ (numerics)")
@@ -285,7 +267,8 @@ def _t_legend(fig, Ts, cols, **kw) -> None:
     handles = [
         Line2D([], [], color=col, label=f"$T={T:g}$") for col, T in zip(cols, Ts, strict=True)
     ]
-    fig.legend(handles=handles, loc="outside upper center", ncol=len(handles), **kw)
+    kw = {"loc": "outside upper center", **kw}
+    fig.legend(handles=handles, ncol=len(handles), **kw)
 
 
 def _dynamics(ax, ds, var, cols, ylabel):
@@ -322,6 +305,7 @@ def fig5(ds: xr.Dataset, *, measure: Measure = "tangle"):
         ax.set_ylim(0, 1.02)
         panel_label(ax, "ab"[k])
     _dynamics(axes[2], ds, _var("concurrence_n", measure), cols, f"${c}$ after $n$ collisions")
+    panel_label(axes[2], "c")
     _t_legend(fig, Ts, cols)
     return fig
 
@@ -379,7 +363,7 @@ def fig5_notes(ds: xr.Dataset):
     ax.set_ylabel("collisions to half the steady value")
     ax.legend(loc="upper left")
     _notes(ax, "d", "half-convergence collision number", "Disagreements 5")
-    _t_legend(fig, Ts, cols)
+    _t_legend(fig, Ts, cols, loc="outside lower center")
     _notes_figure(fig, 5)
     return fig
 
@@ -421,7 +405,7 @@ def fig6_notes(ds: xr.Dataset):
     _p_u_curves(ax, ds, "concurrence", "C")
     ax.set_ylabel(r"Wootters $C$ at $\phi=\varphi$")
     _notes(ax, "a", "Wootters $C$ (paper view: $C^2$)", "Disagreements 3")
-    fig.legend(loc="outside upper center", ncol=7, handlelength=2.2, columnspacing=1.0)
+    fig.legend(loc="outside lower center", ncol=7, handlelength=2.2, columnspacing=1.0)
     ax = axes[1]
     ps = ds["p_U"].values
     ax.plot(ps, ds["concurrence"].max("T").values, "o-", color="k", ms=3, label="$C$")
@@ -467,7 +451,7 @@ def _diagonal_triangulation(T1, T2):
     ny, nx = x.shape
     k = np.arange(ny * nx).reshape(ny, nx)
     a, b, c, d = k[:-1, :-1], k[:-1, 1:], k[1:, :-1], k[1:, 1:]  # d is the diagonal neighbour of a
-    tri = np.concatenate([np.stack([a, b, d], -1), np.stack([a, d, c], -1)]).reshape(-1, 3)
+    tri = np.concatenate([np.stack([a, b, d], -1), np.stack([a, c, d], -1)]).reshape(-1, 3)
     return Triangulation(x.ravel(), y.ravel(), tri)
 
 
