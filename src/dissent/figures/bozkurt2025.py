@@ -80,6 +80,11 @@ def _complex(z: complex) -> str:
     return text.replace("-", "\N{MINUS SIGN}")
 
 
+def _bound(err: float) -> str:
+    """Mathtext '< 10^-15' for a round-off-sized error (no last bits drawn), else '= 3e-07'."""
+    return r"<10^{-15}" if err < 1e-15 else f"={err:.0e}"
+
+
 def _table_axes(ax) -> None:
     """A 4 x 4 table of two-qubit states: columns the initial j, rows the final j'."""
     ax.set_xlim(-0.5, 3.5)
@@ -149,7 +154,7 @@ def fig2_notes(ds: xr.Dataset):
         fig,
         2,
         r"Eq. (1) corrected, $t_n=\sqrt{T_n}$, $r_n=-i\sqrt{1-T_n}$, $e^{i\varphi_n}=t_n+r_n$"
-        rf" (ferromagnetic); shade: modulus; $\max|SS^\dagger-1|={err:.0e}$",
+        rf" (ferromagnetic); shade: modulus; $\max|SS^\dagger-1|{_bound(err)}$",
     )
     return fig
 
