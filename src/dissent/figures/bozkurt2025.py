@@ -619,29 +619,37 @@ def fig8(ds: xr.Dataset):
 
 @contract.renderer
 def fig8_notes(ds: xr.Dataset):
-    """Notes of Fig. 8: the maximal Wootters C the fields give, and the ties of the optimiser."""
-    fig, axes = figure("double", 1, 2, height=3.0, layout="constrained")
+    """Notes of Fig. 8: the maximal Wootters C the fields give, and the fields on T1 = T2
+    against those of Sec. IV A."""
+    fig, axes = figure("double", 1, 2, height=3.2, layout="constrained")
     ax = axes[0]
     _map(ax, fig, ds, "concurrence", "maximal Wootters $C$", vmin=0, vmax=1, cmap="viridis")
+    ax.set_aspect("equal")
     _notes(ax, "a", "the value the fields of Fig. 8 give", "Disagreements 3")
     ax = axes[1]
-    import matplotlib
-
-    top = max(int(np.nanmax(ds["n_ties"].values)), 1)
-    levels = list(range(1, top + 1))
-    _map(
-        ax,
-        fig,
-        ds,
-        "n_ties",
-        "polished optima within $10^{-6}$ of the best",
-        ticks=(levels, [str(k) for k in levels]),
-        cmap=matplotlib.colormaps["cividis"].resampled(top),
-        vmin=0.5,
-        vmax=top + 0.5,
-    )
-    _notes(ax, "b", "agreeing optima of the optimiser", "Figs. 7/8: the optimiser")
-    for a in axes:
-        a.set_aspect("equal")
+    same = np.intersect1d(ds["T1"].values, ds["T2"].values)
+    diag = ds.sel(T1=xr.DataArray(same, dims="T"), T2=xr.DataArray(same, dims="T"))
+    ok = diag["optimum_unique"].values.astype(bool)
+    T = same[ok]
+    styles = [
+        ("theta1", r"$\theta_1$", "o", "tab:purple"),
+        ("theta2", r"$\theta_2$", "x", "tab:purple"),
+        ("omega1", r"$\Omega_1/f_{\rm col}$", "s", "tab:olive"),
+        ("omega2", r"$\Omega_2/f_{\rm col}$", "+", "tab:olive"),
+        ("delta_phi", r"$\phi_2-\phi_1$", "D", "tab:blue"),
+    ]
+    for var, label, marker, colour in styles:
+        mfc = "none" if marker in "osD" else colour
+        ax.plot(T, diag[var].values[ok], marker, ms=3.5, mfc=mfc, color=colour, label=label)
+    t = np.linspace(1e-4, 1, 400)
+    ax.axhline(np.pi / 2, color="tab:purple", lw=0.7, label=r"$\pi/2$")
+    ax.axhline(np.pi, color="tab:olive", lw=0.7, label=r"$\pi$")
+    ax.plot(t, -np.arctan(np.sqrt((1 - t) / t)), color="tab:blue", lw=0.7, label=r"$\varphi(T)$")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-1.7, 3.5)
+    ax.set_xlabel("$T_1=T_2=T$")
+    ax.set_ylabel("optimal field parameter (rad, $f_{\\rm col}$)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))  # beside the axes: not on data
+    _notes(ax, "b", "on $T_1=T_2$: the fields of Sec. IV A", "Disagreements (claims confirmed)")
     _notes_figure(fig, 8)
     return fig
