@@ -500,6 +500,28 @@ def test_exact_me_gap_shrinks_with_the_interaction_time():
     assert 0.15 < gaps[1] / gaps[0] < 0.35 and 0.15 < gaps[2] / gaps[1] < 0.35
 
 
+@pytest.mark.figure("bello2022.fig2")
+def test_reduced_mu_variables_are_the_exact_map_at_that_mu():
+    """Fig. 2(b) stores the second interaction time beside the contract's variables (dims N,
+    ensemble): the same numbers as a solve at that mu alone, the ME and HP values unchanged."""
+    N = np.array([2.0, 4.0])
+    both = solvers.steady_state_vs_n(
+        N=N, nu_over_mu=0.8, mu_sqrt_n=0.5, k=1, mu_sqrt_n_reduced=0.25
+    )
+    paper = solvers.steady_state_vs_n(N=N, nu_over_mu=0.8, mu_sqrt_n=0.5, k=1)
+    small = solvers.steady_state_vs_n(N=N, nu_over_mu=0.8, mu_sqrt_n=0.25, k=1)
+    for name in paper.data_vars:
+        assert both[name].dims == paper[name].dims
+        np.testing.assert_allclose(both[name], paper[name], rtol=1e-9, atol=1e-12)
+    for name in ("delta_epr_exact", "polarization_exact", "exact_residual"):
+        reduced = both[f"{name}_reduced_mu"]
+        assert reduced.dims == small[name].dims
+        np.testing.assert_allclose(reduced, small[name], rtol=1e-9, atol=1e-12)
+    assert both["delta_epr_exact_reduced_mu"].attrs["mu_sqrt_n"] == 0.25
+    assert not np.allclose(both["delta_epr_exact_reduced_mu"], both["delta_epr_exact"])
+    assert "delta_epr_exact_reduced_mu" not in paper
+
+
 # ---------------------------------------------------------------------------------------------
 # shared factorisations, symmetry-reduced dynamics, sizes, observables, contract
 # ---------------------------------------------------------------------------------------------

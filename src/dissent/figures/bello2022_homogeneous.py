@@ -51,8 +51,7 @@ def fig2(ds: xr.Dataset):
     # (b) polarizations and Delta_EPR vs N
     N = ds["N"].values
     order = np.argsort(N)
-    mus = ds["mu_sqrt_n"].values
-    main = ds.sel(mu_sqrt_n=mus.max())
+    main = ds
     ax = axes["b1"]
     for j, colour in zip((1, 2), (BLUE, ORANGE), strict=True):
         ax.plot(
@@ -85,14 +84,19 @@ def fig2(ds: xr.Dataset):
     panel_label(ax, "b")
     ax = axes["b2"]
     ax.sharex(axes["b1"])
-    greys = dict(zip(sorted(mus)[::-1], ("black", "0.55", "0.75"), strict=False))
-    for mu in sorted(mus)[::-1]:
+    mus = (
+        json.loads(ds.attrs["panel_b_params"])["mu_sqrt_n"],
+        ds["delta_epr_exact_reduced_mu"].attrs["mu_sqrt_n"],
+    )
+    for name, mu, grey in zip(
+        ("delta_epr_exact", "delta_epr_exact_reduced_mu"), mus, ("black", "0.55"), strict=True
+    ):
         ax.plot(
             N[order],
-            ds["delta_epr_exact"].sel(mu_sqrt_n=mu).values[order],
+            ds[name].values[order],
             "o",
             mfc="none",
-            color=greys.get(mu, "0.5"),
+            color=grey,
             ms=4,
             label=rf"exact, $\mu\sqrt{{N}}={mu:g}$",
         )
