@@ -16,6 +16,13 @@ from .. import contract
 from ..style import WIDTHS, figure, panel_label
 
 BLUE, ORANGE = "tab:blue", "tab:orange"
+
+
+def _integer_ticks():
+    """Integer ticks at 1, 2, 5 x 10^k steps (a new locator per axis)."""
+    return MaxNLocator(5, steps=[1, 2, 5, 10], integer=True)
+
+
 DELTA_LEVELS = np.linspace(0, 3, 13)  # Delta_EPR^HP maps: Fig. 2(a) and Fig. C1 ("cf. Fig. 2(a)")
 
 
@@ -45,7 +52,7 @@ def _hp_limit(ds) -> float:
 
 @contract.renderer
 def fig2(ds: xr.Dataset):
-    fig = plt.figure(figsize=(WIDTHS["double"], 3.2))
+    fig = plt.figure(figsize=(WIDTHS["double"], 3.6))
     axes = fig.subplot_mosaic([["a", "b1", "c"], ["a", "b2", "c"]], width_ratios=[1, 1.2, 1])
     # (a) HP map
     ax = axes["a"]
@@ -128,10 +135,10 @@ def fig2(ds: xr.Dataset):
     ax.set(xlabel=r"$N$", ylabel=r"$\Delta_{\rm EPR}$", yscale="log")
     ax.set_ylim(min(hp_limit, np.nanmin(values)) / 1.15, np.nanmax(values) * 1.25)
     ax.set_xlim(0, N.max() * 1.04)
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))
+    ax.xaxis.set_major_locator(_integer_ticks())
     _log_ticks(ax.yaxis, (1.0, 2.0, 3.0, 5.0))
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[1:] + handles[:1], labels[1:] + labels[:1], loc="upper right")
+    handles, _ = ax.get_legend_handles_labels()
+    keys = {"b": handles[1:] + handles[:1]}
     # (c) mixed initial states
     ax = axes["c"]
     for kind, coord, colour, me_marker, hp_marker, label in (
@@ -155,10 +162,19 @@ def fig2(ds: xr.Dataset):
         [ds[f"delta_epr_{m}_{k}"].values for m in ("me", "hp") for k in ("uniform", "gaussian")]
     )
     ax.set_ylim(np.nanmin(values) / 1.1, np.nanmax(values) * 1.2)
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))
+    ax.xaxis.set_major_locator(_integer_ticks())
     _log_ticks(ax.yaxis, (1.0, 2.0, 3.0, 4.0, 5.0, 7.0))
-    ax.legend(loc="upper right", handletextpad=0.3)
+    keys["c"] = ax.get_legend_handles_labels()[0]
     panel_label(ax, "c")
+    # one row of keys per panel below the figure (the legends cover no data at any grid)
+    rows = [[Line2D([], [], ls="", label=f"({tag})")] + keys[tag] for tag in ("b", "c")]
+    fig.legend(
+        handles=[h for pair in zip(*rows, strict=True) for h in pair],
+        loc="outside lower center",
+        ncols=len(rows[0]),
+        handlelength=1.5,
+        columnspacing=1.2,
+    )
     return fig
 
 
@@ -220,7 +236,7 @@ def fig2_notes(ds: xr.Dataset):
         "\nnotes: § bello2022 homogeneous > Notes views",
         fontsize=7,
     )
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))
+    ax.xaxis.set_major_locator(_integer_ticks())
     _log_ticks(ax.yaxis, (1.0, 2.0, 3.0, 5.0))
     ax.legend(loc="upper right")
     return fig
@@ -422,7 +438,7 @@ def figB1(ds: xr.Dataset):
         xlabel=r"$k$",
         ylabel=r"fidelity $\langle\Psi_{\rm TMS}|\rho_\infty|\Psi_{\rm TMS}\rangle$",
     )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_integer_ticks())
     methods = [
         Line2D([], [], marker="s", color="0.3", ms=3, lw=0.7, label="2nd-order"),
         Line2D([], [], ls="", marker="o", mfc="none", color="0.3", ms=4.5, label="exact"),
@@ -452,14 +468,14 @@ def figB2(ds: xr.Dataset):
             ax.plot(k, ds[f"{name}_exact"].sel(N=n), "o", mfc="none", color="black", ms=5, mew=0.7)
         ax.axhline(1.0 if name == "delta_epr" else 0.0, color="0.5", lw=0.6, ls=":")
         ax.set(xlabel=r"$k$", ylabel=ylabel)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(_integer_ticks())
         panel_label(ax, tag)
     methods = [
         Line2D([], [], marker="o", color="0.4", ms=2.5, lw=0.6, label="2nd-order ME"),
         Line2D([], [], ls="", marker="o", mfc="none", color="black", ms=5, mew=0.7, label="exact"),
     ]
+    axes[0].add_artist(_n_key(axes[0], ds, colours, "upper right", bbox_to_anchor=(1.0, 0.8)))
     axes[0].legend(handles=methods, loc="upper right")
-    _n_key(axes[1], ds, colours, "lower left")
     return fig
 
 
@@ -483,102 +499,150 @@ def _no_steady_state(ax) -> None:
     )
 
 
+def _hatch_key(extra=()):
+    return [
+        Patch(fill=False, hatch="////", ec="0.6", lw=0, label="no HP steady state"),
+        Line2D([], [], color="white", lw=1.0, label=r"$\Delta_{\rm EPR}=1$"),
+        *extra,
+    ]
+
+
+def _grey_legend(fig, handles):
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=len(handles),
+        facecolor="0.85",
+        frameon=True,
+        edgecolor="none",
+    )
+
+
 @contract.renderer
 def figC1(ds: xr.Dataset):
-    """Caption of Fig. C1: left N1/N2 vs nu2/mu1 (orange dot), right mu2/mu1 vs nu1/mu1 (orange
-    square at the ideal point); middle: p against nu1/mu1 and mu2/mu1."""
-    fig, axes = figure("double", 2, 3, height=4.4, squeeze=False)
-    levels = np.linspace(0, 2, 11)
+    """Fig. C1 as its caption describes it: a left column N1/N2 vs nu2/mu1 (orange dots: the values
+    fixed in the right column) and a right column mu2/mu1 vs nu1/mu1 (orange squares: the ideal
+    mu1 = mu2, nu1 = nu2); one row per phase-flip probability p, written in each plot."""
+    fig, axes = figure("double", 2, 2, height=4.4, squeeze=False)
     same = r"$N_1=N_2$, $\nu_2/\mu_1=0.8$"
     cs = None
     for row, p in enumerate(ds["p"].values):
         ax = axes[row, 0]
         z = ds["delta_epr_left"].sel(p=p).transpose("n_ratio", "nu_over_mu_left")
-        cs = _contour(ax, ds["n_ratio"], ds["nu_over_mu_left"], z, levels, log_x=True)
+        cs = _contour(ax, ds["n_ratio"], ds["nu_over_mu_left"], z, DELTA_LEVELS, log_x=True)
         ax.plot([1.0], [0.8], "o", color=ORANGE, ms=5, mec="white", mew=0.6)
         ax.set(xlabel=r"$N_1/N_2$", ylabel=r"$\nu_2/\mu_1$")
         ax.set_title(rf"$p={p:g}$, $\mu_2=\mu_1$, $\nu_1=\nu_2$", fontsize=7)
-        ax = axes[row, 2]
+        ax = axes[row, 1]
         z = ds["delta_epr_right"].sel(p=p).transpose("mu2_over_mu1", "nu1_over_mu1_right")
-        _contour(ax, ds["mu2_over_mu1"], ds["nu1_over_mu1_right"], z, levels)
+        _contour(ax, ds["mu2_over_mu1"], ds["nu1_over_mu1_right"], z, DELTA_LEVELS)
         ax.plot([1.0], [0.8], "s", color=ORANGE, ms=5, mec="white", mew=0.6)
         ax.set(xlabel=r"$\mu_2/\mu_1$", ylabel=r"$\nu_1/\mu_1$")
         ax.set_title(rf"$p={p:g}$, " + same, fontsize=7)
-    for row, (name, yn, ylabel, title) in enumerate(
-        (
-            ("delta_epr_middle_nu", "nu1_over_mu1_middle", r"$\nu_1/\mu_1$", r"$\mu_2=\mu_1$"),
-            (
-                "delta_epr_middle_mu",
-                "mu2_over_mu1_middle",
-                r"$\mu_2/\mu_1$",
-                r"$\nu_1/\mu_1=0.8$",
-            ),
-        )
-    ):
-        ax = axes[row, 1]
-        _contour(ax, ds["p_middle"], ds[yn], ds[name].transpose("p_middle", yn), levels)
-        ax.set(xlabel=r"phase-flip probability $p$", ylabel=ylabel)
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-        ax.set_title(title + ", " + same, fontsize=7)
     for ax in axes.flat:
         _no_steady_state(ax)
-    fig.colorbar(cs, ax=axes, label=r"$\Delta^{\rm HP}_{\rm EPR}$", shrink=0.8)
-    fig.legend(
-        handles=[
-            Patch(fill=False, hatch="////", ec="0.6", lw=0, label="no HP steady state"),
-            Line2D([], [], color="white", lw=1.0, label=r"$\Delta_{\rm EPR}=1$"),
-            Line2D([], [], ls="", marker="o", color=ORANGE, label="values of the other columns"),
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="s",
-                color=ORANGE,
-                label=r"ideal: $\mu_1=\mu_2$, $\nu_1=\nu_2$",
-            ),
-        ],
-        loc="outside lower center",
-        ncols=4,
-        facecolor="0.85",
-        frameon=True,
-        edgecolor="none",
+    fig.colorbar(cs, ax=axes, label=r"$\Delta^{\rm HP}_{\rm EPR}$", ticks=[0, 1, 2, 3], shrink=0.8)
+    _grey_legend(
+        fig,
+        _hatch_key(
+            (
+                Line2D([], [], ls="", marker="o", color=ORANGE, label="values of the right column"),
+                Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker="s",
+                    color=ORANGE,
+                    label=r"ideal: $\mu_1=\mu_2$, $\nu_1=\nu_2$",
+                ),
+            )
+        ),
     )
     return fig
 
 
 @contract.renderer
+def figC1_notes(ds: xr.Dataset):
+    """Delta_EPR^HP against the phase-flip probability p (the text's "even for p ~ 5%")."""
+    fig, axes = figure("double", 1, 2, height=2.6)
+    same = r"$N_1=N_2$, $\nu_2/\mu_1=0.8$"
+    cs = None
+    for ax, name, yn, ylabel, fixed in (
+        (axes[0], "delta_epr_middle_nu", "nu1_over_mu1_middle", r"$\nu_1/\mu_1$", r"$\mu_2=\mu_1$"),
+        (
+            axes[1],
+            "delta_epr_middle_mu",
+            "mu2_over_mu1_middle",
+            r"$\mu_2/\mu_1$",
+            r"$\nu_1/\mu_1=0.8$",
+        ),
+    ):
+        cs = _contour(ax, ds["p_middle"], ds[yn], ds[name].transpose("p_middle", yn), DELTA_LEVELS)
+        _no_steady_state(ax)
+        ax.set(xlabel=r"phase-flip probability $p$", ylabel=ylabel)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.set_title(
+            f"{ylabel} vs $p$ ({fixed}, {same})\nnotes: § bello2022 homogeneous > Notes views",
+            fontsize=7,
+        )
+    fig.colorbar(cs, ax=axes, label=r"$\Delta^{\rm HP}_{\rm EPR}$", ticks=[0, 1, 2, 3])
+    _grey_legend(fig, _hatch_key())
+    return fig
+
+
+def _stabilization_curves(ax, ds, y):
+    """The two initial states of Fig. C2, ``y(name) -> values`` in N order."""
+    N = np.sort(ds["N"].values)
+    ax.plot(N, y("time_fully_polarized"), "o", color=BLUE, ms=4, label=r"$|\Psi_{\rm FP}\rangle$")
+    ax.plot(N, y("time_mixed"), "s", color=ORANGE, ms=4, label="maximally mixed, $J_j=N_j/2$")
+    return N
+
+
+@contract.renderer
 def figC2(ds: xr.Dataset):
+    """Log-log: the small-N departure from T = 1/(2 kappa) and the large-N agreement both show."""
     fig, ax = figure("single", height=2.4)
-    N = ds["N"].values
-    order = np.argsort(N)
+    order = np.argsort(ds["N"].values)
+    N = _stabilization_curves(ax, ds, lambda name: ds[name].values[order])
+    ax.plot(N, ds["time_hp"].values[order], "-", color="black", lw=0.8, label=r"$T=1/(2\kappa)$")
+    ax.set(xscale="log", yscale="log", xlabel=r"$N$", ylabel=r"stabilization time $T$ [cycles]")
+    _log_ticks(ax.xaxis, (1.0, 2.0, 5.0))
+    _log_ticks(ax.yaxis, (1.0, 2.0, 5.0))
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[-1:] + handles[:-1], labels[-1:] + labels[:-1], loc="upper left")
+    return fig
+
+
+@contract.renderer
+def figC2_notes(ds: xr.Dataset):
+    """The stabilization times relative to the HP estimate 1/(2 kappa)."""
+    fig, ax = figure("single", height=2.4)
+    order = np.argsort(ds["N"].values)
+    hp = ds["time_hp"].values[order]
+    N = _stabilization_curves(ax, ds, lambda name: ds[name].values[order] / hp)
     ax.plot(
-        N[order], ds["time_hp"].values[order], "-", color="black", lw=0.8, label=r"$T=1/(2\kappa)$"
+        N,
+        ds["time_hp_log"].values[order] / hp,
+        "--",
+        color="0.4",
+        lw=0.8,
+        label=r"$-1/\log(1-2\kappa)$ (C16)",
     )
-    ax.plot(
-        N[order],
-        ds["time_fully_polarized"].values[order],
-        "o",
-        color=BLUE,
-        ms=4,
-        label=r"$|\Psi_{\rm FP}\rangle$",
+    ax.axhline(1.0, color="black", lw=0.8, label=r"$T=1/(2\kappa)$")
+    ax.set(xscale="log", xlabel=r"$N$", ylabel=r"$T\,/\,[1/(2\kappa)]$", ylim=(0, None))
+    _log_ticks(ax.xaxis, (1.0, 2.0, 5.0))
+    ax.set_title(
+        r"stabilization time over $1/(2\kappa)$" "\nnotes: § bello2022 homogeneous > Notes views",
+        fontsize=7,
     )
-    ax.plot(
-        N[order],
-        ds["time_mixed"].values[order],
-        "s",
-        color=ORANGE,
-        ms=4,
-        label="maximally mixed, $J_j=N_j/2$",
-    )
-    ax.set(xlabel=r"$N$", ylabel=r"stabilization time $T$ [cycles]")
-    ax.legend()
+    ax.legend(loc="lower right")
     return fig
 
 
 @contract.renderer
 def figC3(ds: xr.Dataset):
     """p(J) of both mixtures over the J where either has weight, J_min and J_mean marked."""
-    fig, ax = figure("single", height=2.3)
+    fig, ax = figure("single", height=2.4)
     params = json.loads(ds.attrs["panel_main_params"])
     J = ds["J"].values
     ax.bar(J - 0.2, ds["p_uniform"], width=0.4, color=BLUE, label="equal weight (C17)")
@@ -589,13 +653,14 @@ def figC3(ds: xr.Dataset):
         (params["j_mean"], ORANGE, r"$\bar J$"),
     ):
         ax.axvline(value, color=colour, lw=0.8, ls="--")
-        ax.text(value + 0.15, top * 1.04, text, color=colour, ha="left", va="bottom")
+        ax.text(value + 0.15, top * 1.02, text, color=colour, ha="left", va="bottom")
     support = J[(ds["p_uniform"].values > 1e-3) | (ds["p_gaussian"].values > 1e-3)]
     ax.set(
         xlabel=r"$J$",
         ylabel=r"$p_j(J)$",
         xlim=(support.min() - 1, J.max() + 1),
-        ylim=(0, top * 1.6),
+        ylim=(0, top * 1.12),
     )
-    ax.legend(loc="upper right")
+    ax.xaxis.set_major_locator(_integer_ticks())
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
     return fig
