@@ -442,6 +442,24 @@ def test_table2_numbers():
 
 
 @pytest.mark.figure("bello2022.table2")
+def test_table2_paper_view_rounds_as_printed():
+    """The paper view's rounding rule turns the recomputed Delta t and T_ent into the printed
+    cells (20% Si: 4.59 ns -> 5), and the notes view's printed values are Table II's."""
+    ds = solvers.experimental_scales(
+        materials="GaAs, 20% Si, 5% Si, 0.1% Si",
+        N=[1e5, 2e4, 5e3, 100],
+        A_H=[91.2, 0.86, 0.22, 4.3e-3],
+        spin=[1.5, 0.5, 0.5, 0.5],
+        T_dd=[0.1, 1.7, 7, 349],
+    )
+    dt, tent = ds["cycle_time"].values[0], ds["T_ent"].values[0]
+    cells = [(fig._as_printed(a, 0), fig._as_printed(b, 1)) for a, b in zip(dt, tent, strict=True)]
+    assert cells == list(fig.TABLE2_PRINTED.values())
+    assert cells == [("0.014", "0.024"), ("5", "0.5"), ("18", "0.5"), ("918", "0.5")]
+    assert fig._power_of_ten(4.3e-3) == r"$4.3\times10^{-3}$"
+
+
+@pytest.mark.figure("bello2022.table2")
 def test_render_functions_draw(tmp_path):
     ds = solvers.experimental_scales(
         materials="a, b", N=[10, 20], A_H=[1, 2], spin=[0.5, 0.5], T_dd=[1, 2]
@@ -449,6 +467,7 @@ def test_render_functions_draw(tmp_path):
     assert fig.table2_csv(ds).splitlines()[0].startswith("Material,N,")
     assert "| a |" in fig.table2_md(ds)
     fig.table2(ds).savefig(tmp_path / "t.png")
+    fig.table2_notes(ds).savefig(tmp_path / "n.png")
 
 
 @pytest.mark.figure("bello2022.fig2")
