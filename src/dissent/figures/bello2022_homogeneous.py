@@ -112,9 +112,9 @@ def fig2(ds: xr.Dataset):
     hp_limit = _hp_limit(ds)
     ax.axhline(hp_limit, color="0.3", ls="--", lw=0.8, label=r"HP, $J\to\infty$")
     # nested markers, largest first: the three values coincide at large N
-    for name, value, colour, size in (
-        ("delta_epr_exact", mu, "black", 6),
-        ("delta_epr_exact_reduced_mu", mu_small, "0.55", 4),
+    for name, value, colour, size, width in (
+        ("delta_epr_exact", mu, "black", 7, 0.9),
+        ("delta_epr_exact_reduced_mu", mu_small, "0.5", 4.8, 1.1),
     ):
         ax.plot(
             N[order],
@@ -123,11 +123,16 @@ def fig2(ds: xr.Dataset):
             mfc="none",
             color=colour,
             ms=size,
-            mew=0.8,
+            mew=width,
             label=rf"exact, $\mu\sqrt{{N}}={value:g}$",
         )
     ax.plot(
-        N[order], ds["delta_epr_me"].values[order], "s", color="tab:red", ms=2, label="2nd-order ME"
+        N[order],
+        ds["delta_epr_me"].values[order],
+        "s",
+        color="tab:red",
+        ms=1.6,
+        label="2nd-order ME",
     )
     values = np.concatenate(
         [ds[v].values for v in ("delta_epr_exact", "delta_epr_exact_reduced_mu", "delta_epr_me")]
