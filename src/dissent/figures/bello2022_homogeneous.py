@@ -23,6 +23,9 @@ def _integer_ticks():
     return MaxNLocator(5, steps=[1, 2, 5, 10], integer=True)
 
 
+NOTES = (
+    "notes: § bello2022, homogeneous part > Notes views"  # the docs section of every notes panel
+)
 DELTA_LEVELS = np.linspace(0, 3, 13)  # Delta_EPR^HP maps: Fig. 2(a) and Fig. C1 ("cf. Fig. 2(a)")
 
 
@@ -217,7 +220,7 @@ def fig2_notes(ds: xr.Dataset):
     ax.set_title(
         f"exact $-$ ME gap: median ratio {ratio:.3f}, "
         rf"$(\mu'/\mu)^2$ = {(mu_small / mu) ** 2:.3f}"
-        "\nnotes: § bello2022 homogeneous > Notes views",
+        "\n" + NOTES,
         fontsize=7,
     )
     ax.legend(loc="upper right")
@@ -238,7 +241,7 @@ def fig2_notes(ds: xr.Dataset):
     ax.set(xlabel=r"$N$", ylabel=r"$\Delta_{\rm EPR}$", xlim=(0, N.max() * 1.04), yscale="log")
     ax.set_title(
         r"HP at finite $J$ (as in Fig. 2(c)) and its limit $J\to\infty$"
-        "\nnotes: § bello2022 homogeneous > Notes views",
+        "\n" + NOTES,
         fontsize=7,
     )
     ax.xaxis.set_major_locator(_integer_ticks())
@@ -399,7 +402,7 @@ def table2_notes(ds: xr.Dataset):
     fig, ax = _table_figure(cells, header, 1.6)
     ax.set_title(
         r"Table II unrounded, and $1/(2\kappa)$ (text: $\sim 11IN$ cycles)"
-        " - notes: § bello2022 homogeneous > Notes views",
+        " - " + NOTES,
         fontsize=7,
     )
     return fig
@@ -587,7 +590,7 @@ def figC1_notes(ds: xr.Dataset):
         ax.set(xlabel=r"phase-flip probability $p$", ylabel=ylabel)
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.set_title(
-            f"{ylabel} vs $p$ ({fixed}, {same})\nnotes: § bello2022 homogeneous > Notes views",
+            f"{ylabel} vs $p$ ({fixed}, {same})\n{NOTES}",
             fontsize=7,
         )
     fig.colorbar(cs, ax=axes, label=r"$\Delta^{\rm HP}_{\rm EPR}$", ticks=[0, 1, 2, 3])
@@ -637,7 +640,8 @@ def figC2_notes(ds: xr.Dataset):
     ax.set(xscale="log", xlabel=r"$N$", ylabel=r"$T\,/\,[1/(2\kappa)]$", ylim=(0, None))
     _log_ticks(ax.xaxis, (1.0, 2.0, 5.0))
     ax.set_title(
-        r"stabilization time over $1/(2\kappa)$" "\nnotes: § bello2022 homogeneous > Notes views",
+        r"stabilization time over $1/(2\kappa)$"
+        "\n" + NOTES,
         fontsize=7,
     )
     ax.legend(loc="lower right")
