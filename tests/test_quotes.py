@@ -191,7 +191,7 @@ def test_normal_form_reads_the_papers_math():
     assert normalise(r"$\sim 100$ ns") == normalise("∼100 ns")
     assert normalise(r"$\sqrt{\delta^2 - |A|^2}$") == normalise("√(δ² − |A|²)")
     assert normalise(r"$\tilde{a} = |\tilde{A}|$") == normalise("ã = |Ã|")
-    assert normalise("steady states [63,73] are") == normalise("steady states are")
+    assert normalise("steady states [63,73] are", paper=True) == normalise("steady states are")
 
 
 def test_quote_segments_insertions_and_order():
