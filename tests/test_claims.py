@@ -46,7 +46,7 @@ def test_claim(claim, quick_data):
 
 def test_ledger_covers_every_paper_and_counts():
     assert set(LEDGER) == set(FIGURES)
-    assert len(CLAIMS) >= 60
+    assert len(CLAIMS) >= 100
 
 
 @pytest.mark.parametrize("claim", [c for c in CLAIMS if c.note], ids=lambda c: c.key)

@@ -20,12 +20,15 @@ bello2022 texts):
    ``^`` and markdown ``*`` are dropped;
 2. Unicode NFKC (``²`` -> ``2``, ``ω₀`` -> ``ω0``, ``ϕ`` -> ``φ``: the two phi glyphs are one
    letter here), then accents are removed (``Ã`` -> ``A``, ``ẑ`` -> ``z``);
-3. every dash and minus (``‐ - – — −``) -> ``-``, ``∼`` -> ``~``, curly quotes -> straight,
-   ``×`` -> ``x``;
+3. every dash and minus (``‐ - – — −``) -> ``-``, ``∼`` -> ``~``, ``∆`` -> ``Δ``, ``µ`` -> ``μ``,
+   curly quotes -> straight, ``×`` -> ``x``;
 4. numeric citations ``[12]``, ``[3, 4]``, ``[22–30]`` and the hyphens of words broken at a
    line end (``in-\ncrease``) are removed from the paper; parentheses and all whitespace from
    both (a formula's grouping and spacing may be transcribed); a hyphen between two letters is
    dropped in both (``steady-state`` = ``steadystate``, as PDF extraction joins them).
+
+5. in a text that writes each formula twice (the Unicode rendering glued to its LaTeX source,
+   hou2025), each such word keeps only the source (:func:`drop_rendered_copies`).
 
 A formula that still does not match (e.g. one the PDF extraction broke into pieces) must be
 quoted as the extraction renders it, or left out with ``...``.
@@ -96,6 +99,8 @@ def latex_to_text(s: str) -> str:
 
 def _macro_with_argument(m: re.Match) -> str:
     name = m[0][1 : m[0].index("{")].strip()
+    if name == "absolutevalue":
+        return f"|{m[1]}|"
     return SYMBOLS.get(name, "") + m[1] if name in SYMBOLS else m[1]
 
 
@@ -148,15 +153,53 @@ def found_in_order(parts: list[str], text: str) -> str | None:
     return None
 
 
+LATEX = re.compile(r"\\|[_^]\{")
+
+
+def drop_rendered_copies(text: str) -> str:
+    r"""A text whose formulas are written twice without a space, a Unicode rendering and then its
+    LaTeX source (``kBT(0)/Δk_{\text{B}}T(0)/\Delta``), with each such word reduced to its LaTeX
+    half: the longest prefix whose normal form is a subsequence of the rest's. The rendering
+    often drops symbols (``∼``, ``≲``, ``√``) that the source keeps. A word that is one string
+    twice and not only letters (``T(r)T(r)``) is reduced to one copy. A formula with spaces in
+    its source stays doubled: quote it as the text has it, or leave the copy out with ``...``."""
+
+    def word(m: re.Match) -> str:
+        w = m[0]
+        half = len(w) // 2
+        if len(w) % 2 == 0 and w[:half] == w[half:] and not w[:half].isalpha():
+            return w[:half]  # a formula without markup, written twice: T(r)T(r)
+        if not LATEX.search(w):
+            return w
+        for k in range(len(w) - 1, 0, -1):
+            head, tail = normalise(w[:k]), normalise(w[k:])
+            if head and _subsequence(head, tail):
+                return w[k:]
+        return w
+
+    return re.sub(r"\S+", word, text)
+
+
+def _subsequence(a: str, b: str) -> bool:
+    it = iter(b)
+    return all(ch in it for ch in a)
+
+
 def _texts() -> dict[str, list[str]]:
+    """Per paper the normal forms of its texts; a text with formulas written twice (no ``$``
+    delimiters but LaTeX source: the arXiv HTML of hou2025) without the rendered copies, so a
+    quote gives the source's ``k_BT(0)/Δ = −0.25``, not the rendering's lost sign."""
     if not PAPERS_DIR.is_dir():
         return {}
-    return {
-        paper: [
-            normalise(p.read_text(), paper=True) for p in sorted(PAPERS_DIR.glob(f"{paper}_*.txt"))
-        ]
-        for paper in PAPERS
-    }
+    texts: dict[str, list[str]] = {}
+    for paper in PAPERS:
+        texts[paper] = []
+        for path in sorted(PAPERS_DIR.glob(f"{paper}_*.txt")):
+            raw = path.read_text()
+            if "$" not in raw and LATEX.search(raw):
+                raw = drop_rendered_copies(raw)  # the source, not the lossy rendering
+            texts[paper].append(normalise(raw, paper=True))
+    return texts
 
 
 TEXTS = _texts()
@@ -192,6 +235,13 @@ def test_normal_form_reads_the_papers_math():
     assert normalise(r"$\sqrt{\delta^2 - |A|^2}$") == normalise("√(δ² − |A|²)")
     assert normalise(r"$\tilde{a} = |\tilde{A}|$") == normalise("ã = |Ã|")
     assert normalise("steady states [63,73] are", paper=True) == normalise("steady states are")
+    doubled = (
+        r"For kBT(0)/Δk_{\text{B}}T(0)/\Delta below, T(0)Δ/kBT(0)\sim\Delta/k_{\text{B}}, T(r)T(r)"
+    )
+    assert drop_rendered_copies(doubled) == (
+        r"For k_{\text{B}}T(0)/\Delta below, T(0)\sim\Delta/k_{\text{B}}, T(r)"
+    )
+    assert normalise(r"\absolutevalue{\Gamma_{e}(r)}/\Gamma_{e}(0)") == normalise("|Γe(r)|/Γe(0)")
 
 
 def test_quote_segments_insertions_and_order():
@@ -205,3 +255,11 @@ def test_quote_segments_insertions_and_order():
     assert found_in_order(segments("[It] oscillates with frequency 2ω0"), text) is None
     assert found_in_order(segments("as the system decays ... The entanglement"), text) is not None
     assert found_in_order(segments("The entanglement oscillates quickly"), text) is not None
+
+
+@needs_papers
+def test_doubled_formulas_are_read_from_their_source():
+    """hou2025's caption of Fig. 4: the rendering lost the minus sign the LaTeX source has."""
+    text = TEXTS["hou2025"][0]
+    assert normalise("which sets local temperature at k_BT(0)/Δ = −0.25") in text
+    assert normalise("which sets local temperature at kBT(0)/Δ = 0.25") not in text
