@@ -243,10 +243,54 @@ def fig3_cmax_at_eta_2(ds) -> float:
     return float(at(ds.max_concurrence, eta=2.0))
 
 
+def _random_kets(n: int, seed: int) -> np.ndarray:
+    """``n`` seeded random normalised kets of C^4 (complex Gaussian)."""
+    rng = np.random.default_rng(seed)
+    psi = rng.normal(size=(n, 4)) + 1j * rng.normal(size=(n, 4))
+    return psi / np.linalg.norm(psi, axis=1, keepdims=True)
+
+
 def fig3_cmax_one_in_broken_phase(ds) -> float:
-    """Inset: the smallest C_max over 0 < eta <= 1 (text: C_max = 1 there)."""
+    """The smallest of: the inset's C_max over 0 < eta <= 1, and C at t = 5 (= 20/2 kappa) of 20
+    seeded random initial states of the {|ud>, |du>} subspace (p_aa != 0) evolved with the
+    figure's H_eff of Eq. (12) at delta = 0 (the model's no-jump evolution, Wootters' C)."""
+    from ..models import zou2022 as model
+    from ..quantum import concurrence, no_jump_evolution
+
     c = ds.max_concurrence
-    return float(c.where((c.eta > 0) & (c.eta <= 1.0 + 1e-12)).min())
+    inset = float(c.where((c.eta > 0) & (c.eta <= 1.0 + 1e-12)).min())
+    p = params(ds, "main")
+    h = model.effective_hamiltonian(
+        0.0, p["a"], p.get("a_tilde", 0.0), p["A"], p.get("A_tilde", 0.0)
+    )
+    kets = _random_kets(20, seed=3)
+    kets[:, [0, 3]] = 0
+    kets /= np.linalg.norm(kets, axis=1, keepdims=True)
+    times = np.linspace(0.0, 5.0, 501)
+    final = [float(concurrence(no_jump_evolution(h, k, times)[-1])) for k in kets]
+    return min(inset, min(final))
+
+
+def fig2_any_nonsymmetric_state(ds) -> bool:
+    """Fig. 2's optimal situation (delta = 0, |A| = a, zero temperature): the steady state
+    (t -> inf limit of Eq. (7), the model's generator) has C > 1e-3 for 50 seeded random pure
+    initial states, and C < 1e-9 for the symmetric |uu>, |dd>, |T0> and a superposition
+    of them."""
+    from ..models import zou2022 as model
+    from ..quantum import concurrence, steady_state
+
+    p = params(ds)
+    assert p["A"] == p["a"] and p["boltzmann"] == 0
+    gen = model.generator(0.0, p["a"], 0.0, p["A"], 0.0)
+    kets = _random_kets(50, seed=2)
+    sym = np.zeros((4, 4), dtype=complex)
+    sym[0, 0] = sym[1, 3] = 1
+    sym[2, 1] = sym[2, 2] = 1 / np.sqrt(2)
+    sym[3, [0, 1, 2]] = 0.6, 0.48j, 0.48j
+    sym[3] /= np.linalg.norm(sym[3])
+    c = [[float(concurrence(steady_state(gen, np.outer(k, k.conj()))[0])) for k in ks]
+         for ks in (kets, sym)]  # fmt: skip
+    return bool(min(c[0]) > 1e-3 and max(c[1]) < 1e-9)
 
 
 def _one_sided_second_derivative(eta, c, side: int) -> float:
