@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..models import bozkurt2025 as model
 from .common import at, scalar
 
 UP_COUNT = {"up": 1, "down": 0, "uu": 2, "ud": 1, "du": 1, "dd": 0}
@@ -110,7 +111,6 @@ def fig3_timing_noise(ds) -> float:
     Omega_n/f_col = pi are changed to pi (1 +- 1e-3) (a change delta f_col/f_col = -+1e-3 of the
     collision frequency moves both alike). C recomputed by the model's steady state from the
     stored fields (16)-(18); the stored C(phi = varphi) is the reference."""
-    from ..models import bozkurt2025 as model
 
     T = ds["T"].values
     c0 = ds.concurrence_optimal.values
@@ -356,7 +356,6 @@ def fig8_near_diagonal_loss(ds) -> float:
     """Points one grid step off the diagonal (|T1 - T2| = 0.025 on the full grid), 0 < T < 1:
     the largest loss of C when Sec. IV A's fields (pi/2, pi/2, (varphi1 + varphi2)/2, pi, pi)
     replace the optimal ones; C at those fields recomputed by the model's steady state."""
-    from ..models import bozkurt2025 as model
 
     c, T1, T2 = _c7(ds)
     A, B = np.meshgrid(T1, T2, indexing="ij")

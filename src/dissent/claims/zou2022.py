@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..models import zou2022 as model
+from ..quantum import concurrence, no_jump_evolution, steady_state
 from .common import at, params, single_maximum
 
 
@@ -254,8 +256,6 @@ def fig3_cmax_one_in_broken_phase(ds) -> float:
     """The smallest of: the inset's C_max over 0 < eta <= 1, and C at t = 5 (= 20/2 kappa) of 20
     seeded random initial states of the {|ud>, |du>} subspace (p_aa != 0) evolved with the
     figure's H_eff of Eq. (12) at delta = 0 (the model's no-jump evolution, Wootters' C)."""
-    from ..models import zou2022 as model
-    from ..quantum import concurrence, no_jump_evolution
 
     c = ds.max_concurrence
     inset = float(c.where((c.eta > 0) & (c.eta <= 1.0 + 1e-12)).min())
@@ -276,8 +276,6 @@ def fig2_any_nonsymmetric_state(ds) -> bool:
     (t -> inf limit of Eq. (7), the model's generator) has C > 1e-3 for 50 seeded random pure
     initial states, and C < 1e-9 for the symmetric |uu>, |dd>, |T0> and a superposition
     of them."""
-    from ..models import zou2022 as model
-    from ..quantum import concurrence, steady_state
 
     p = params(ds)
     assert p["A"] == p["a"] and p["boltzmann"] == 0
