@@ -387,3 +387,65 @@ def fig8_ties_at_the_edges(ds) -> bool:
     u = ds.optimum_unique.transpose("T1", "T2").values
     edges = np.all(u[0, :-1] == 0) and np.all(u[:-1, 0] == 0)
     return bool(edges and np.mean(u[1:-1, 1:-1] == 1) >= 0.98)
+
+
+def _steady_c(T1, T2, fields, interaction="ferro") -> np.ndarray:
+    """Wootters C of the model's steady state for fields (theta1, phi1, omega1, theta2, phi2,
+    omega2), arrays over points."""
+    rho, _ = model.steady_state(model.period_map(T1, T2, *fields, interaction=interaction))
+    return model.concurrence(rho)
+
+
+def _fig7_sample(ds, n: int = 10):
+    """(T1, T2, theta1, theta2, delta_phi, omega1, omega2) at up to n x n interior grid points
+    (evenly spaced indices)."""
+    T1, T2 = ds.T1.values, ds.T2.values
+    pick = [np.unique(np.linspace(1, len(T) - 2, min(n, len(T) - 2)).round().astype(int))
+            for T in (T1, T2)]  # fmt: skip
+    i, j = (g.ravel() for g in np.meshgrid(*pick, indexing="ij"))
+    f = _fields(ds)
+    return (T1[i], T2[j], *(f[name][i, j] for name in FIELDS))
+
+
+def fig7_azimuth_difference(ds) -> float:
+    """Sec. IV B: with the optimal fields of Fig. 8 at up to 10 x 10 interior points, max |C|
+    change when both azimuths are turned by 0.7 or 2.3 rad (phi1 = a, phi2 = a + delta_phi);
+    C by the model's steady state."""
+    T1, T2, th1, th2, dphi, om1, om2 = _fig7_sample(ds)
+    c0 = _steady_c(T1, T2, (th1, 0.0, om1, th2, dphi, om2))
+    return float(max(np.max(np.abs(_steady_c(T1, T2, (th1, a, om1, th2, a + dphi, om2)) - c0))
+                     for a in (0.7, 2.3)))  # fmt: skip
+
+
+def fig7_antiferro_mapping(ds) -> float:
+    """Sec. IV B: at up to 10 x 10 interior points, max |C_AFM(pi - theta_n, -phi_n, Omega_n) -
+    C_FM(theta_n, phi_n, Omega_n)| for the optimal fields of Fig. 8 (the model's steady state)."""
+    T1, T2, th1, th2, dphi, om1, om2 = _fig7_sample(ds)
+    fm = _steady_c(T1, T2, (th1, 0.0, om1, th2, dphi, om2))
+    afm = _steady_c(T1, T2, (np.pi - th1, 0.0, om1, np.pi - th2, -dphi, om2), "antiferro")
+    return float(np.max(np.abs(afm - fm)))
+
+
+def fig3_antiferro_mapping(ds) -> float:
+    """Sec. IV A: on every 4th (T, phi) point of Fig. 3, max over C and the spin current Delta I
+    of |AFM value at -phi - FM value at phi| (FM: the figure's data; AFM: the model's steady
+    state with Eqs. (16)-(18) at -phi); the AFM optimum is then at phi = varphi_AFM = -varphi."""
+    c = ds.concurrence.transpose("T", "phi")[::4, ::4]
+    dI = ds.spin_current.transpose("T", "phi")[::4, ::4]
+    T, phi = np.meshgrid(c["T"].values, c.phi.values, indexing="ij")
+    fields = model.symmetric_fields(-phi.ravel())
+    M = model.period_map(T.ravel(), T.ravel(), *fields, interaction="antiferro")
+    rho, _ = model.steady_state(M)
+    smap = model.collision_map(model.three_particle_s(T.ravel(), T.ravel(), "antiferro"),
+                               model.electron_state(0.0))  # fmt: skip
+    c_afm = model.concurrence(rho).reshape(T.shape)
+    dI_afm = model.spin_current_change(rho, smap).reshape(T.shape)
+    return float(max(np.max(np.abs(c_afm - c.values)), np.max(np.abs(dI_afm - dI.values))))
+
+
+def fig4_phi_zero_ensemble(ds) -> float:
+    """phi = 0, weak collisions (T >= 0.5 of Fig. 3's grid): the largest purity of the steady
+    state (1 for a pure state, 1/4 for the fully mixed one); NaN unless C = 0 at every such T."""
+    p, c = (at(ds[v], phi=0.0) for v in ("purity", "concurrence"))
+    weak = p["T"].values >= 0.5
+    return float(p.values[weak].max()) if np.all(c.values[weak] < 1e-12) else float("nan")
