@@ -23,7 +23,9 @@
 
 A ``quote`` is verbatim: ``...`` marks an omission, ``[brackets]`` an insertion of ours
 (``tests/test_quotes.py`` checks every quote against the paper texts). A claim function tests the
-whole statement quoted, not a convenient part of it.
+whole statement quoted, not a convenient part of it; where the statement reaches beyond the stored
+data (other initial states, perturbed fields, the antiferromagnetic case) it recomputes with the
+model at the figure's stored parameters and says so in its docstring.
 """
 
 from __future__ import annotations

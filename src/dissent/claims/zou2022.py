@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models import zou2022 as model
-from ..quantum import concurrence, no_jump_evolution, steady_state
+from ..quantum import concurrence, evolve, no_jump_evolution, steady_state
 from .common import at, params, single_maximum
 
 
@@ -373,3 +373,30 @@ def figS5_finite_below_diagonal(ds) -> bool:
     below = (At < A - 1e-12) & (At > 0)
     finite = np.all((c[below] > 0) & (c[below] < 0.5))
     return bool(finite and np.all(np.isnan(c[At > A + 1e-12])))
+
+
+def fig2_concurrence_two_rho12(ds) -> float:
+    """Fig. 2 (all four curves): max over the curves and times of |C - 2|rho_12|| with C the
+    figure's (Wootters, full 4x4 state) and rho_12 = <ud|rho|du> of the model's state at the
+    figure's parameters (Eq. 7 from |ud>, exact exponentials)."""
+    p = params(ds)
+    delta = ds.delta.values
+    b = p["boltzmann"]
+    gen = model.generator(delta, p["a"], b * p["a"], p["A"], b * p["A"])
+    rho = evolve(gen, model.UP_DOWN, ds.time.values)
+    c = ds.concurrence.transpose("delta", "time").values
+    return float(np.max(np.abs(c - 2 * np.abs(rho[..., 1, 2]))))
+
+
+def fig3_concurrence_two_rho12(ds) -> float:
+    """Fig. 3 (all three curves): max |C - 2|rho_12|| with C the figure's and rho_12 of the
+    model's post-selected state (Eq. 13 from |ud>) at the figure's parameters."""
+    p = params(ds, "main")
+    err = 0.0
+    for delta in ds.delta.values:
+        h = model.effective_hamiltonian(delta, p["a"], p.get("a_tilde", 0.0), p["A"],
+                                        p.get("A_tilde", 0.0))  # fmt: skip
+        rho = no_jump_evolution(h, model.UP_DOWN_KET, ds.time.values)
+        c = at(ds.concurrence, delta=delta).values
+        err = max(err, float(np.max(np.abs(c - 2 * np.abs(rho[..., 1, 2])))))
+    return err
