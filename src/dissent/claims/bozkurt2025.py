@@ -20,8 +20,8 @@ SPIN_1 = {"up": 0, "down": 1}
 
 
 def full_scattering_matrix(ds) -> np.ndarray:
-    """The 8x8 three-particle S in the basis electron (x) qubit 1 (x) qubit 2 (up = index 0),
-    from the stored block <sigma' j'|S|down j> (Fig. 2) and the caption's spin-flip symmetry
+    """The 8x8 three-particle S in the basis electron (x) qubit 1 (x) qubit 2 (up = index 0):
+    the stored block <sigma' j'|S|down j> (Fig. 2) and, by the caption's spin-flip symmetry,
     <sigma' j'|S|up j> = <flip sigma' flip j'|S|down flip j>."""
     block = (ds.S_real + 1j * ds.S_imag).transpose(..., "sigma_out", "j_out", "j_in")
     block = block.values.reshape(block.shape[-3:])  # the figure's single (T1, T2)
