@@ -369,7 +369,8 @@ def fig8_near_diagonal_loss(ds) -> float:
 def fig8_T2_zero_fields(ds) -> bool:
     """T2 = 0, 0 < T1 < 1: the optimal Omega1 and theta1 are pi f_col and pi/2 (to 1e-2 rad; the
     optimum is flat to second order), setting them exactly there (other fields as stored) gives
-    C at least the stored optimum - 1e-9 (the model's steady state), and the optimum is flagged
+    C at least the stored optimum - 1e-7 (the model's steady state; Wootters' square roots of
+    eigenvalues at round-off, ~1e-16, limit C to ~1e-8), and the optimum is flagged
     not unique (B2 is free: polished optima with other B2 give the same C)."""
     T1 = ds.T1.values
     j = int(np.argmin(np.abs(ds.T2.values)))
@@ -384,7 +385,7 @@ def fig8_T2_zero_fields(ds) -> bool:
     c_exact = np.maximum(model.objective(x, RS), 0.0)
     c = ds.concurrence.transpose("T1", "T2").values[inner, j]
     unique = ds.optimum_unique.transpose("T1", "T2").values[inner, j]
-    return bool(near and np.all(c_exact >= c - 1e-9) and np.all(unique == 0))
+    return bool(near and np.all(c_exact >= c - 1e-7) and np.all(unique == 0))
 
 
 def fig8_ties_at_the_edges(ds) -> bool:
