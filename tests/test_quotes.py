@@ -263,3 +263,19 @@ def test_doubled_formulas_are_read_from_their_source():
     text = TEXTS["hou2025"][0]
     assert normalise("which sets local temperature at k_BT(0)/Δ = −0.25") in text
     assert normalise("which sets local temperature at kBT(0)/Δ = 0.25") not in text
+
+
+@needs_papers
+def test_paraphrases_and_cut_quotes_are_caught():
+    """Quotes the ledger had before it was checked: a paraphrase fails, the paper's words pass."""
+
+    def found(paper, quote):
+        return any(found_in_order(segments(quote), text) is None for text in TEXTS[paper])
+
+    assert not found("zou2022", "the system decays rapidly to |↑↑⟩ on the timescale τ = 1/2a")
+    assert found(
+        "zou2022", "the system decays rapidly to the ground state |↑↑⟩ on the timescale τ = 1/2a"
+    )
+    assert not found("bozkurt2025", "the total spin is conserved by the scattering")
+    assert not found("bozkurt2025", "C = 0.9972 at T = 0.9")
+    assert found("bozkurt2025", "e.g., C = 0.9972 in (1 − T)^{−2} f_col^{−1} ∼ 100 ns time scale")
