@@ -31,7 +31,7 @@ import yaml
 from ..registry import ParameterError, resolve
 
 REQUIRED = ("id", "where", "quote", "figure", "compute", "expected", "verdict", "quick")
-OPTIONAL = ("rtol", "atol", "note", "paper_value")
+OPTIONAL = ("rtol", "atol", "note", "paper_value", "threshold")
 VERDICTS = ("agrees", "disagrees", "qualified")
 
 
@@ -52,6 +52,7 @@ class Claim:
     atol: float = 0.0
     note: str = ""
     paper_value: str = ""
+    threshold: str = ""
 
     @property
     def key(self) -> str:
@@ -131,6 +132,7 @@ def _claim(paper: str, index: int, raw, figures: Mapping[str, Iterable[str]]) ->
         atol=float(tol["atol"]),
         note=str(raw.get("note", "")).strip(),
         paper_value=str(raw.get("paper_value", "")).strip(),
+        threshold=str(raw.get("threshold", "")).strip(),
     )
 
 
