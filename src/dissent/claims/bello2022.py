@@ -79,6 +79,15 @@ def fig2b_entangled_at_k1(ds) -> float:
     return float(_paper_mu(ds).delta_epr_exact.min())
 
 
+def fig2b_hp_limit_is_eq11(ds) -> float:
+    """(b) dashed line: max |Delta_EPR^HP (stored J -> infinity limit) - Eq. (11)| with
+    J1 = J2, r1 = r2 = 1: mu^2/(4 kappa) - 1 - mu nu/(4 kappa), kappa = (mu nu - nu^2)/4, mu = 1."""
+    x = params(ds, "b")["nu_over_mu"]
+    kappa = (x - x**2) / 4
+    eq11 = 1 / (4 * kappa) - 1 - x / (4 * kappa)
+    return float(np.max(np.abs(ds.delta_epr_hp_limit.values - eq11)))
+
+
 def fig2b_me_minus_hp_above_25(ds) -> float:
     """(b): max_{N >= 25} |Delta_EPR(ME) - Delta_EPR^HP| (NaN if the grid has no N >= 25)."""
     ds = _paper_mu(ds)
@@ -203,6 +212,18 @@ def fig4a_delta_below_one(ds) -> bool:
     return bool(np.all(ds.delta.min("n").values < 1))
 
 
+def fig4_lattice_sizes(ds) -> bool:
+    """Fig. 4 caption: N1 = 21 and N2 = 25 nuclei (square lattice, |r| < r_max = 2.5, 3) for
+    every c/r_max."""
+    return bool(np.all(ds.n_nuclei_1.values == 21) and np.all(ds.n_nuclei_2.values == 25))
+
+
+def fig4_variance_varies_with_couplings(ds) -> bool:
+    """Fig. 4: the steady var(Jx1 + Jx2) changes strictly monotonically with c/r_max."""
+    d = np.diff(ds.var_J_steady.transpose("c").values)
+    return bool(np.all(d < 0) or np.all(d > 0))
+
+
 def fig4a_inhomogeneous_end_above_one(ds) -> float:
     """Fig. 4(a): the number of c/r_max whose steady Delta is > 1."""
     return float(np.sum(ds.delta_steady.values > 1))
@@ -322,6 +343,16 @@ def figC1_dwell_time_fraction(ds) -> float:
     """Fig. C1 (right, p = 0): fraction of the plotted (mu2/mu1, nu1/mu1) plane with
     Delta_EPR^HP < 1 (points where HP has no steady state, NaN, count as not entangled)."""
     return float((at(ds.delta_epr_right, p=0.0) < 1).mean())
+
+
+def figC1_largest_entangled_p(ds) -> float:
+    """Fig. C1 (middle panels): the largest phase-flip probability p at which Delta_EPR^HP < 1
+    for some dwell time."""
+    ps = [
+        ds[v].p_middle.values[np.nanmin(ds[v].transpose("p_middle", ...).values, axis=1) < 1]
+        for v in ("delta_epr_middle_nu", "delta_epr_middle_mu")
+    ]
+    return float(max(p.max() for p in ps))
 
 
 def figC1_entangled_at_p5(ds) -> bool:
@@ -490,6 +521,15 @@ def figE1_centred_vs_shifted(ds) -> bool:
 def figE1_second_polarization_difference(ds) -> float:
     """Fig. E1(b): |<Jz_2>_centred - <Jz_2>_shifted| at the steady state (QD2 is not shifted)."""
     return float(abs(at(ds.pol_2_steady, shifted=0.0) - at(ds.pol_2_steady, shifted=1.0)))
+
+
+def figE1_shell_ratio(ds) -> float:
+    """Fig. E1: number of shells in QD1, shifted over centred Gaussian (the same nuclei, so more
+    shells means fewer nuclei per shell); NaN unless QD2 (not shifted) has the same shells."""
+    n1, n2 = (ds[f"n_shells_{j}"] for j in (1, 2))
+    if float(at(n2, shifted=0.0)) != float(at(n2, shifted=1.0)):
+        return float("nan")
+    return float(at(n1, shifted=1.0) / at(n1, shifted=0.0))
 
 
 def figE1_shifted_metastable(ds) -> bool:
