@@ -55,9 +55,8 @@ def fig1_gibbs_on_diagonal(ds) -> float:
 
 
 def fig1_unphysical_is_cp_violation(ds) -> bool:
-    """Fig. 1(b): the unphysical (NaN) points are exactly those violating
-    |Gamma_a(r)| <= Gamma_a(0),
-    i.e. x e^{-Delta/k_B T(r)} > e^{-Delta/k_B T(0)} with x = |Gamma_e(r)|/Gamma_e(0) = 0.99."""
+    """Fig. 1(b): the unphysical (NaN) points are exactly those violating |Gamma_a(r)| <=
+    Gamma_a(0): x e^{-Delta/k_B T(r)} > e^{-Delta/k_B T(0)}, x = |Gamma_e(r)|/Gamma_e(0) = 0.99."""
     c, t0, tr = _fig1(ds)
     x = params(ds)["ratio"]
     with np.errstate(divide="ignore", over="ignore"):
