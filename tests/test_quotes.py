@@ -154,6 +154,7 @@ def found_in_order(parts: list[str], text: str) -> str | None:
 
 
 LATEX = re.compile(r"\\|[_^]\{")
+DIGITS = set("0123456789.")
 
 
 def drop_rendered_copies(text: str) -> str:
@@ -172,6 +173,8 @@ def drop_rendered_copies(text: str) -> str:
         if not LATEX.search(w):
             return w
         for k in range(len(w) - 1, 0, -1):
+            if w[k - 1] in DIGITS and w[k] in DIGITS:
+                continue  # never split a number: 1.1\Delta is one formula, not 1 + .1\Delta
             head, tail = normalise(w[:k]), normalise(w[k:])
             if head and _subsequence(head, tail):
                 return w[k:]
@@ -279,3 +282,9 @@ def test_paraphrases_and_cut_quotes_are_caught():
     assert not found("bozkurt2025", "the total spin is conserved by the scattering")
     assert not found("bozkurt2025", "C = 0.9972 at T = 0.9")
     assert found("bozkurt2025", "e.g., C = 0.9972 in (1 − T)^{−2} f_col^{−1} ∼ 100 ns time scale")
+
+
+def test_a_number_in_a_formula_is_not_taken_for_a_rendered_copy():
+    """``1.1\\Delta`` is one formula: dropping a 'rendered' ``1`` would turn it into ``.1Δ``."""
+    assert drop_rendered_copies(r"b\lesssim 1.1\Delta.") == r"b\lesssim 1.1\Delta."
+    assert drop_rendered_copies(r"kBT(0)/Δk_{\text{B}}T(0)/\Delta") == r"k_{\text{B}}T(0)/\Delta"

@@ -221,10 +221,10 @@ def fig5_largest_decrease_per_collision(ds) -> float:
 
 
 def fig5_upup_anticorrelated(ds) -> float:
-    """(c), smallest T: correlation coefficient of the per-collision changes of C and of p(up up)
+    """(c), T = 0.3: correlation coefficient of the per-collision changes of C and of p(up up)
     over collisions 1-11 (NaN unless p(up up) goes up and down there)."""
-    c = ds.concurrence_n.transpose("T", "n").values[0, 1:12]
-    p = ds.p_upup_n.transpose("T", "n").values[0, 1:12]
+    c = ds.concurrence_n.sel(T=0.3).values[1:12]
+    p = ds.p_upup_n.sel(T=0.3).values[1:12]
     dp = np.diff(p)
     if not (np.any(dp > 0) and np.any(dp < 0)):
         return float("nan")
