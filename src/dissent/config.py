@@ -161,6 +161,17 @@ def spec_hash(spec: Mapping) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+class Spec(dict):
+    """A figure's effective configuration whose repr is its content hash: what Snakemake stores to
+    notice a change (params) and shows as a job's parameter in the report, instead of the whole
+    mapping."""
+
+    def __repr__(self) -> str:
+        return f"<configuration {spec_hash(self)}>"
+
+    __str__ = __repr__
+
+
 MAX_AXIS_VALUES = 1_000_000  # values of one axis spec (a grid axis or an array param)
 MAX_GRID_POINTS = 1_000_000  # points of one panel's grid; the largest configured grid has 40401
 
@@ -294,6 +305,12 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
     hint = "; is the figure key spelled right?"
     render = _declared(registry.renderer, spec["render"], f"{where}.render", hint)
     check_render_options(render, spec, where)
+    if "notes" in spec:
+        _declared(registry.renderer, spec["notes"], f"{where}.notes")
+        if not spec.get("notes_caption"):
+            raise ConfigError(f"{where}.notes_caption: say what the notes view shows")
+    elif "notes_caption" in spec:
+        raise ConfigError(f"{where}.notes_caption: there is no notes view (no `notes:`)")
     for ext in spec.get("tables", []):
         _declared(registry.table, f"{spec['render']}_{ext}", f"{where}.tables")
     for panel_name, panel in spec.get("panels", {}).items():
@@ -353,9 +370,9 @@ def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:
                     for role in ("solver", "companion"):
                         if isinstance(panel, Mapping) and isinstance(panel.get(role), str):
                             names.add(codedeps.function_module(panel[role], "dissent.models"))
-            render = body.get("render", f"{paper}.{figure}")
-            if isinstance(render, str):
-                names.add(codedeps.function_module(render, "dissent.figures"))
+            for render in (body.get("render", f"{paper}.{figure}"), body.get("notes")):
+                if isinstance(render, str):
+                    names.add(codedeps.function_module(render, "dissent.figures"))
     return sorted(names)
 
 

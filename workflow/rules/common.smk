@@ -3,6 +3,7 @@
 from functools import cache
 import os
 from pathlib import Path
+import re
 import sys
 from types import SimpleNamespace
 
@@ -40,6 +41,7 @@ wildcard_constraints:
     variant="(quick/)?",
     paper="|".join(sorted(PAPERS)),
     figure="[A-Za-z0-9_]+",
+    view="(-notes)?",
     panel="[A-Za-z0-9_]+",
     chunk=r"\d+",
     n=r"\d+",
@@ -49,7 +51,7 @@ wildcard_constraints:
 @cache
 def spec_of(variant, paper, figure):
     """Effective configuration of a figure for a variant path prefix ('' or 'quick/')."""
-    return cfg.figure_spec(PAPERS, paper, figure, VARIANTS[variant])
+    return cfg.Spec(cfg.figure_spec(PAPERS, paper, figure, VARIANTS[variant]))
 
 
 def figure_spec(w):
@@ -112,11 +114,34 @@ def aggregate_code(w):
     return codedeps.digest([*companions, *AGGREGATE_GLUE])
 
 
-def render_code(spec):
-    render = spec["render"]
-    return codedeps.digest(
-        [codedeps.function_module(render, "dissent.figures"), *RENDER_GLUE]
-    )
+def render_code(spec, view=""):
+    """What a view of a figure depends on: its render function's closure and the render glue
+    (a view the figure does not configure: just the glue; its job then says so)."""
+    render = spec.get({"": "render", "-notes": "notes"}[view])
+    modules = [codedeps.function_module(render, "dissent.figures")] if render else []
+    return codedeps.digest([*modules, *RENDER_GLUE])
+
+
+def report_labels(variant):
+    """The report's columns for a figure image: the paper's name of the figure (the title's
+    closing "(Fig. 2)"), the rest of its title, and which view it is."""
+
+    def labels(w):
+        title = spec_of(variant, w.paper, w.figure)["title"]
+        name = re.search(r"\(((?:Fig\.|Table) [^()]+)\)$", title)
+        view = "our notes beside it" if w.view else "the paper's figure"
+        return {
+            "figure": name[1] if name else w.figure,
+            "title": title[: name.start()].strip() if name else title,
+            "view": view,
+        }
+
+    return labels
+
+
+def views(spec):
+    """The views a figure is drawn in: the paper's figure, and our notes where configured."""
+    return ["", "-notes"] if "notes" in spec else [""]
 
 
 def source_figure(w):
@@ -139,7 +164,11 @@ def all_outputs(variant_name):
         for figure, spec in PAPERS[paper].items():
             out.append(f"results/{prefix}{paper}/{figure}.nc")
             images = ("png",) if variant_name == "quick" else ("pdf", "png")
-            out += [f"figures/{prefix}{paper}/{figure}.{ext}" for ext in images]
+            out += [
+                f"figures/{prefix}{paper}/{figure}{view}.{ext}"
+                for view in views(spec)
+                for ext in images
+            ]
             out += [
                 f"figures/{prefix}{paper}/{figure}.{ext}"
                 for ext in spec.get("tables", [])
@@ -154,8 +183,17 @@ BASELINES = Path(config["baselines"])
 
 def baseline_files(w):
     """The baselines of a figure, when they exist (a missing one is reported, not fatal)."""
-    files = [BASELINES / w.paper / f"{w.figure}.{ext}" for ext in ("nc", "png")]
+    names = [f"{w.figure}.nc"] + [
+        f"{w.figure}{view}.png" for view in views(spec_of("quick/", w.paper, w.figure))
+    ]
+    files = [BASELINES / w.paper / name for name in names]
     return [str(f) for f in files if f.exists()]
+
+
+def quick_images(w):
+    """The quick PNG of every view of a figure (what the check compares)."""
+    spec = spec_of("quick/", w.paper, w.figure)
+    return [f"figures/quick/{w.paper}/{w.figure}{view}.png" for view in views(spec)]
 
 
 def quick_figures():
