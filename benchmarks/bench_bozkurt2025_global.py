@@ -6,7 +6,7 @@ other half), evaluated on a path that shares nothing with the optimiser but the 
 Eq. (10) (``period_map``, complex 16 x 16): the steady state is solved here as the null vector of
 M - 1 with tr rho = 1 (one complex 16 x 16 solve), C by ``dissent.quantum.concurrence``.  The
 ``--polish`` best are polished by scipy L-BFGS-B (finite-difference gradients), the best three of
-those by Nelder-Mead.  It costs ~400 times the optimiser per point.
+those by Nelder-Mead.  It costs ~1000 times the optimiser per point.
 
 Sample: the whole corner T1 <= 0.2, T2 >= 0.8 (interior: 64 points), the points the optimiser
 flags as not unique (interior), the two kink points (0.975, 0.025), (0.975, 0.05), ``--switch``
