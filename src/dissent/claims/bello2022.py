@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..figures.bello2022_shell import TSTAB_LINEAR_MIN_C  # the cases Fig. 4(b) shows
 from .common import at, params
 
 SPIN_TEMPERATURE, BOSON, HARTREE, WICK, SPIN = range(5)
@@ -110,33 +111,52 @@ def table2_cycles_per_IN(ds) -> float:
 
 
 def fig4a_delta_below_one(ds) -> bool:
-    """Fig. 4(a): Delta < 1 at some cycle for every c/r_max."""
+    """Fig. 4(a): Delta < 1 at some cycle for every c."""
     return bool(np.all(ds.delta.min("n").values < 1))
 
 
 def fig4a_inhomogeneous_end_above_one(ds) -> bool:
-    """Fig. 4(a): Delta > 1 at the steady state for c/r_max = 1, < 1 for c/r_max = 2."""
-    return bool(at(ds.delta_steady, c=1.0) > 1 and at(ds.delta_steady, c=2.0) < 1)
+    """Fig. 4(a): Delta at the last cycle > 1 for more than one case, exactly the most
+    inhomogeneous ones (the smallest c), and < 1 for the others (at least one)."""
+    ds = ds.sortby("c")
+    above = ds.delta.transpose("c", "n").values[:, -1] > 1
+    k = int(above.sum())
+    return bool(2 <= k < len(above) and above[:k].all())
 
 
 def fig4a_minimum_within_10_over_2kappa(ds) -> bool:
-    """Fig. 4(a): the cycle of min Delta lies between 1/(2 kappa) and 10/(2 kappa) for every
-    c/r_max (it is at 4-5.4/(2 kappa), i.e. where the homogeneous system has settled)."""
+    """Fig. 4(a): for the moderately inhomogeneous cases (c >= TSTAB_LINEAR_MIN_C) the cycle of
+    min Delta lies between 1/(2 kappa) and 10/(2 kappa) (it is at 1.7-5.4/(2 kappa), where the
+    homogeneous system has settled)."""
+    ds = ds.isel(c=np.flatnonzero(ds.c.values >= TSTAB_LINEAR_MIN_C))
     ratio = ds.n.values[ds.delta.transpose("c", "n").argmin("n").values] * 2 * ds.kappa.values
     return bool(np.all((ratio > 1) & (ratio < 10)))
 
 
 def fig4_end_minus_e7e8_steady(ds) -> float:
-    """Fig. 4(a): max over c/r_max of |Delta at the last cycle - Delta of the (E7)-(E8) state|
+    """Fig. 4(a): max over c of |Delta at the last cycle - Delta of the (E7)-(E8) state|
     (no cross-shell correlations); 0 if the dynamics end on the (E7)-(E8) state."""
     end = ds.delta.transpose("c", "n").values[:, -1]
     return float(np.max(np.abs(end - ds.delta_steady.values)))
 
 
+def _fig4b_prefactor(ds) -> np.ndarray:
+    """T_stab (mu min|g_i1 - g_i'1|)^2 per c (constant where T_stab ~ [mu min|dg|]^-2)."""
+    return ds.t_stab.values * (ds.mu_abs.values * ds.min_dg.values) ** 2
+
+
 def fig4b_stabilization_prefactor(ds) -> bool:
-    """Fig. 4(b): T_stab (mu min|g - g'|)^2 between 10 and 30 for every c/r_max."""
-    pref = ds.t_stab.values * (ds.mu_abs.values * ds.min_dg.values) ** 2
-    return bool(np.all((pref > 10) & (pref < 30)))
+    """Fig. 4(b): T_stab (mu min|g - g'|)^2 between 10 and 30 for every c >= TSTAB_LINEAR_MIN_C
+    (the cases the panel shows)."""
+    pref = _fig4b_prefactor(ds)[ds.c.values >= TSTAB_LINEAR_MIN_C]
+    return bool(len(pref) >= 2 and np.all((pref > 10) & (pref < 30)))
+
+
+def fig4b_very_inhomogeneous_deviate(ds) -> float:
+    """Fig. 4(b): T_stab (mu min|g - g'|)^2 of the most inhomogeneous case (smallest c)
+    relative to the median over c >= TSTAB_LINEAR_MIN_C (1 on the linear law)."""
+    pref, c = _fig4b_prefactor(ds), ds.c.values
+    return float(pref[np.argmin(c)] / np.median(pref[c >= TSTAB_LINEAR_MIN_C]))
 
 
 def figB1_fidelity_grows_with_k(ds) -> bool:
@@ -261,12 +281,12 @@ def figE1_shifted_metastable(ds) -> bool:
 
 
 def figE2_same_polarization(ds) -> float:
-    """Fig. E2: max - min over c/r_max of <J^z_1>/(N1 I) at the last cycle."""
+    """Fig. E2: max - min over c of <J^z_1>/(N1 I) at the last cycle."""
     end = ds.pol_1.transpose("c", "n").values[:, -1]
     return float(end.max() - end.min())
 
 
 def figE2_delta_detects_more(ds) -> float:
-    """Fig. E2: number of c/r_max with steady Delta < 1 <= Delta_EPR (detected by Delta only)."""
+    """Fig. E2: number of c with steady Delta < 1 <= Delta_EPR (detected by Delta only)."""
     d, de = ds.delta_steady.values, ds.delta_epr_steady.values
     return float(np.sum((d < 1) & (de >= 1)))
