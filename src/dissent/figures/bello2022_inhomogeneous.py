@@ -169,8 +169,8 @@ def _symlog(ax, values, linthresh):
     ax.set_yscale("symlog", linthresh=linthresh, linscale=1.0)
     v = values[np.isfinite(values)]
     lo, hi = min(v.min(), 0.0), max(v.max(), 0.0)
-    step = MaxNLocator(4, steps=[1, 2, 5, 10]).tick_values(-linthresh, linthresh)[1:-1]
-    ticks = [t for t in step if lo <= t <= hi and abs(t) <= linthresh]
+    inner = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(max(lo, -linthresh), min(hi, linthresh))
+    ticks = [t for t in inner if lo <= t <= hi and abs(t) <= linthresh]
     for k in range(int(np.ceil(np.log10(linthresh * 1.01))), 13):
         ticks += [t for t in (-(10.0**k), 10.0**k) if lo <= t <= hi]
     ax.set_yticks(sorted(ticks))
