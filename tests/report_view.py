@@ -46,8 +46,8 @@ def render_caption(
     does."""
     config = yaml.safe_load((root / "config/config.yaml").read_text())
     snakemake = types.SimpleNamespace(
-        params=types.SimpleNamespace(spec=spec),
-        wildcards=types.SimpleNamespace(paper=paper, figure=figure, variant=variant, view=view),
+        params=types.SimpleNamespace(spec=spec, variant=variant),  # as the render rules give
+        wildcards=types.SimpleNamespace(paper=paper, figure=figure, view=view),
         config=config,
     )
     env = Environment(trim_blocks=True, lstrip_blocks=True)  # Snakemake's report environment

@@ -244,4 +244,7 @@ def test_report_builds_cleanly_and_a_browser_shows_a_figure_with_its_caption(
     assert shown and int(shown[1]) > 100, "the figure is not displayed"
     description = dom.split(">Description<", 1)[-1]
     assert "How it was computed" in description, "no caption next to the figure"
+    # the real render_quick rule's caption: the quick variant and its own data file
+    assert "quick variant" in description and "full variant" not in description
+    assert re.search(r"results/quick/\w+/\w+\.nc", description), description[:2000]
     assert "system-message" not in dom and "Docutils System Messages" not in dom

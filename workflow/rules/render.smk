@@ -19,6 +19,7 @@ rule render:
         in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("", w.paper, w.figure),
+        variant="",  # the report caption's "full variant", results/<paper>/<figure>.nc
         code=lambda w: render_code(spec_of("", w.paper, w.figure), w.view),
     run:
         from dissent import render
@@ -44,6 +45,7 @@ rule render_quick:
         in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("quick/", w.paper, w.figure),
+        variant="quick/",  # the report caption's "quick variant", results/quick/...
         code=lambda w: render_code(spec_of("quick/", w.paper, w.figure), w.view),
     run:
         from dissent import render
