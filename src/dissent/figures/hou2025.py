@@ -11,6 +11,7 @@ import json
 import matplotlib
 import numpy as np
 import xarray as xr
+from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm
 
 from .. import contract
@@ -21,6 +22,7 @@ NOTES = "notes: § hou2025 > "  # prefix of a notes panel's pointer to docs/repr
 # Fig. 4(c): colour levels fine at small C, so that C = 0 and the text's window (C >~ 0.07) differ
 FIG4_LEVELS = [0.0, 0.01, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
 FIG4_RATIO_LEVELS = [0.9, 0.99, 0.999]  # the caption's |Gamma_a(r)|/Gamma_a(0) contours
+FIG4_LABEL_B = [1.2, 1.1, 1.045]  # b/Delta where each contour is labelled (staggered)
 FIG4_WINDOW = (1.1, 2.0)  # the text's window: b <~ 1.1 Delta, r <~ 2 sqrt(As/Delta)
 FIG4_TEXT_LEVEL = 0.07  # our reading of the window: C >= 0.07 (reproduction notes)
 
@@ -233,30 +235,24 @@ def _concurrence_map(fig, ax, ds: xr.Dataset):
 
 
 def _ratio_contours(ax, ds: xr.Dataset) -> None:
-    """The caption's |Gamma_a(r)|/Gamma_a(0) contours, each labelled on a short leader line."""
-    ratio = ds["absorption_ratio"].transpose("r", "b")
-    ax.contour(
-        ds["b"], ds["r"], ratio.values, levels=FIG4_RATIO_LEVELS, colors="white", linewidths=0.7
-    )
-    # the contours crowd r -> 0 (b - 1 ~ 1/r^2): label each with a short leader line, staggered
+    """The caption's |Gamma_a(r)|/Gamma_a(0) contours, labelled inline, staggered in b (they
+    crowd r -> 0 as r ~ 2 sqrt(1 - level)/sqrt(b - Delta))."""
+    ratio = ds["absorption_ratio"].transpose("r", "b").values
     b_vals, r_vals = ds["b"].values, ds["r"].values
-    span_b, span_r = b_vals[-1] - b_vals[0], r_vals[-1] - r_vals[0]
-    for lv, frac in zip(FIG4_RATIO_LEVELS[::-1], (0.3, 0.5, 0.7), strict=True):
-        j = int(round(frac * (b_vals.size - 1)))
-        below = np.flatnonzero(ratio.values[:, j] < lv)  # decreasing in r near r = 0
-        if not below.size:
-            continue
-        target = (b_vals[j], r_vals[below[0]])
-        ax.annotate(
-            f"{lv:g}",
-            xy=target,
-            xytext=(target[0] + 0.06 * span_b, target[1] + 0.14 * span_r),
-            color="white",
-            fontsize=7,
-            ha="left",
-            va="bottom",
-            arrowprops={"arrowstyle": "-", "color": "white", "lw": 0.5, "shrinkA": 0},
-        )
+    lines = ax.contour(
+        b_vals, r_vals, ratio, levels=FIG4_RATIO_LEVELS, colors="white", linewidths=0.7
+    )
+    spots = []
+    for level, b_label in zip(FIG4_RATIO_LEVELS, FIG4_LABEL_B, strict=True):
+        j = int(np.argmin(np.abs(b_vals - b_label)))
+        column = ratio[:, j]  # decreasing in r from 1 at r = 0 until the first zero of J0
+        first = int(np.argmax(column < level)) if (column < level).any() else 0
+        if first:
+            r_at = np.interp(level, column[first::-1], r_vals[first::-1])
+            spots.append((b_vals[j], r_at))
+    labels = ax.clabel(lines, fontsize=7, fmt="%g", inline=True, inline_spacing=2, manual=spots)
+    for text in labels:
+        text.set_path_effects([patheffects.withStroke(linewidth=1.5, foreground="0.25")])
 
 
 @contract.renderer

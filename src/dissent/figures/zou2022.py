@@ -75,7 +75,8 @@ def _method_handles() -> list:
 FIG2_TMAX = 4.0  # a t shown in the paper view
 # where each curve's label sits (a t, C): beside its curve, off every other curve
 FIG2_LABELS = {3.0: (1.25, 0.08), 1.0: (1.55, 0.36), 0.3: (3.0, 0.37), 0.0: (3.0, 0.53)}
-FIG2_LONG_LABELS = {3.0: (2.2, 0.012), 1.0: (5.5, 4e-3), 0.3: (22.0, 0.1), 0.0: (22.0, 0.3)}
+# (b) labels only the long-lived curves; panel (a) above names every colour
+FIG2_LONG_LABELS = {0.3: (22.0, 0.1), 0.0: (22.0, 0.3)}
 
 
 @contract.renderer
@@ -141,8 +142,9 @@ def fig2_notes(ds: xr.Dataset):
                 fontsize=7,
                 color="0.2",
             )
-        x, y = FIG2_LONG_LABELS.get(key, (time[-1], 1.0))
-        ax_b.text(x, y, rf"$\delta={delta:g}$", color=colour, fontsize=7, va="center")
+        if key in FIG2_LONG_LABELS:
+            x, y = FIG2_LONG_LABELS[key]
+            ax_b.text(x, y, rf"$\delta={delta:g}$", color=colour, fontsize=7, va="center")
     ax_b.set(
         xlabel=r"time $at$",
         ylabel=r"concurrence $\mathcal{C}$",
