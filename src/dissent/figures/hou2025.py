@@ -76,8 +76,8 @@ def fig1_notes(ds: xr.Dataset):
     fig, ax = figure("single", height=3.0)
     _temperature_map(fig, ax, ds)
     t = ds["T_local"].values
-    ax.plot(t, t, color="white", lw=0.8, ls=":")
-    ax.text(0.05, 0.9, r"dotted: $T(r)=T(0)$ (Gibbs, $\mathcal{C}=0$)", fontsize=7)
+    ax.plot(t, t, color="k", lw=0.8, ls="--")
+    ax.text(0.05, 0.9, r"dashed: $T(r)=T(0)$ (Gibbs, $\mathcal{C}=0$)", fontsize=7)
     ratio = float(_params(ds, "main")["ratio"])
     ax.set(xlim=(t[0], t[-1]), ylim=(t[0], t[-1]))
     _notes_title(
