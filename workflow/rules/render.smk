@@ -10,6 +10,7 @@ rule render:
             "figures/{paper}/{figure}{view}.png",
             caption="../report/figure.rst",
             category="{paper}",
+            labels=report_labels(""),
         ),
     log:
         "logs/{paper}/{figure}/render{view}.log",
@@ -36,6 +37,7 @@ rule render_quick:
             "figures/quick/{paper}/{figure}{view}.png",
             caption="../report/figure.rst",
             category="{paper}",
+            labels=report_labels("quick/"),
         ),
     log:
         "logs/quick/{paper}/{figure}/render{view}.log",
