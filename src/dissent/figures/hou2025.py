@@ -210,7 +210,7 @@ def _temperature_curves(ax, ds: xr.Dataset, markers: bool) -> None:
         xlabel=r"$r/\sqrt{As/\Delta}$",
         ylabel=r"$k_B T(r)/\Delta$",
         xlim=(r[0], r[-1]),
-        ylim=(-0.42, 0.05),
+        ylim=(float(ds["T_nonlocal_curve"].min()) - 0.02, 0.02),  # the data, no room for a key
     )
     ax.legend(loc="lower left")
 
