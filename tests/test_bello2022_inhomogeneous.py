@@ -564,3 +564,32 @@ def test_every_parameter_error_names_its_key(solver, key, value):
     with pytest.raises(ParameterError) as err:
         contract.check_arguments(fn, {**good[solver], key: value})
     assert err.value.key == key
+
+
+@pytest.mark.figure("bello2022.figD3")
+def test_figD3_paper_range_spans_the_settling_schemes_and_notes_show_the_runaway(quick_data):
+    """Fig. D3 paper view: the y range holds the ME and every scheme that settles; Half-Hartree
+    and Majority do not settle and leave it or diverge (NaN); the notes view holds every finite
+    value."""
+    import matplotlib.pyplot as plt
+
+    from dissent.figures import bello2022_inhomogeneous as render
+
+    ds = quick_data("bello2022", "figD3")
+    n = ds.n.values
+    paper, notes = render.figD3(ds), render.figD3_notes(ds)
+    for i in range(ds.sizes["n_nuclei"]):
+        sel = ds.isel(n_nuclei=i)
+        lo, hi = paper.axes[i].get_ylim()
+        scale = float(sel.n_nuclei)
+        settled = [render._settles(v, n, scale) for v in sel.variance.values]
+        assert settled == [True, True, False, False, True]  # Boson, Hartree, HH, Majority, Z
+        for v, ok in zip(sel.variance.values, settled, strict=True):
+            inside = (lo <= np.nanmin(v)) and (np.nanmax(v) <= hi)
+            assert inside if ok else (not inside or not np.all(np.isfinite(v)))
+        assert lo <= sel.me_variance.min() and sel.me_variance.max() <= hi
+        nlo, nhi = notes.axes[i].get_ylim()
+        finite = sel.variance.values[np.isfinite(sel.variance.values)]
+        assert nlo <= finite.min() and finite.max() <= nhi
+    plt.close(paper)
+    plt.close(notes)

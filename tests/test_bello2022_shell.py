@@ -216,3 +216,29 @@ def test_fig4_stability_of_E7_E8_points():
     assert eig[3.0][0] < -1e-7 and eig[3.0][2]
     assert 1e-8 < eig[6.0][0] < 1e-7 and not eig[6.0][2]
     assert eig[6.0][1] < 0  # QD1 is stable: the unstable mode is QD2's
+
+
+def test_fig4_paper_view_has_the_captions_ink_and_the_notes_view_the_rest(quick_data):
+    """Fig. 4 paper view: no stars, no fit line, (b) only the c >= TSTAB_LINEAR_MIN_C (the very
+    inhomogeneous points are "not shown"); the notes view has the stars and every c in (b)."""
+    import matplotlib.pyplot as plt
+
+    from dissent.figures import bello2022_shell as render
+
+    ds = quick_data("bello2022", "fig4")
+    shown = int(np.sum(ds.c.values >= render.TSTAB_LINEAR_MIN_C))
+    assert 0 < shown < ds.sizes["c"]  # the quick grid has points on both sides
+
+    def markers(ax, marker):
+        return [ln for ln in ax.get_lines() if ln.get_marker() == marker]
+
+    paper = render.fig4(ds)
+    a, b = paper.axes[:2]
+    assert not markers(a, "*") and len(markers(b, "o")) == shown
+    assert all(ln.get_linestyle() == "None" for ln in b.get_lines())  # no fit line
+    notes = render.fig4_notes(ds)
+    na, nb = notes.axes[:2]
+    assert len(markers(na, "*")) == ds.sizes["c"] and len(markers(nb, "o")) == ds.sizes["c"]
+    assert any(ln.get_linestyle() == "-" for ln in nb.get_lines())  # the fit
+    plt.close(paper)
+    plt.close(notes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import comb
 
+from ..figures.bello2022_shell import TSTAB_LINEAR_MIN_C  # the cases Fig. 4(b) shows
 from .common import at, params
 
 SPIN_TEMPERATURE, BOSON, HARTREE, WICK, SPIN = range(5)
@@ -192,42 +193,43 @@ def table2_dipolar_energies(ds) -> bool:
 
 
 def fig4a_delta_below_one(ds) -> bool:
-    """Fig. 4(a): Delta < 1 at some cycle for every c/r_max."""
+    """Fig. 4(a): Delta < 1 at some cycle for every c."""
     return bool(np.all(ds.delta.min("n").values < 1))
 
 
 def fig4_lattice_sizes(ds) -> bool:
     """Fig. 4 caption: N1 = 21 and N2 = 25 nuclei (square lattice, |r| < r_max = 2.5, 3) for
-    every c/r_max."""
+    every c."""
     return bool(np.all(ds.n_nuclei_1.values == 21) and np.all(ds.n_nuclei_2.values == 25))
 
 
 def fig4_variance_varies_with_couplings(ds) -> bool:
-    """Fig. 4: the steady var(Jx1 + Jx2) changes strictly monotonically with c/r_max."""
+    """Fig. 4: the steady var(Jx1 + Jx2) changes strictly monotonically with c."""
     d = np.diff(ds.var_J_steady.transpose("c").values)
     return bool(np.all(d < 0) or np.all(d > 0))
 
 
 def fig4a_inhomogeneous_end_above_one(ds) -> float:
-    """Fig. 4(a): the number of c/r_max whose steady Delta is > 1."""
+    """Fig. 4(a): the number of c whose steady Delta is > 1."""
     return float(np.sum(ds.delta_steady.values > 1))
 
 
 def fig4a_deviates_from_minimum(ds) -> float:
-    """Fig. 4(a): min over c/r_max of Delta(last cycle) - min_n Delta (> 0: it moves away)."""
+    """Fig. 4(a): min over c of Delta(last cycle) - min_n Delta (> 0: it moves away)."""
     d = ds.delta.transpose("c", "n").values
     return float(np.min(d[:, -1] - d.min(axis=1)))
 
 
 def fig4a_entangled_unless_most_inhomogeneous(ds) -> bool:
-    """Fig. 4(a): the steady Delta is < 1 for every c/r_max except the smallest (most
-    inhomogeneous) one, where it is > 1."""
-    d = ds.delta_steady.transpose("c").values
-    return bool(d[0] > 1 and np.all(d[1:] < 1))
+    """Fig. 4(a): the steady Delta is < 1 exactly for the least inhomogeneous cases: for every
+    c above some threshold (at least one), > 1 below it."""
+    below = ds.sortby("c").delta_steady.transpose("c").values < 1
+    k = int(np.argmax(below)) if below.any() else below.size
+    return bool(below.any() and np.all(below[k:]) and not np.any(below[:k]))
 
 
 def fig4a_steady_over_homogeneous_time(ds) -> float:
-    """Fig. 4: min over c/r_max of T_stab / (1/(2 kappa)) (T_stab of <A^(z,2)_1>)."""
+    """Fig. 4: min over c of T_stab / (1/(2 kappa)) (T_stab of <A^(z,2)_1>)."""
     return float(np.min(ds.t_stab.values * 2 * ds.kappa.values))
 
 
@@ -242,7 +244,7 @@ def _rate_spread(x: np.ndarray, steady: float, n: np.ndarray) -> float:
 
 
 def fig4a_rate_spread_over_homogeneous(ds) -> list:
-    """Fig. 4: per c/r_max, the spread of the local decay rate of <A^(z,2)_1> towards its steady
+    """Fig. 4: per c, the spread of the local decay rate of <A^(z,2)_1> towards its steady
     value (``_rate_spread``) over that of the equivalent homogeneous system (grey curve)."""
     n = ds.n.values.astype(float)
     hom = _rate_spread(ds.az2_1_hom.values[0], ds.az2_1_hom.values[0, -1], n)
@@ -251,30 +253,44 @@ def fig4a_rate_spread_over_homogeneous(ds) -> list:
 
 
 def fig4a_not_simple_exponential(ds) -> float:
-    """Fig. 4: min over c/r_max of ``fig4a_rate_spread_over_homogeneous`` (> 1: every
+    """Fig. 4: min over c of ``fig4a_rate_spread_over_homogeneous`` (> 1: every
     inhomogeneous approach is further from a simple exponential than the homogeneous one)."""
     return float(min(fig4a_rate_spread_over_homogeneous(ds)))
 
 
 def fig4a_minimum_within_10_over_2kappa(ds) -> bool:
-    """Fig. 4(a): the cycle of min Delta lies between 1/(2 kappa) and 10/(2 kappa) for every
-    c/r_max (it is at 4-5.4/(2 kappa), i.e. where the homogeneous system has settled)."""
+    """Fig. 4(a): for the moderately inhomogeneous cases (c >= TSTAB_LINEAR_MIN_C) the cycle of
+    min Delta lies between 1/(2 kappa) and 10/(2 kappa) (it is at 1.7-5.4/(2 kappa), where the
+    homogeneous system has settled)."""
+    ds = ds.isel(c=np.flatnonzero(ds.c.values >= TSTAB_LINEAR_MIN_C))
     ratio = ds.n.values[ds.delta.transpose("c", "n").argmin("n").values] * 2 * ds.kappa.values
     return bool(np.all((ratio > 1) & (ratio < 10)))
 
 
 def fig4_end_minus_e7e8_steady(ds) -> float:
-    """Fig. 4(a): max over c/r_max of |Delta at the last cycle - Delta of the (E7)-(E8) state|
+    """Fig. 4(a): max over c of |Delta at the last cycle - Delta of the (E7)-(E8) state|
     (no cross-shell correlations); 0 if the dynamics end on the (E7)-(E8) state."""
     end = ds.delta.transpose("c", "n").values[:, -1]
     return float(np.max(np.abs(end - ds.delta_steady.values)))
 
 
+def _fig4b_prefactor(ds) -> np.ndarray:
+    """T_stab (mu min|g_i1 - g_i'1|)^2 per c (constant where T_stab ~ [mu min|dg|]^-2)."""
+    return ds.t_stab.values * (ds.mu_abs.values * ds.min_dg.values) ** 2
+
+
 def fig4b_stabilization_prefactor(ds) -> float:
-    """Fig. 4(b): max/min over c/r_max of T_stab (mu min|g - g'|)^2 (1 if T_stab scaled exactly
-    as [mu min|g - g'|]^-2)."""
-    pref = ds.t_stab.values * (ds.mu_abs.values * ds.min_dg.values) ** 2
+    """Fig. 4(b): max/min over the c >= TSTAB_LINEAR_MIN_C that the panel shows of
+    T_stab (mu min|g - g'|)^2 (1 if T_stab scaled exactly as [mu min|g - g'|]^-2)."""
+    pref = _fig4b_prefactor(ds)[ds.c.values >= TSTAB_LINEAR_MIN_C]
     return float(pref.max() / pref.min())
+
+
+def fig4b_very_inhomogeneous_deviate(ds) -> float:
+    """Fig. 4(b): T_stab (mu min|g - g'|)^2 of the most inhomogeneous case (smallest c)
+    relative to the median over c >= TSTAB_LINEAR_MIN_C (1 on the linear law)."""
+    pref, c = _fig4b_prefactor(ds), ds.c.values
+    return float(pref[np.argmin(c)] / np.median(pref[c >= TSTAB_LINEAR_MIN_C]))
 
 
 def figB1_fidelity_grows_with_k(ds) -> bool:
@@ -525,18 +541,18 @@ def figE1_shifted_metastable(ds) -> bool:
 
 
 def figE2_same_polarization(ds) -> float:
-    """Fig. E2: max - min over c/r_max of <J^z_1>/(N1 I) at the last cycle."""
+    """Fig. E2: max - min over c of <J^z_1>/(N1 I) at the last cycle."""
     end = ds.pol_1.transpose("c", "n").values[:, -1]
     return float(end.max() - end.min())
 
 
 def figE2_delta_detects_more(ds) -> float:
-    """Fig. E2: (number of c/r_max with steady Delta < 1) - (number with steady Delta_EPR < 1)."""
+    """Fig. E2: (number of c with steady Delta < 1) - (number with steady Delta_EPR < 1)."""
     return float(np.sum(ds.delta_steady.values < 1) - np.sum(ds.delta_epr_steady.values < 1))
 
 
 def figE2_generalized_polarization_differs(ds) -> float:
-    """Fig. E2: the smallest difference between the steady <A^(z,2)_1> of two c/r_max."""
+    """Fig. E2: the smallest difference between the steady <A^(z,2)_1> of two c."""
     v = np.sort(ds.az2_1_steady.values)
     return float(np.min(np.diff(v)))
 
@@ -550,7 +566,7 @@ def _settle(x: np.ndarray, steady: float, n: np.ndarray, tol: float) -> float:
 
 
 def figE2_generalized_polarization_faster(ds) -> float:
-    """Fig. E2, most inhomogeneous c/r_max: settling cycle (to 1 % of the steady value) of
+    """Fig. E2, most inhomogeneous c: settling cycle (to 1 % of the steady value) of
     <J^z_1> over that of <A^(z,2)_1> (> 1: <A^(z,2)_1> settles earlier)."""
     n = ds.n.values.astype(float)
     i = int(np.argmin(ds.c.values))

@@ -8,6 +8,8 @@ import xarray as xr
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from .. import contract
 
@@ -42,22 +44,26 @@ def fig3(ds: xr.Dataset):
     return fig
 
 
-SCHEME_LABELS = ("Spin temp.", "Boson", "Hartree", "Wick", "Spin")
+# the paper's scheme numbers and names (Sec. D.1: schemes 1-5; Sec. D.2: variance schemes 2-6)
+SCHEME_LABELS = ("1 Spin-temperature", "2 Boson", "3 Hartree", "4 Wick", "5 Spin")
+D3_LABELS = ("2 Boson", "3 Hartree", "4 Half-Hartree", "5 Majority", "6 Z-rules")
 MARKERS = ("o", "s", "^", "v", "D")
+NOTES_D12 = "notes: § bello2022 inhomogeneous > Figs. D1, D2"
+NOTES_D3 = "notes: § bello2022 inhomogeneous > Figs. D3, D4 > Findings"
 
 
-def _scheme_curves(ax, ds, var, markevery=8):
+def _scheme_curves(ax, ds, var, labels=SCHEME_LABELS, n_marks=12, open_marks=False):
+    """One thin line per scheme with markers about 1/``n_marks`` of the axes apart along the
+    drawn line, staggered between schemes so that coinciding curves keep every scheme's markers
+    visible; open markers if asked."""
+    step = 1.0 / n_marks
     for i in range(ds.sizes["scheme"]):
-        sel = ds[var].isel(scheme=i)
         ax.plot(
-            ds["n"],
-            sel,
-            marker=MARKERS[i],
-            ms=3,
-            markevery=markevery,
-            lw=0.9,
-            label=SCHEME_LABELS[int(ds["scheme"][i])],
-        )
+            ds["n"], ds[var].isel(scheme=i), marker=MARKERS[i], ms=3.5 if open_marks else 3,
+            markevery=(i * step / ds.sizes["scheme"], step), lw=0.9,
+            mfc="none" if open_marks else None, mew=0.9,
+            label=labels[int(ds["scheme"][i])],
+        )  # fmt: skip
 
 
 @contract.renderer
@@ -67,83 +73,137 @@ def figD1(ds: xr.Dataset):
     _scheme_curves(a, ds, "polarization_1")
     a.set_xscale("log")
     zoom = ds.where(ds["n"] <= 5000, drop=True)
-    _scheme_curves(b, zoom, "polarization_1", markevery=4)
+    _scheme_curves(b, zoom, "polarization_1", n_marks=8)
     for ax in (a, b):
         ax.set_xlabel("cycles $n$")
         ax.set_ylabel(r"$\langle J^z_1\rangle/(N_1 I)$")
-    a.legend(frameon=False, fontsize="small")
+    a.legend(frameon=False, fontsize="small", loc="lower left")
     return fig
 
 
 @contract.renderer
 def figD2(ds: xr.Dataset):
-    """Polarizations of both ensembles: schemes 1-5 (with zz EoMs) and the 2nd-order ME (dashed)."""
+    """Polarizations of both ensembles: schemes 1-5 (open markers, with zz EoMs) and the
+    2nd-order ME (dashed, drawn over the markers)."""
     fig, axes = _fig("double", 1, 2, height=2.8, layout="constrained")
     for j, ax in zip((1, 2), axes, strict=True):
-        _scheme_curves(ax, ds, f"polarization_{j}")
+        _scheme_curves(ax, ds, f"polarization_{j}", open_marks=True)
         me = ds[f"me_polarization_{j}"].squeeze()
-        ax.plot(ds["n"], me, "k--", lw=1.2, label="2nd-order ME")
+        ax.plot(ds["n"], me, "k--", lw=1.0, label="2nd-order ME", zorder=3)
         ax.set_xscale("log")
         ax.set_xlabel("cycles $n$")
         ax.set_ylabel(rf"$\langle J^z_{j}\rangle/(N_{j} I)$")
-    axes[0].legend(frameon=False, fontsize="small")
+    axes[0].legend(frameon=False, fontsize="small", loc="lower left")
     return fig
 
 
-D3_LABELS = ("2 Boson", "3 Hartree", "4 Half-Hartree", "5 Majority", "6 Z-rules")
+@contract.renderer
+def figD2_notes(ds: xr.Dataset):
+    """|scheme - ME| of both polarizations vs cycles (log): which scheme is closest."""
+    fig, axes = _fig("double", 1, 2, height=3.2, layout="constrained", sharey=True)
+    for j, ax in zip((1, 2), axes, strict=True):
+        me = ds[f"me_polarization_{j}"].squeeze()
+        dev = np.abs(ds[f"polarization_{j}"] - me)
+        _scheme_curves(ax, ds.assign(dev=dev.where(dev > 0)), "dev", open_marks=True)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_ylim(1e-10, 2.0)
+        ax.set_xlabel("cycles $n$")
+        ax.set_title(f"QD{j}: deviation from the 2nd-order ME\n{NOTES_D12}", fontsize="small")
+    axes[0].set_ylabel(
+        r"$|\langle J^z_j\rangle_{\rm scheme} - \langle J^z_j\rangle_{\rm ME}|/(N_j I)$"
+    )
+    handles = axes[0].get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="outside lower center", ncol=5, frameon=False, fontsize="small")
+    return fig
+
+
+def _settles(v: np.ndarray, n: np.ndarray, scale: float, rtol: float = 0.01) -> bool:
+    """Finite throughout and changed by less than ``rtol`` ``scale`` over the last decade."""
+    if not np.all(np.isfinite(v)):
+        return False
+    return abs(v[-1] - v[np.searchsorted(n, n[-1] / 10.0)]) < rtol * scale
+
+
+def _d3_panels(ds, fig, axes):
+    for i, ax in enumerate(axes):
+        sel = ds.isel(n_nuclei=i)
+        for j in range(ds.sizes["scheme"]):
+            ax.plot(
+                ds["n"], sel["variance"].isel(scheme=j), marker=MARKERS[j], ms=3, markevery=6,
+                lw=0.9, label=D3_LABELS[int(ds["scheme"][j])],
+            )  # fmt: skip
+        ax.plot(ds["n"], sel["me_variance"], "k--", lw=1.2, label="2nd-order ME")
+        ax.set_xscale("log")
+        ax.set_xlabel("cycles $n$")
+        ax.set_ylabel(r"var$(J^x_1 + J^x_2)$")
+        ax.set_title(f"$N_1 = N_2 = {int(sel['n_nuclei'])}$", fontsize="medium")
 
 
 @contract.renderer
 def figD3(ds: xr.Dataset):
     """var(J^x_1 + J^x_2) vs cycles, N = 5 (left) and N = 50 (right): schemes 2-6 (markers) and
-    the 2nd-order ME (dashed). A scheme that diverges gets a cross at its last finite value, one
-    that leaves the y range an arrow where it does."""
-    from matplotlib.lines import Line2D
-
+    the 2nd-order ME (dashed). The y range is that of the ME and of the schemes that settle
+    (``_settles``); schemes that run away leave it (their whole course: the notes view)."""
     fig, axes = _fig("double", 1, ds.sizes["n_nuclei"], height=3.1, layout="constrained")
-    marks = set()
+    _d3_panels(ds, fig, axes)
+    n = ds["n"].values
+    for i, ax in enumerate(axes):
+        sel = ds.isel(n_nuclei=i)
+        scale = float(sel["n_nuclei"])  # (N1 + N2)/4 x 2: the initial variance is N/2
+        kept = [sel["me_variance"].values] + [
+            v for v in sel["variance"].values if _settles(v, n, scale)
+        ]
+        lo, hi = min(0.0, *(np.min(v) for v in kept)), max(np.max(v) for v in kept)
+        pad = 0.05 * (hi - lo)
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.axhline(0.0, color="0.6", lw=0.6)
+    handles = axes[0].get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="outside lower center", ncol=6, frameon=False, fontsize="small")
+    return fig
+
+
+def _symlog(ax, values, linthresh):
+    """Symmetric-log y axis, linear within +-``linthresh``; ticks: a few linear ones inside,
+    the powers of ten beyond it up to the data (plain numbers)."""
+    ax.set_yscale("symlog", linthresh=linthresh, linscale=1.0)
+    v = values[np.isfinite(values)]
+    lo, hi = min(v.min(), 0.0), max(v.max(), 0.0)
+    inner = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(max(lo, -linthresh), min(hi, linthresh))
+    ticks = [t for t in inner if lo <= t <= hi and abs(t) <= linthresh]
+    for k in range(int(np.ceil(np.log10(linthresh * 1.01))), 13):
+        ticks += [t for t in (-(10.0**k), 10.0**k) if lo <= t <= hi]
+    ax.set_yticks(sorted(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:g}".replace("-", "\u2212")))
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
+@contract.renderer
+def figD3_notes(ds: xr.Dataset):
+    """The same curves on a symmetric-log y axis (linear within the initial variance N/2):
+    the whole runaway of Half-Hartree and Majority; a cross where a closure overflows (NaN
+    afterwards)."""
+    fig, axes = _fig("double", 1, ds.sizes["n_nuclei"], height=3.3, layout="constrained")
+    _d3_panels(ds, fig, axes)
     for i, ax in enumerate(axes):
         sel = ds.isel(n_nuclei=i)
         N = int(sel["n_nuclei"])
-        lo, hi = -0.35 * N, 0.55 * N
-        for j in range(ds.sizes["scheme"]):
+        for j, line in enumerate(ax.get_lines()[: ds.sizes["scheme"]]):
             v = sel["variance"].isel(scheme=j).values
-            (line,) = ax.plot(
-                ds["n"], v, marker=MARKERS[j], ms=3, markevery=6, lw=0.9,
-                label=D3_LABELS[int(ds["scheme"][j])],
-            )  # fmt: skip
-            out = np.flatnonzero(~np.isfinite(v) | (v < lo) | (v > hi))
-            if len(out) == 0:
-                continue
-            k = out[0]
-            if not np.isfinite(v[k]):  # NaN from here on: cross at the last finite value
-                ax.plot([ds["n"][k - 1]], [v[k - 1]], "x", color=line.get_color(), ms=7, mew=1.5)
-                marks.add("nan")
-            else:  # leaves the plotted range: arrow at the exit
-                x_exit = float(ds["n"][k])
-                ax.annotate(
-                    "", xy=(x_exit, lo), xytext=(x_exit, lo + 0.12 * (hi - lo)),
-                    arrowprops={"arrowstyle": "-|>", "color": line.get_color(), "lw": 1.0},
-                )  # fmt: skip
-                marks.add("off")
-        ax.plot(ds["n"], sel["me_variance"], "k--", lw=1.2, label="2nd-order ME")
+            bad = np.flatnonzero(~np.isfinite(v))
+            if len(bad):
+                k = bad[0] - 1
+                ax.plot([ds["n"][k]], [v[k]], "x", color=line.get_color(), ms=7, mew=1.5)
+        _symlog(ax, sel["variance"].values, N / 2.0)
         ax.axhline(0.0, color="0.6", lw=0.6)
-        ax.set_xscale("log")
-        ax.set_ylim(lo, hi)
-        ax.set_xlabel("cycles $n$")
-        ax.set_ylabel(r"var$(J^x_1 + J^x_2)$")
-        ax.set_title(f"$N_1 = N_2 = {N}$", fontsize="medium")
-    handles = axes[0].get_legend_handles_labels()[0]
-    if "nan" in marks:
-        handles.append(
-            Line2D([], [], marker="x", ms=7, mew=1.5, ls="none", color="0.3",
-                   label="diverges (NaN afterwards)")
-        )  # fmt: skip
-    if "off" in marks:
-        handles.append(
-            Line2D([], [], marker=r"$\downarrow$", ms=8, ls="none", color="0.3",
-                   label="leaves the plotted range")
-        )  # fmt: skip
+        ax.set_title(
+            f"$N_1 = N_2 = {N}$: whole range, runaway of schemes 4, 5\n{NOTES_D3}",
+            fontsize="small",
+        )
+    handles = axes[0].get_legend_handles_labels()[0] + [
+        Line2D([], [], marker="x", ms=7, mew=1.5, ls="none", color="0.3",
+               label="diverges (NaN afterwards)")
+    ]  # fmt: skip
     fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize="small")
     return fig
 
