@@ -387,8 +387,11 @@ def overrides(draw):
     if kind == "subset" and axis:
         n = draw(st.integers(1, min(5, values.size)))
         return [*at_panel, "grid", axis], {"values": values[:n].tolist()}, None
-    if kind == "chunks":
-        return [*base, "chunks"], draw(st.integers(1, 64)), True
+    if kind == "chunks":  # valid up to one job per point of the largest panel
+        body = cfg.figure_spec(PAPERS, paper, figure, variant)["panels"].values()
+        most = max(cfg.n_points(p.get("grid", {})) for p in body)
+        n = draw(st.integers(1, 64))
+        return [*base, "chunks"], n, n <= min(most, cfg.MAX_CHUNKS)
     if kind == "title":
         return [*base, "title"], draw(st.text(max_size=20)), True
     if kind == "not_finite":

@@ -10,6 +10,7 @@ import copy
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -50,12 +51,94 @@ def deep_merge(base: Mapping, override: Mapping) -> dict:
     return out
 
 
+# Plain scalars that YAML 1.1 (PyYAML, Snakemake) reads otherwise than YAML 1.2 and than a reader
+# expects: 01001 is octal 513, 1:30 is sexagesimal 90, 1_000 is 1000, yes/no/on/off are booleans.
+_AMBIGUOUS = {
+    "tag:yaml.org,2002:int": (
+        re.compile(r"[-+]?0[0-9_]+|.*[:_].*"),
+        "an integer in YAML 1.1 only (octal 0..., sexagesimal a:b or digits with _)",
+    ),
+    "tag:yaml.org,2002:float": (
+        re.compile(r".*[:_].*"),
+        "a number in YAML 1.1 only (sexagesimal a:b or digits with _)",
+    ),
+    "tag:yaml.org,2002:bool": (
+        re.compile(r"(?i:yes|no|on|off|y|n)"),
+        "a boolean in YAML 1.1 only; write true or false",
+    ),
+}
+
+
+def _check_node(node, path: list, source: str) -> None:
+    """Duplicate keys and YAML 1.1-only plain scalars anywhere below ``node``: ConfigError naming
+    the dotted key (and ``source``, line)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            if key in seen:
+                raise ConfigError(
+                    f"{_key([*path, key])}: duplicate key ({source}, lines {seen[key]} and "
+                    f"{key_node.start_mark.line + 1}); YAML would keep only the last"
+                )
+            seen[key] = key_node.start_mark.line + 1
+            _check_node(key_node, path, source)
+            _check_node(value_node, [*path, key], source)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_node(item, [*path, i], source)
+    elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _AMBIGUOUS:
+        pattern, what = _AMBIGUOUS[node.tag]
+        if pattern.fullmatch(node.value):
+            raise ConfigError(
+                f"{_key(path) or '<top level>'}: {node.value!r} ({source}, line "
+                f"{node.start_mark.line + 1}) is {what}; quote it for a string, or write the "
+                "number plainly"
+            )
+
+
+TEMPLATING_KEY = "__use_yte__"  # Snakemake's YTE templating: it would run Python in the file
+
+
+def read_yaml(path: str | Path):
+    """The data of a configuration file, read strictly: no duplicate keys, no YAML 1.1-only
+    scalars, no YTE templating; anything else is a ConfigError naming the file and key."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_node(node, [], str(path))
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    finally:
+        loader.dispose()
+    if isinstance(data, Mapping) and TEMPLATING_KEY in data:
+        raise ConfigError(
+            f"{TEMPLATING_KEY}: {path} asks for YTE templating, which runs Python code from the "
+            "configuration; configuration files are data here: remove the key"
+        )
+    return data
+
+
+def check_config_files(paths: Iterable[str | Path]) -> None:
+    """Every configuration file given to the workflow, read strictly (:func:`read_yaml`)."""
+    for path in paths:
+        read_yaml(path)
+
+
 def load_papers(paths: Iterable[str | Path]) -> dict:
-    """Read and deep-merge paper configuration files (each a mapping paper -> figures)."""
+    """Read (strictly, :func:`read_yaml`) and deep-merge paper configuration files (each a
+    mapping paper -> figures)."""
     merged: dict = {}
     for path in sorted(Path(p) for p in paths):
-        with open(path) as fh:
-            data = yaml.load(fh, Loader=_YAML_LOADER) or {}
+        data = read_yaml(path) or {}
         if not isinstance(data, Mapping):
             raise ConfigError(f"{path}: the top level must be a mapping of paper keys")
         merged = deep_merge(merged, data)
@@ -94,8 +177,24 @@ def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
                 f"{_key(param.absolute_path)}: expected a number, a string, a list of numbers or "
                 f"an axis spec (values | linspace | logspace); got {param.instance!r:.60}"
             )
-        where = _key(err.absolute_path) or "<top level>"
-        raise ConfigError(f"{where}: {_schema_message(err)}")
+        path = list(err.absolute_path)
+        if err.validator == "pattern" and isinstance(_at(papers, path), Mapping):
+            path.append(err.instance)  # a key of that mapping (propertyNames): name it
+        message = _schema_message(err)
+        if err.validator == "required" and len(path) == 2 and isinstance(papers, Mapping):
+            known = sorted(f for f in papers.get(path[0], {}) if f != path[1])
+            message += f" of a figure; is {path[1]!r} spelled right? figures of {path[0]}: {known}"
+        raise ConfigError(f"{_key(path) or '<top level>'}: {message}")
+
+
+def _at(data, path):
+    """The value at ``path`` (keys, indices) of nested data, or None."""
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _param_error(err):
@@ -113,6 +212,12 @@ def _schema_message(err) -> str:
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(err.instance) - set(allowed))
         return f"unknown key(s) {extra}; allowed keys: {allowed}"
+    if err.schema.get("oneOf") == [{"required": ["panels"]}, {"required": ["data"]}]:
+        both = isinstance(err.instance, Mapping) and {"panels", "data"} <= set(err.instance)
+        return (
+            "a figure has exactly one of 'panels' (it is solved) or 'data: <figure>' (it draws "
+            f"another figure's data); {'both' if both else 'neither'} given"
+        )
     if err.validator == "oneOf":
         real = [e for e in err.context or [] if e.validator not in ("required", "not")]
         if real:
@@ -125,7 +230,14 @@ def _schema_message(err) -> str:
     if err.validator == "minimum" and list(err.path)[-2:-1] in (["linspace"], ["logspace"]):
         return f"the number of points must be >= 1 (got {err.instance}): empty grid"
     if err.validator == "minItems" and err.validator_value == 1:
-        return "empty list: a grid axis needs at least one value"
+        if list(err.path)[-1:] == ["values"]:
+            return "empty list: a grid axis needs at least one value"
+        return "empty list: give at least one"
+    if err.validator == "pattern":
+        return (
+            f"{err.instance!r} is not a valid name: letters, digits and _, starting with a "
+            f"letter (pattern {err.validator_value})"
+        )
     return err.message
 
 
@@ -146,6 +258,28 @@ def figure_spec(papers: Mapping, paper: str, figure: str, variant: str = "full")
             panel.pop("chunks", None)
     spec.setdefault("render", f"{paper}.{figure}")
     return spec
+
+
+MAX_CHUNKS = 256  # solve jobs of one panel: each costs ~1 CPU-s to start (the largest has 16)
+
+
+def check_chunks(spec: Mapping, where: str, default: int = 1) -> None:
+    """``chunks`` (of the figure, of each panel) at most the points of the panel(s) it splits and
+    at most :data:`MAX_CHUNKS`: a count that is clipped would plan jobs nobody asked for."""
+    panels = spec.get("panels", {})
+    points = {name: n_points(panel.get("grid", {})) for name, panel in panels.items()}
+    wanted = []
+    if "chunks" in spec:
+        wanted.append((f"{where}.chunks", spec["chunks"], max(points.values(), default=1)))
+    for name, panel in panels.items():
+        if "chunks" in panel:
+            wanted.append((f"{where}.panels.{name}.chunks", panel["chunks"], points[name]))
+    for key, n, limit in wanted:
+        if n > min(limit, MAX_CHUNKS):
+            raise ConfigError(
+                f"{key}: {n} solve jobs for {limit} grid points; at most one job per point and "
+                f"at most {MAX_CHUNKS} jobs per panel"
+            )
 
 
 def panel_chunks(spec: Mapping, panel: str, default: int) -> int:
@@ -326,6 +460,12 @@ def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
 def validate_figure(papers: Mapping, paper: str, figure: str) -> None:
     """Validate both variants of one figure of a configuration that passed :func:`check_schema`."""
     body = papers[paper][figure]
+    for name, panel in (body.get("quick", {}).get("panels") or {}).items():
+        if isinstance(panel, Mapping) and "chunks" in panel:
+            raise ConfigError(
+                f"{paper}.{figure}.quick.panels.{name}.chunks: the quick variant solves each panel "
+                "in quick.chunks jobs (default 1), not per panel; set quick.chunks or drop it"
+            )
     solved = sorted(f for f, b in papers[paper].items() if "panels" in b)
     if "data" in body and body["data"] not in solved:
         raise ConfigError(
@@ -341,6 +481,7 @@ def validate_figure(papers: Mapping, paper: str, figure: str) -> None:
                 where = f"{paper}.{figure}"
                 raise ConfigError(str(exc).replace(where, f"{where}.quick", 1)) from None
         check_figure(paper, figure, spec, variant)
+        check_chunks(spec, f"{paper}.{figure}" + (".quick" if variant == "quick" else ""))
 
 
 def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:
@@ -384,16 +525,47 @@ def validate_once(papers: Mapping, selected: Iterable[str], cache_dir: str | Pat
         marker.touch()
 
 
-def load_workflow_config(config: Mapping, schema_path: str | Path, cache_dir=None) -> dict:
+def check_overrides(papers: Mapping, overrides: Mapping) -> None:
+    """``figures:`` overrides change figures of the paper files; a key that names no such paper
+    or figure is a typo (a new figure belongs in a paper file)."""
+    for paper, figures in overrides.items():
+        if paper not in papers:
+            raise ConfigError(
+                f"{paper}: figures: overrides a paper that no paper file defines; "
+                f"papers: {sorted(papers)}"
+            )
+        for figure in figures if isinstance(figures, Mapping) else ():
+            if figure not in papers[paper]:
+                raise ConfigError(
+                    f"{paper}.{figure}: figures: overrides a figure that {paper} does not have; "
+                    f"figures of {paper}: {sorted(papers[paper])} (new figures go in a paper file)"
+                )
+
+
+def load_workflow_config(
+    config: Mapping, schema_path: str | Path, cache_dir=None, configfiles=()
+) -> dict:
     """The validated figures of the workflow's configuration (what the Snakefile does before any
-    job): global keys against ``schema_path``, paper files, ``figures:`` overrides, every figure of
-    the selected papers (once per configuration and code when ``cache_dir`` is given)."""
-    with open(schema_path) as fh:
-        check_schema(config, yaml.load(fh, Loader=_YAML_LOADER))
-    papers = load_papers(paper_files(config["paper_configs"]))
-    papers = deep_merge(papers, config.get("figures") or {})
+    job): the ``configfiles`` read strictly, global keys against ``schema_path``, paper files,
+    ``figures:`` overrides, every figure of every configured paper (each can be built by naming
+    its file; once per configuration and code when ``cache_dir`` is given)."""
+    check_config_files(configfiles)
+    check_schema(config, read_yaml(schema_path))
+    directory = Path(config["paper_configs"])
+    if not directory.is_dir() or not paper_files(directory):
+        raise ConfigError(
+            f"paper_configs: {str(directory)!r} is not a directory with paper files (*.yaml)"
+        )
+    papers = load_papers(paper_files(directory))
+    overrides = config.get("figures") or {}
+    check_schema(papers)
+    check_overrides(papers, overrides)
+    papers = deep_merge(papers, overrides)
+    missing = sorted(set(config["papers"]) - set(papers))
+    if missing:
+        raise ConfigError(f"papers: unknown paper {missing[0]!r}; configured: {sorted(papers)}")
     if cache_dir is None:
-        validate(papers, config["papers"])
+        validate(papers)
     else:
-        validate_once(papers, config["papers"], cache_dir)
+        validate_once(papers, list(papers), cache_dir)
     return papers

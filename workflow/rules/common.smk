@@ -3,6 +3,7 @@
 from functools import cache
 import os
 from pathlib import Path
+import re
 import sys
 from types import SimpleNamespace
 
@@ -18,6 +19,7 @@ def _load_papers():
             config,
             Path(workflow.basedir, "workflow/schemas/config.schema.yaml"),
             ".snakemake/dissent",
+            workflow.configfiles,
         )
     except cfg.ConfigError as exc:
         raise WorkflowError(f"Invalid configuration: {exc}") from None
@@ -38,7 +40,7 @@ VARIANTS = {"": "full", "quick/": "quick"}
 
 wildcard_constraints:
     variant="(quick/)?",
-    paper="|".join(sorted(PAPERS)),
+    paper="|".join(map(re.escape, sorted(PAPERS))),  # names: config.schema pattern, too
     figure="[A-Za-z0-9_]+",
     panel="[A-Za-z0-9_]+",
     chunk=r"\d+",
