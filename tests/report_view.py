@@ -39,12 +39,15 @@ OPEN_FIRST_FIGURE = """<script>
 </script>"""
 
 
-def render_caption(root: Path, template: str, spec: dict, paper: str, figure: str, variant: str):
-    """The caption reStructuredText of one figure, rendered as ``snakemake --report`` does."""
+def render_caption(
+    root: Path, template: str, spec: dict, paper: str, figure: str, variant: str, view: str = ""
+):
+    """The caption reStructuredText of one view of a figure, rendered as ``snakemake --report``
+    does."""
     config = yaml.safe_load((root / "config/config.yaml").read_text())
     snakemake = types.SimpleNamespace(
         params=types.SimpleNamespace(spec=spec),
-        wildcards=types.SimpleNamespace(paper=paper, figure=figure, variant=variant),
+        wildcards=types.SimpleNamespace(paper=paper, figure=figure, variant=variant, view=view),
         config=config,
     )
     env = Environment(trim_blocks=True, lstrip_blocks=True)  # Snakemake's report environment
@@ -69,8 +72,9 @@ def all_captions(root: Path):
             for variant in ["full", "quick"]:
                 spec = cfg.figure_spec(papers, paper, figure, variant)
                 wildcard = "quick/" if variant == "quick" else ""
-                rst = render_caption(root, template, spec, paper, figure, wildcard)
-                yield f"{paper}.{figure} ({variant})", rst
+                for view in ["", "-notes"] if "notes" in spec else [""]:
+                    rst = render_caption(root, template, spec, paper, figure, wildcard, view)
+                    yield f"{paper}.{figure}{view} ({variant})", rst
 
 
 def browser() -> str | None:

@@ -91,3 +91,38 @@ def test_baseline_of_another_configuration_is_not_current(tmp_path):
         io.write_netcdf(new.assign_attrs(config_hash=config_hash), paths[name])
     assert check.baseline_is_current(paths["new"], png, paths["same"], png, 1e-6, 1e-9, 1.0)
     assert not check.baseline_is_current(paths["new"], png, paths["other"], png, 1e-6, 1e-9, 1.0)
+
+
+def test_notes_view_is_compared_and_its_baseline_required(tmp_path):
+    """With a notes view the check compares ``<figure>-notes.png`` too: a missing notes baseline
+    fails, a different notes image fails with its own diff image, an equal one passes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def draw(path, colour):
+        fig = plt.figure(figsize=(1, 1))
+        fig.patch.set_facecolor(colour)
+        fig.savefig(path)
+        plt.close(fig)
+
+    new, _ = _pair()
+    nc = tmp_path / "f.nc"
+    io.write_netcdf(new, nc)
+    out, base = tmp_path / "out", tmp_path / "base"
+    out.mkdir(), base.mkdir()
+    for d in (out, base):
+        draw(d / "f.png", "white")
+    draw(out / "f-notes.png", "black")
+    diff = tmp_path / "checks/f-diff.png"
+    args = (nc, out / "f.png", nc, base / "f.png", 1e-6, 1e-9, 1.0, diff)
+    assert check.check_figure(*args)["passed"]  # no notes view: its files are not looked at
+    missing = check.check_figure(*args, notes=True)
+    assert not missing["passed"] and "f-notes.png" in missing["data"][0]
+    draw(base / "f-notes.png", "white")
+    differs = check.check_figure(*args, notes=True)
+    assert not differs["passed"] and differs["image"] is None and "RMS" in differs["notes_image"]
+    assert (tmp_path / "checks/f-diff-notes.png").exists()
+    draw(base / "f-notes.png", "black")
+    assert check.check_figure(*args, notes=True)["passed"]

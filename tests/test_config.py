@@ -80,6 +80,20 @@ def test_bad_configuration_names_the_key(override, key):
     assert str(err.value).startswith(key), str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ({"notes": "zou2022.nothing", "notes_caption": "x"}, "zou2022.fig2.notes"),
+        ({"notes": "zou2022.fig2"}, "zou2022.fig2.notes_caption"),
+        ({"notes_caption": "x"}, "zou2022.fig2.notes_caption"),
+    ],
+)
+def test_notes_view_needs_a_declared_renderer_and_a_caption(body, key):
+    with pytest.raises(cfg.ConfigError) as err:
+        cfg.validate(zou(fig2=body), ["zou2022"])
+    assert str(err.value).startswith(key), str(err.value)
+
+
 def test_unknown_paper():
     with pytest.raises(cfg.ConfigError, match="papers: unknown paper 'foo2020'"):
         cfg.validate(PAPERS, ["foo2020"])

@@ -80,18 +80,70 @@ def test_legend_over_text_and_clipped_table_are_caught():
     assert "does not fit its cell" in text
 
 
-# --- every configured figure ---------------------------------------------------------------------
+def test_labels_over_axes_text_on_lines_and_crowded_legends_are_caught():
+    fig, (left, right) = figure("single", 1, 2)
+    fig.set_layout_engine("none")  # no layout engine to make room: the defects stay where put
+    x = np.linspace(0, 1, 50)
+    left.plot(x, x, label="diagonal")
+    left.text(0.5, 0.5, "on the line", ha="center", va="center")  # the diagonal runs through it
+    left.tick_params(axis="y", pad=-20)  # tick labels drawn inside the plotting area
+    image = right.pcolormesh(np.arange(3), np.arange(3), np.ones((2, 2)))
+    bar = fig.colorbar(image, ax=right)
+    bar.set_label("a colour-bar label")
+    bar.ax.yaxis.set_label_coords(-4.0, 0.5)  # pulled over its neighbour's plotting area
+    levels = right.contour(np.arange(3), np.arange(3), np.eye(3), levels=[0.5], colors="k")
+    right.clabel(levels, fmt="%g")  # its own (inline-broken) contour: fine
+    right.axvline(1.0, label="x = 1")
+    right.text(1.0, 0.3, "crossed", ha="center")
+    lines = [left.plot([], [], "o-", ms=12, label=f"entry {i}")[0] for i in range(2)]
+    left.legend(handles=lines, loc="lower right", handletextpad=-1.5, labelspacing=0)
+    try:
+        text = "\n".join(readability.problems(fig))
+    finally:
+        plt.close(fig)
+    assert "y tick label" in text and "is drawn over the plotting area of its own axes" in text
+    assert "axis label 'a colour-bar label' is drawn over the plotting area of axes" in text
+    assert "text 'on the line' sits on line 'diagonal'" in text
+    assert "text 'crossed' sits on line 'x = 1'" in text
+    assert "legend entries over each other" in text
+    assert "sits on contour" not in text  # a contour label on its own (broken) contour
+
+
+def test_an_inset_and_a_contour_label_off_the_lines_pass():
+    fig, ax = figure("single")
+    x = np.linspace(0, 1, 50)
+    ax.plot(x, x**2)
+    ax.set(xlabel="x", ylabel="y")
+    inset = ax.inset_axes([0.1, 0.55, 0.35, 0.35])
+    inset.plot(x, 1 - x)
+    inset.set_xlabel("x", fontsize=7)
+    try:
+        assert readability.problems(fig) == []
+    finally:
+        plt.close(fig)
+
+
+# --- every configured figure, both views ---------------------------------------------------------
+VIEWS = [
+    (paper, fig, view)
+    for paper, fig in FIGURES
+    for view in ("render", "notes")
+    if view in cfg.figure_spec(PAPERS, paper, fig, "quick") or view == "render"
+]
+
+
 @pytest.mark.parametrize(
-    "paper, fig",
-    FIGURES,
-    ids=[f"{p}.{f}" for p, f in FIGURES],
+    "paper, fig, view",
+    VIEWS,
+    ids=[f"{p}.{f}" + ("-notes" if v == "notes" else "") for p, f, v in VIEWS],
 )
-def test_figure_is_readable(quick_data, paper, fig):
+def test_figure_is_readable(quick_data, paper, fig, view):
     ds = quick_data(paper, fig)
     spec = cfg.figure_spec(PAPERS, paper, fig, "quick")
-    drawn = registry.renderer(spec["render"])(ds)
+    options = spec.get("render_options", {}) if view == "render" else {}
+    drawn = registry.renderer(spec[view])(ds, **options)
     try:
         found = readability.problems(drawn)
     finally:
         plt.close(drawn)
-    assert not found, f"{paper}.{fig}:\n" + "\n".join(found)
+    assert not found, f"{paper}.{fig} ({view}):\n" + "\n".join(found)

@@ -75,6 +75,25 @@ def compare_data(
     return problems
 
 
+def compare_image(png: Path, base_png: Path, rms: float, diff_png: Path) -> str | None:
+    """The difference of an image from its baseline (None when within ``rms``); a failed
+    comparison leaves ``diff_png``."""
+    try:
+        result = compare_images(str(base_png), str(png), tol=rms, in_decorator=True)
+    except ImageComparisonFailure as exc:  # another image size: a difference too
+        return str(exc)
+    if result is None:
+        return None
+    diff_png.parent.mkdir(parents=True, exist_ok=True)
+    Path(result["diff"]).replace(diff_png)
+    return f"RMS {result['rms']:.3f} > {rms} (diff: {diff_png})"
+
+
+def notes_path(png: Path) -> Path:
+    """The notes view of a figure image: ``<figure>-notes.png`` beside ``<figure>.png``."""
+    return png.with_name(f"{png.stem}-notes{png.suffix}")
+
+
 def check_figure(
     nc: Path,
     png: Path,
@@ -85,36 +104,36 @@ def check_figure(
     rms: float,
     diff_png: Path,
     declared: Mapping | None = None,
+    notes: bool = False,
 ) -> dict:
     """Verdict for one figure; a failed image comparison leaves ``diff_png``.
 
     ``declared`` is the figure's ``check:`` configuration (see :func:`compare_data`; ``image:
-    {rms: x}`` or ``{skip: why}``).
+    {rms: x}`` or ``{skip: why}``; ``notes_image`` likewise, default ``image``). With ``notes``
+    the notes view (``<figure>-notes.png`` beside ``png`` and ``base_png``) is compared too.
     """
     declared = declared or {}
     verdict = {"figure": str(png), "baseline": str(base_png), "data": [], "image": None}
-    if not base_nc.exists() or not base_png.exists():
-        verdict.update(passed=False, data=[f"no baseline at {base_nc} / {base_png}"])
+    views = {"image": (png, base_png, diff_png, declared.get("image", {}))}
+    if notes:
+        views["notes_image"] = (
+            *(notes_path(p) for p in (png, base_png, diff_png)),
+            declared.get("notes_image", declared.get("image", {})),
+        )
+    missing = [p for p in (base_nc, *(v[1] for v in views.values())) if not p.exists()]
+    if missing:
+        verdict.update(passed=False, data=[f"no baseline at {', '.join(map(str, missing))}"])
         return verdict
     verdict["data"] = compare_data(
         io.read_netcdf(nc), io.read_netcdf(base_nc), rtol, atol, declared.get("variables")
     )
-    image = declared.get("image", {})
-    if "skip" in image:
-        verdict["image_skipped"] = image["skip"]
-    else:
-        rms = image.get("rms", rms)
-        try:
-            result = compare_images(str(base_png), str(png), tol=rms, in_decorator=True)
-        except ImageComparisonFailure as exc:  # another image size: a difference too
-            verdict["image"] = str(exc)
+    for key, (image, base, diff, rule) in views.items():
+        verdict[key] = None
+        if "skip" in rule:
+            verdict[f"{key}_skipped"] = rule["skip"]
         else:
-            if result is not None:
-                verdict["image"] = f"RMS {result['rms']:.3f} > {rms}"
-                diff_png.parent.mkdir(parents=True, exist_ok=True)
-                Path(result["diff"]).replace(diff_png)
-                verdict["diff_image"] = str(diff_png)
-    verdict["passed"] = not verdict["data"] and verdict["image"] is None
+            verdict[key] = compare_image(image, base, rule.get("rms", rms), diff)
+    verdict["passed"] = not verdict["data"] and not any(verdict[key] for key in views)
     return verdict
 
 
@@ -131,6 +150,7 @@ def baseline_is_current(
     atol: float,
     rms: float,
     declared: Mapping | None = None,
+    notes: bool = False,
 ) -> bool:
     """True when the figure passes against its baseline and was made from the same quick
     configuration (same ``config_hash``: tests reuse such a baseline as the figure's quick data, see
@@ -139,7 +159,8 @@ def baseline_is_current(
         return False
     with tempfile.TemporaryDirectory() as tmp:
         diff = Path(tmp) / "diff.png"
-        return check_figure(nc, png, base_nc, base_png, rtol, atol, rms, diff, declared)["passed"]
+        verdict = check_figure(nc, png, base_nc, base_png, rtol, atol, rms, diff, declared, notes)
+        return verdict["passed"]
 
 
 def summary(verdicts: list[dict]) -> str:
@@ -150,8 +171,9 @@ def summary(verdicts: list[dict]) -> str:
         lines.append(f"- {'PASS' if v['passed'] else 'FAIL'} {v['figure']}")
         for problem in v["data"]:
             lines.append(f"    - data: {problem}")
-        if v.get("image"):
-            lines.append(f"    - image: {v['image']} (diff: {v.get('diff_image')})")
+        for key in ("image", "notes_image"):
+            if v.get(key):
+                lines.append(f"    - {key.replace('_', ' ')}: {v[key]}")
     return "\n".join(lines) + "\n"
 
 
@@ -159,9 +181,10 @@ def check_job(input, baselines: Path, figure: str, tolerances, declared, output:
     """The check job of one quick figure (Snakemake rule ``check_figure``)."""
     with io.job_log(log):
         base = Path(baselines)
+        pngs = [input.png] if isinstance(input.png, str) else list(input.png)
         verdict = check_figure(
             Path(input.nc),
-            Path(input.png),
+            Path(pngs[0]),
             base / f"{figure}.nc",
             base / f"{figure}.png",
             rtol=tolerances["rtol"],
@@ -169,6 +192,7 @@ def check_job(input, baselines: Path, figure: str, tolerances, declared, output:
             rms=tolerances["image_rms"],
             diff_png=Path(output).with_name(f"{figure}-diff.png"),
             declared=declared,
+            notes=len(pngs) > 1,
         )
         write_json(verdict, Path(output))
 
@@ -193,11 +217,12 @@ def verdict_job(summary_file: str, log: str) -> None:
 def update_baselines_job(figures, baselines: Path, tolerances, log: str) -> None:
     """Copy the quick figures that no longer pass over their baselines (``update_baselines``).
 
-    ``figures``: (paper, figure, declared check) of every quick figure. A figure that still passes
-    is left alone: replacing it would only churn provenance attributes and timings.
+    ``figures``: (paper, figure, declared check, has a notes view) of every quick figure. A
+    figure that still passes is left alone: replacing it would only churn provenance attributes
+    and timings.
     """
     with io.job_log(log) as fh:
-        for paper, figure, declared in figures:
+        for paper, figure, declared, notes in figures:
             nc = Path(f"results/quick/{paper}/{figure}.nc")
             png = Path(f"figures/quick/{paper}/{figure}.png")
             base_nc, base_png = (
@@ -205,11 +230,14 @@ def update_baselines_job(figures, baselines: Path, tolerances, log: str) -> None
                 Path(baselines) / paper / png.name,
             )
             tol = (tolerances["rtol"], tolerances["atol"], tolerances["image_rms"])
-            if baseline_is_current(nc, png, base_nc, base_png, *tol, declared):
+            if baseline_is_current(nc, png, base_nc, base_png, *tol, declared, notes):
                 print(f"unchanged {base_nc.with_suffix('')}", file=fh)
                 continue
             base_nc.parent.mkdir(parents=True, exist_ok=True)
-            for source, target in ((nc, base_nc), (png, base_png)):
+            pairs = [(nc, base_nc), (png, base_png)]
+            if notes:
+                pairs.append((notes_path(png), notes_path(base_png)))
+            for source, target in pairs:
                 shutil.copyfile(source, target)
                 print(f"baseline {target}", file=fh)
 

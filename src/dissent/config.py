@@ -428,6 +428,12 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
     hint = "; is the figure key spelled right?"
     render = _declared(registry.renderer, spec["render"], f"{where}.render", hint)
     check_render_options(render, spec, where)
+    if "notes" in spec:
+        _declared(registry.renderer, spec["notes"], f"{where}.notes")
+        if not spec.get("notes_caption"):
+            raise ConfigError(f"{where}.notes_caption: say what the notes view shows")
+    elif "notes_caption" in spec:
+        raise ConfigError(f"{where}.notes_caption: there is no notes view (no `notes:`)")
     for ext in spec.get("tables", []):
         _declared(registry.table, f"{spec['render']}_{ext}", f"{where}.tables")
     for panel_name, panel in spec.get("panels", {}).items():
@@ -494,9 +500,9 @@ def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:
                     for role in ("solver", "companion"):
                         if isinstance(panel, Mapping) and isinstance(panel.get(role), str):
                             names.add(codedeps.function_module(panel[role], "dissent.models"))
-            render = body.get("render", f"{paper}.{figure}")
-            if isinstance(render, str):
-                names.add(codedeps.function_module(render, "dissent.figures"))
+            for render in (body.get("render", f"{paper}.{figure}"), body.get("notes")):
+                if isinstance(render, str):
+                    names.add(codedeps.function_module(render, "dissent.figures"))
     return sorted(names)
 
 

@@ -265,6 +265,10 @@ def _figure_section(name: str, src: _Sources) -> list[str]:
         f"- render: {_code_link(spec['render'], 'dissent.figures')}"
         + ("; tables: " + ", ".join(tables) if tables else "")
     )
+    if "notes" in spec:
+        out.append(
+            f"- notes view (`{figure}-notes`): {_code_link(spec['notes'], 'dissent.figures')}"
+        )
     marked = src.tests.get(name, [])
     out.append(f"- tests ({sum(m.n_tests for m in marked)}):" + ("" if marked else " none marked"))
     for m in marked:

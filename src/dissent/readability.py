@@ -2,8 +2,10 @@
 
 ``problems(fig)`` draws the figure once and returns one sentence per defect:
 overlapping text elements, text below ``MIN_PT`` at the printed size, a legend box that covers
-data points, a log axis with fewer than two labelled major ticks, text outside the canvas and
-text wider than its table cell. No image heuristics: every test compares display-space boxes.
+data points, a log axis with fewer than two labelled major ticks, text outside the canvas, text
+wider than its table cell, tick/axis/colour-bar labels drawn into a plotting area (their own or a
+neighbour's), free text that a line or contour line runs through, and legend entries drawn over
+each other. No image heuristics: every test compares display-space boxes and paths.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.legend import Legend
+from matplotlib.path import Path
 from matplotlib.table import Table
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -31,6 +34,7 @@ class Item:
     name: str
     bbox: Bbox
     group: int  # index of the legend or table holding the text (0: none)
+    owner: Axes | None = None  # the axes whose axis draws it (tick and axis labels), else None
 
 
 def visible_artists(fig) -> list:
@@ -89,17 +93,20 @@ def text_items(fig, renderer) -> list[Item]:
             for t in axis.get_major_ticks() + axis.get_minor_ticks():
                 tick_ids.update({id(t.label1), id(t.label2)})
 
-    def add(t: Text, name: str, group: int) -> None:
+    def add(t: Text, name: str, group: int, owner: Axes | None = None) -> None:
         if id(t) in seen or not t.get_visible() or not t.get_text().strip():
             return
         seen.add(id(t))
         # Text's own extent: an Annotation's would include its arrow
-        items.append(Item(t, name, Text.get_window_extent(t, renderer), group))
+        items.append(Item(t, name, Text.get_window_extent(t, renderer), group, owner))
 
     for ax in all_axes:
         for axis_name, axis in ax._axis_map.items() if ax.axison else ():
             for t in tick_labels(axis):
-                add(t, f"{axis_name} tick label {_label(t)}", 0)
+                add(t, f"{axis_name} tick label {_label(t)}", 0, ax)
+            if axis.get_visible():
+                add(axis.label, f"{axis_name} axis label {_label(axis.label)}", 0, ax)
+                add(axis.offsetText, f"{axis_name} offset text {_label(axis.offsetText)}", 0, ax)
     group = 1
     for artist in drawn:
         if not isinstance(artist, Legend | Table):
@@ -262,6 +269,126 @@ def table_cells(fig, renderer) -> list[str]:
     return out
 
 
+def _axes_areas(fig) -> list[tuple[Axes, Bbox]]:
+    """The plotting area of every drawn axes with a frame (colour bars included)."""
+    return [
+        (ax, ax.get_window_extent())
+        for ax in visible_artists(fig)
+        if isinstance(ax, Axes) and ax.axison
+    ]
+
+
+def _contains(outer: Bbox, inner: Bbox) -> bool:
+    return (
+        outer.x0 <= inner.x0 + TOL_PX
+        and outer.y0 <= inner.y0 + TOL_PX
+        and outer.x1 >= inner.x1 - TOL_PX
+        and outer.y1 >= inner.y1 - TOL_PX
+    )
+
+
+def decorations_over_axes(fig, items: list[Item]) -> list[str]:
+    """Tick labels, axis labels and colour-bar labels drawn into a plotting area: their own axes'
+    or a neighbour's (an inset's decorations may lie inside the axes that holds the inset)."""
+    areas = _axes_areas(fig)
+    names = {id(ax): i for i, (ax, _) in enumerate(areas)}
+    out = []
+    for it in items:
+        if it.owner is None or id(it.owner) not in names:
+            continue
+        own = it.owner.get_window_extent()
+        for ax, area in areas:
+            if ax is not it.owner and _contains(area, own):
+                continue  # an inset's labels inside its host axes
+            inner = Bbox.from_extents(area.x0 + 1, area.y0 + 1, area.x1 - 1, area.y1 - 1)
+            if _overlap(inner, it.bbox):
+                which = "its own axes" if ax is it.owner else f"axes {names[id(ax)]}"
+                out.append(f"{it.name} is drawn over the plotting area of {which}")
+    return out
+
+
+def _segments_cross(box: Bbox, path_xy: np.ndarray) -> bool:
+    """Whether a display-space polyline passes through ``box`` (exact segment intersection)."""
+    xy = path_xy[np.all(np.isfinite(path_xy), axis=1)]
+    if len(xy) == 0:
+        return False
+    if len(xy) == 1:
+        return bool(box.contains(*xy[0]))
+    return bool(Path(xy).intersects_bbox(box, filled=False))
+
+
+def _is_drawn_as_lines(coll) -> bool:
+    """A collection drawn as lines only (contour lines, LineCollection): no face, some width."""
+    faces = np.asarray(coll.get_facecolors()).reshape(-1, 4)
+    widths = np.atleast_1d(coll.get_linewidths())
+    return bool(np.all(faces[:, 3] == 0) and np.any(widths > 0))
+
+
+def _drawn_lines(ax) -> list[tuple[str, object, np.ndarray]]:
+    """(name, artist, display polyline) of each line and contour line of an axes."""
+    out = []
+    for line in ax.get_lines():
+        drawn = line.get_visible() and line.get_alpha() != 0
+        if drawn and line.get_linestyle() not in ("None", ""):
+            xy = np.asarray(line.get_xydata(), dtype=float)
+            if xy.size:
+                out.append((f"line {line.get_label()!r}", line, line.get_transform().transform(xy)))
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection) or not coll.get_visible():
+            continue
+        if not _is_drawn_as_lines(coll):
+            continue
+        transform = coll.get_transform()
+        for path in coll.get_paths():
+            for poly in path.to_polygons(closed_only=False):
+                out.append((f"contour/lines {coll.get_label()!r}", coll, transform.transform(poly)))
+    return out
+
+
+def text_on_lines(fig, items: list[Item]) -> list[str]:
+    """Free text inside an axes (curve labels, panel labels, contour labels) that a drawn line or
+    contour line of that axes runs through (a contour label on its own, inline-broken contour set
+    is fine)."""
+    out = []
+    for it in items:
+        ax = getattr(it.artist, "axes", None)
+        if it.owner is not None or it.group or ax is None or not ax.axison:
+            continue
+        box = Bbox.from_extents(it.bbox.x0 + 1, it.bbox.y0 + 1, it.bbox.x1 - 1, it.bbox.y1 - 1)
+        box = Bbox.intersection(box, ax.get_window_extent())
+        if box is None or box.width <= 0 or box.height <= 0:
+            continue
+        own = [c for c in ax.collections if it.artist in getattr(c, "labelTexts", [])]
+        for name, artist, xy in _drawn_lines(ax):
+            if artist not in own and _segments_cross(box, xy):
+                out.append(f"{it.name} sits on {name}")
+                break
+    return out
+
+
+def legend_handles_over_text(fig, renderer) -> list[str]:
+    """Legend entries drawn over each other: a handle (line or marker sample) over a text of the
+    same legend, or two legend boxes over each other."""
+    out = []
+    legends = [lg for lg in visible_artists(fig) if isinstance(lg, Legend)]
+    for lg in legends:
+        texts = [t for t in lg.get_texts() if t.get_visible() and t.get_text().strip()]
+        for handle in getattr(lg, "legend_handles", []):
+            if handle is None or not handle.get_visible():
+                continue
+            hb = handle.get_window_extent(renderer)
+            for t in texts:
+                if _overlap(hb, t.get_window_extent(renderer)):
+                    message = f"legend entries over each other: a handle over {_label(t)}"
+                    out += [] if message in out else [message]
+    boxes = [(lg, lg.get_window_extent(renderer)) for lg in legends]
+    for i, (_, ab) in enumerate(boxes):
+        for _, bb in boxes[i + 1 :]:
+            if _overlap(ab, bb):
+                out.append("two legends drawn over each other")
+    return out
+
+
 def problems(fig, min_pt: float = MIN_PT) -> list[str]:
     """Every readability defect of ``fig`` (empty list: the figure passes)."""
     fig.canvas.draw()
@@ -280,6 +407,9 @@ def problems(fig, min_pt: float = MIN_PT) -> list[str]:
         + legend_on_data(legends)
         + log_axes(fig)
         + table_cells(fig, renderer)
+        + decorations_over_axes(fig, items)
+        + text_on_lines(fig, items)
+        + legend_handles_over_text(fig, renderer)
     )
 
 

@@ -15,12 +15,29 @@ from . import io, registry, style
 _DRAWING = threading.Lock()
 
 
-def render(ds: xr.Dataset, spec: Mapping, stem: str | Path, formats=style.FORMATS) -> list[Path]:
-    """Draw the figure from its dataset (with the figure's ``render_options``); write stem.pdf
-    and/or stem.png."""
-    options = spec.get("render_options", {})
+VIEWS = {"": "render", "-notes": "notes"}  # file-name suffix -> config key of the render function
+
+
+def renderer_name(spec: Mapping, view: str = "") -> str:
+    """The render function of a figure's view: the paper's figure (``""``, config ``render``) or
+    our notes beside it (``"-notes"``, config ``notes``)."""
+    key = VIEWS[view]
+    if key not in spec:
+        raise ValueError("this figure has no notes view (no `notes:` render function configured)")
+    return spec[key]
+
+
+def render(
+    ds: xr.Dataset, spec: Mapping, stem: str | Path, formats=style.FORMATS, view: str = ""
+) -> list[Path]:
+    """Draw one view of the figure from its dataset; write stem.pdf and/or stem.png.
+
+    The paper's view (``view=""``) gets the figure's ``render_options``; the notes view
+    (``"-notes"``) is drawn by the ``notes`` function with its defaults."""
+    options = spec.get("render_options", {}) if view == "" else {}
+    draw = registry.renderer(renderer_name(spec, view))
     with _DRAWING:
-        return style.save(registry.renderer(spec["render"])(ds, **options), stem, formats)
+        return style.save(draw(ds, **options), stem, formats)
 
 
 def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
@@ -32,12 +49,13 @@ def render_table(ds: xr.Dataset, spec: Mapping, path: str | Path) -> Path:
     return Path(path)
 
 
-def render_job(nc: str, spec: Mapping, outputs, log: str) -> None:
-    """The render job of one figure (Snakemake rules ``render``, ``render_quick``): the files
-    ``outputs`` (stem.pdf and/or stem.png)."""
+def render_job(nc: str, spec: Mapping, outputs, log: str, view: str = "") -> None:
+    """The render job of one view of a figure (Snakemake rules ``render``, ``render_quick``): the
+    files ``outputs`` (stem.pdf and/or stem.png)."""
     paths = [Path(p) for p in outputs]
     with io.job_log(log):
-        render(io.read_netcdf(nc), spec, paths[0].with_suffix(""), [p.suffix[1:] for p in paths])
+        stem = paths[0].with_suffix("")
+        render(io.read_netcdf(nc), spec, stem, [p.suffix[1:] for p in paths], view)
 
 
 def table_job(nc: str, spec: Mapping, output: str, log: str) -> None:

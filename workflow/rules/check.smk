@@ -5,7 +5,7 @@ rule check_figure:
     """Compare one quick figure (data and image) with its baseline; leaves a diff image on failure."""
     input:
         nc="results/quick/{paper}/{figure}.nc",
-        png="figures/quick/{paper}/{figure}.png",
+        png=quick_images,
         baseline=baseline_files,
     output:
         "results/checks/{paper}/{figure}.json",
@@ -71,7 +71,10 @@ rule update_baselines:
     resources:
         in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
-        figures=[(p, f, declared_check(p, f)) for p, f in quick_figures()],
+        figures=[
+            (p, f, declared_check(p, f), "notes" in spec_of("quick/", p, f))
+            for p, f in quick_figures()
+        ],
         tolerances=config["check"],
     run:
         from dissent import check

@@ -42,6 +42,7 @@ wildcard_constraints:
     variant="(quick/)?",
     paper="|".join(map(re.escape, sorted(PAPERS))),  # names: config.schema pattern, too
     figure="[A-Za-z0-9_]+",
+    view="(-notes)?",
     panel="[A-Za-z0-9_]+",
     chunk=r"\d+",
     n=r"\d+",
@@ -114,11 +115,17 @@ def aggregate_code(w):
     return codedeps.digest([*companions, *AGGREGATE_GLUE])
 
 
-def render_code(spec):
-    render = spec["render"]
-    return codedeps.digest(
-        [codedeps.function_module(render, "dissent.figures"), *RENDER_GLUE]
-    )
+def render_code(spec, view=""):
+    """What a view of a figure depends on: its render function's closure and the render glue
+    (a view the figure does not configure: just the glue; its job then says so)."""
+    render = spec.get({"": "render", "-notes": "notes"}[view])
+    modules = [codedeps.function_module(render, "dissent.figures")] if render else []
+    return codedeps.digest([*modules, *RENDER_GLUE])
+
+
+def views(spec):
+    """The views a figure is drawn in: the paper's figure, and our notes where configured."""
+    return ["", "-notes"] if "notes" in spec else [""]
 
 
 def source_figure(w):
@@ -141,7 +148,11 @@ def all_outputs(variant_name):
         for figure, spec in PAPERS[paper].items():
             out.append(f"results/{prefix}{paper}/{figure}.nc")
             images = ("png",) if variant_name == "quick" else ("pdf", "png")
-            out += [f"figures/{prefix}{paper}/{figure}.{ext}" for ext in images]
+            out += [
+                f"figures/{prefix}{paper}/{figure}{view}.{ext}"
+                for view in views(spec)
+                for ext in images
+            ]
             out += [
                 f"figures/{prefix}{paper}/{figure}.{ext}"
                 for ext in spec.get("tables", [])
@@ -156,8 +167,17 @@ BASELINES = Path(config["baselines"])
 
 def baseline_files(w):
     """The baselines of a figure, when they exist (a missing one is reported, not fatal)."""
-    files = [BASELINES / w.paper / f"{w.figure}.{ext}" for ext in ("nc", "png")]
+    names = [f"{w.figure}.nc"] + [
+        f"{w.figure}{view}.png" for view in views(spec_of("quick/", w.paper, w.figure))
+    ]
+    files = [BASELINES / w.paper / name for name in names]
     return [str(f) for f in files if f.exists()]
+
+
+def quick_images(w):
+    """The quick PNG of every view of a figure (what the check compares)."""
+    spec = spec_of("quick/", w.paper, w.figure)
+    return [f"figures/quick/{w.paper}/{w.figure}{view}.png" for view in views(spec)]
 
 
 def quick_figures():

@@ -1,27 +1,29 @@
 rule render:
-    """Draw a figure from its NetCDF only (a colour change never reruns a solver): PDF and PNG."""
+    """Draw a view of a figure from its NetCDF only (a colour change never reruns a solver): PDF
+    and PNG. View '' is the paper's figure, '-notes' our findings beside it (config ``notes``).
+    """
     input:
         nc="results/{paper}/{figure}.nc",
     output:
-        pdf="figures/{paper}/{figure}.pdf",
+        pdf="figures/{paper}/{figure}{view}.pdf",
         png=report(
-            "figures/{paper}/{figure}.png",
+            "figures/{paper}/{figure}{view}.png",
             caption="../report/figure.rst",
             category="{paper}",
         ),
     log:
-        "logs/{paper}/{figure}/render.log",
+        "logs/{paper}/{figure}/render{view}.log",
     priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
     resources:
         in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("", w.paper, w.figure),
-        code=lambda w: render_code(spec_of("", w.paper, w.figure)),
+        code=lambda w: render_code(spec_of("", w.paper, w.figure), w.view),
     run:
         from dissent import render
 
-        render.render_job(input.nc, params.spec, output, log[0])
+        render.render_job(input.nc, params.spec, output, log[0], wildcards.view)
 
 
 rule render_quick:
@@ -30,23 +32,23 @@ rule render_quick:
         nc="results/quick/{paper}/{figure}.nc",
     output:
         png=report(
-            "figures/quick/{paper}/{figure}.png",
+            "figures/quick/{paper}/{figure}{view}.png",
             caption="../report/figure.rst",
             category="{paper}",
         ),
     log:
-        "logs/quick/{paper}/{figure}/render.log",
+        "logs/quick/{paper}/{figure}/render{view}.log",
     priority: 50  # as soon as its data exist: drawing overlaps the solves
     localrule: True
     resources:
         in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("quick/", w.paper, w.figure),
-        code=lambda w: render_code(spec_of("quick/", w.paper, w.figure)),
+        code=lambda w: render_code(spec_of("quick/", w.paper, w.figure), w.view),
     run:
         from dissent import render
 
-        render.render_job(input.nc, params.spec, output, log[0])
+        render.render_job(input.nc, params.spec, output, log[0], wildcards.view)
 
 
 rule table:
