@@ -190,9 +190,7 @@ def test_a_figure_with_everything_skipped_is_an_error(tmp_path):
     verdict = check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff, declared)
     assert not verdict["passed"] and "not compared at all" in verdict["data"][0]
     declared["image"] = {"rms": 2.0}  # the image alone is compared: that is a check
-    assert check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff, declared)[
-        "passed"
-    ]
+    assert check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff, declared)["passed"]
 
 
 def test_a_verdict_is_stale_once_what_it_judged_changed(tmp_path, monkeypatch):
