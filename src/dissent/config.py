@@ -87,7 +87,7 @@ def _check_node(node, path: list, source: str) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _check_node(item, [*path, i], source)
-    elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _AMBIGUOUS:
+    elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _AMBIGUOUS:
         pattern, what = _AMBIGUOUS[node.tag]
         if pattern.fullmatch(node.value):
             raise ConfigError(
@@ -323,7 +323,8 @@ def axis_values(spec: Mapping, key: str = "axis") -> np.ndarray:
         values = np.linspace(a, b, int(n))
     else:
         a, b, n = spec["logspace"]
-        values = np.logspace(a, b, int(n))
+        with np.errstate(over="ignore"):  # 10**400 is inf: refused below, naming the key
+            values = np.logspace(a, b, int(n))
     if values.size == 0:
         raise ConfigError(f"{key}: empty grid axis; give at least one value")
     if not np.all(np.isfinite(values)):
