@@ -142,6 +142,32 @@ CASES = [
     (FIG2 % "{check: {variables: {concurrence: {skp: x}}}}", "zou2022.fig2.check.variables"),
     (FIG2 % "{check: {image: {rms: -1}}}", "zou2022.fig2.check.image.rms"),
     (FIG2 % "{check: {image: {skip: ''}}}", "zou2022.fig2.check.image.skip"),
+    # --- checked against the declared outputs of the solvers (before any job)
+    (PANEL % "{rename: {concurence: c}}", "zou2022.fig2.panels.main.rename.concurence"),
+    (PANEL % "{rename: {concurrence: singlet_population}}", "zou2022.fig2.panels.main.rename"),
+    (PANEL % "{rename: {concurrence: x, singlet_population: x}}", "zou2022.fig2.panels.main"),
+    (PANEL % "{rename: {concurrence: delta}}", "zou2022.fig2.panels.main.rename.concurrence"),
+    (FIG2 % "{render: zou2022.figS5}", "zou2022.fig2.render: 'zou2022.figS5' draws figS5"),
+    (FIG2 % "{render: zou2022.fig3}", "zou2022.fig2.render: 'zou2022.fig3' draws fig3"),
+    (FIG2 % "{check: {variables: {nosuch: {skip: x}}}}", "zou2022.fig2.check.variables.nosuch"),
+    (
+        FIG2 % "{check: {variables: {concurrence: {where: nosuch}}}}",
+        "zou2022.fig2.check.variables.concurrence.where",
+    ),
+    (
+        FIG2 % "{quick: {check: {variables: {concurence: {rtol: 1.0e-3}}}}}",
+        "zou2022.fig2.quick.check.variables.concurence",
+    ),
+    (
+        "figures: {bozkurt2025: {fig8: {check: {variables: {thetaa: {skip: x}}}}}}",
+        "bozkurt2025.fig8.check.variables.thetaa",
+    ),  # a figure drawing another's data: that figure's variables
+    (
+        FIG2 % "{check: {image: {skip: x}, variables: {concurrence: {skip: x}, "
+        "singlet_population: {skip: x}, delta: {skip: x}, time: {skip: x}, "
+        "concurrence_analytic: {skip: x}}}}",
+        "zou2022.fig2.check: every variable and every image is skipped",
+    ),
     # --- panels and their parameters
     (PANEL % "{solver: zou2022.nothing}", "zou2022.fig2.panels.main.solver"),
     (PANEL % "{solver: zou2022.__class__}", "zou2022.fig2.panels.main.solver"),

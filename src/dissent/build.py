@@ -30,7 +30,8 @@ def run_figure(
     """Every step for one figure in-process; writes out/<paper>/<figure>.{nc,pdf,png} (only the
     NetCDF without ``draw``)."""
     spec = cfg.figure_spec(papers, paper, figure, variant)
-    cfg.check_figure(paper, figure, spec, variant)
+    source = cfg.figure_spec(papers, paper, spec["data"], variant) if "data" in spec else None
+    cfg.check_figure(paper, figure, spec, variant, source)
     if "data" in spec:
         source = run_figure(papers, paper, spec["data"], variant, out, n_chunks, draw)
         ds = pipeline.borrowed_figure(source, spec, paper, figure)

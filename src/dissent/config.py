@@ -423,11 +423,82 @@ def check_render_options(render, spec: Mapping, where: str) -> None:
         contract.check_relations(render, options)
 
 
-def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
-    """Resolve names and validate every panel's parameters on its full grid (no solving)."""
+def panel_outputs(panel: Mapping, where: str) -> set[str] | None:
+    """The variables of a panel's dataset before ``rename`` (its solver's and companion's
+    declared outputs and its grid axes), None if a function does not declare them."""
+    declared = [contract.outputs(_declared(registry.solver, panel["solver"], f"{where}.solver"))]
+    if "companion" in panel:
+        companion = _declared(registry.companion, panel["companion"], f"{where}.companion")
+        declared.append(contract.outputs(companion))
+    if any(d is None for d in declared):
+        return None
+    return set(panel.get("grid", {})).union(*declared)
+
+
+def check_rename(panel: Mapping, where: str) -> set[str] | None:
+    """``rename`` names outputs of the panel and gives each a new, unused name; returns the
+    panel's variables after it (None if its functions do not declare their outputs)."""
+    rename = panel.get("rename", {})
+    names = panel_outputs(panel, where)
+    if names is None:
+        if rename:
+            raise ConfigError(
+                f"{where}.rename: {panel['solver']} does not declare its outputs; declare them "
+                "(@contract.solver(outputs=...)) so that rename can be checked"
+            )
+        return None
+    for old, new in rename.items():
+        if old not in names:
+            raise ConfigError(
+                f"{where}.rename.{old}: not a variable of the panel; its variables: {sorted(names)}"
+            )
+        if new in names - set(rename) or list(rename.values()).count(new) > 1:
+            raise ConfigError(
+                f"{where}.rename.{old}: {new!r} is already a variable of the panel; choose "
+                "an unused name"
+            )
+    return (names - set(rename)) | set(rename.values())
+
+
+def check_declared_check(spec: Mapping, variables: set[str] | None, where: str) -> None:
+    """The ``check:`` declaration names variables the figure has, and leaves something to
+    compare."""
+    declared = spec.get("check", {})
+    rules = declared.get("variables", {})
+    if variables is None:
+        return
+    for name, rule in rules.items():
+        for key, wanted in ((name, name), (f"{name}.where", rule.get("where"))):
+            if wanted is not None and wanted not in variables:
+                raise ConfigError(
+                    f"{where}.check.variables.{key}: the figure has no variable {wanted!r}; "
+                    f"its variables: {sorted(variables)}"
+                )
+    images = [declared.get("image", {})]
+    if "notes" in spec:
+        images.append(declared.get("notes_image", declared.get("image", {})))
+    if all("skip" in rules.get(n, {}) for n in variables) and all("skip" in i for i in images):
+        raise ConfigError(
+            f"{where}.check: every variable and every image is skipped: the check would pass "
+            "without comparing anything; compare something, or say so in the figure's caption"
+        )
+
+
+def check_figure(
+    paper: str, figure: str, spec: Mapping, variant: str, source: Mapping | None = None
+) -> set[str] | None:
+    """Resolve names and validate every panel's parameters on its full grid (no solving);
+    ``source``: the spec of the figure whose data it draws (``data:``). Returns the figure's
+    variables (None where a function does not declare its outputs)."""
     where = f"{paper}.{figure}" + (".quick" if variant == "quick" else "")
     hint = "; is the figure key spelled right?"
     render = _declared(registry.renderer, spec["render"], f"{where}.render", hint)
+    drawn = spec["render"].rpartition(".")[2]
+    if drawn != figure:
+        raise ConfigError(
+            f"{where}.render: {spec['render']!r} draws {drawn}, not {figure}: a figure's "
+            f"renderer is named after it (<module>.{figure})"
+        )
     check_render_options(render, spec, where)
     if "notes" in spec:
         _declared(registry.renderer, spec["notes"], f"{where}.notes")
@@ -437,6 +508,7 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
         raise ConfigError(f"{where}.notes_caption: there is no notes view (no `notes:`)")
     for ext in spec.get("tables", []):
         _declared(registry.table, f"{spec['render']}_{ext}", f"{where}.tables")
+    panels = []
     for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
         if panel.get("in_process") and "chunks" in panel:
@@ -452,6 +524,13 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
             companion = _declared(registry.companion, panel["companion"], f"{pwhere}.companion")
             with _keyed(pwhere, grid):
                 contract.check_values(companion, {}, params)
+        panels.append(check_rename(panel, pwhere))
+    for panel_name, panel in (source or {}).get("panels", {}).items():
+        panels.append(check_rename(panel, f"{where}.data.panels.{panel_name}"))
+    unknown = None in panels or ("data" in spec and source is None)
+    variables = None if unknown else set().union(*panels)
+    check_declared_check(spec, variables, where)
+    return variables
 
 
 def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
@@ -487,7 +566,8 @@ def validate_figure(papers: Mapping, paper: str, figure: str) -> None:
             except ConfigError as exc:
                 where = f"{paper}.{figure}"
                 raise ConfigError(str(exc).replace(where, f"{where}.quick", 1)) from None
-        check_figure(paper, figure, spec, variant)
+        source = figure_spec(papers, paper, spec["data"], variant) if "data" in spec else None
+        check_figure(paper, figure, spec, variant, source)
         check_chunks(spec, f"{paper}.{figure}" + (".quick" if variant == "quick" else ""))
 
 

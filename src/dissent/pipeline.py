@@ -20,7 +20,7 @@ import xarray as xr
 from threadpoolctl import threadpool_limits
 
 from . import config as cfg
-from . import io, registry
+from . import contract, io, registry
 
 
 def make_grid(panel: Mapping, where: str) -> xr.Dataset:
@@ -105,6 +105,7 @@ def solve_chunk(grid: xr.Dataset, chunk: int, n_chunks: int) -> xr.Dataset:
         raise ValueError(
             f"{panel['solver']} returned {result.sizes.get('point')} points, expected {npoints}"
         )
+    contract.check_result(solver, result, inputs=axes)
     result.attrs.update(
         chunk=chunk,
         n_chunks=n_chunks,
@@ -171,7 +172,9 @@ def aggregate_panel(grid: xr.Dataset, chunks: Sequence[xr.Dataset]) -> xr.Datase
     ds.attrs = {}
     if "companion" in panel:
         params = cfg.param_values(panel.get("params", {}), f"{where}.params")
-        ds = registry.companion(panel["companion"])(ds, **params)
+        companion, given = registry.companion(panel["companion"]), set(ds.variables)
+        ds = companion(ds, **params)
+        contract.check_result(companion, ds, inputs=given)
     ds = ds.rename(panel.get("rename", {}))
     ds.attrs["solve_seconds"] = round(seconds, 3)
     return ds

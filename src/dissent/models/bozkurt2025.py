@@ -337,7 +337,7 @@ def electron_spin_currents(T1, T2, rho: np.ndarray, chi: np.ndarray, interaction
 TANGLE_NAME = "tangle C^2 (squared Wootters concurrence; the paper's printed convention)"
 
 
-@contract.companion
+@contract.companion(outputs=("tangle",))
 def with_tangle(ds: xr.Dataset, **_params) -> xr.Dataset:
     """Companion for Fig. 7: ``tangle`` = concurrence^2 of the optimised steady state.
 
@@ -391,7 +391,9 @@ def symbolic_three_particle_s() -> np.ndarray:
     return table.astype(str)
 
 
-@contract.solver
+@contract.solver(
+    outputs=("S_imag", "S_real", "S_symbol", "j_in", "j_out", "sigma_out", "unitarity_error")
+)
 def scattering_matrix(
     *, T1: Probability, T2: Probability, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -535,7 +537,7 @@ def _steady_vars(rho, kdim):
     }
 
 
-@contract.solver
+@contract.solver(outputs=("concurrence", "kernel_dim", "purity", "spin_current", "tangle"))
 def symmetric_steady_state(
     *, T: Transmission, phi: Real, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -551,7 +553,19 @@ def symmetric_steady_state(
     return xr.Dataset(data)
 
 
-@contract.solver
+@contract.solver(
+    outputs=(
+        "concurrence_eq22",
+        "concurrence_eq23",
+        "concurrence_optimal",
+        "fidelity_eq22",
+        "kernel_dim",
+        "purity",
+        "spin_current_optimal",
+        "tangle_optimal",
+        "varphi",
+    )
+)
 def optimal_line(
     *, T: Transmission, interaction: Interaction = "ferro", p_up: Probability = 0.0
 ) -> xr.Dataset:
@@ -598,7 +612,7 @@ def optimal_line(
     return xr.Dataset(data)
 
 
-@contract.solver
+@contract.solver(outputs=("concurrence", "kernel_dim", "purity", "tangle"))
 def optimal_line_mixed(
     *, p_U: Probability, T: Transmission, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -610,7 +624,7 @@ def optimal_line_mixed(
     return xr.Dataset(_steady_vars(rho, kdim))
 
 
-@contract.solver
+@contract.solver(outputs=("concurrence", "kernel_dim", "purity", "tangle"))
 def decoherence_steady_state(
     *,
     T: Transmission,
@@ -646,7 +660,9 @@ def _dynamics(T, n_max, interaction):
     return conc, rhos, M
 
 
-@contract.solver
+@contract.solver(
+    outputs=("concurrence_n", "concurrence_steady", "n", "p_upup_n", "tangle_n", "tangle_steady")
+)
 def collision_dynamics(
     *, T: Transmission, n_max: Count, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -721,7 +737,9 @@ def half_convergence(T, interaction="ferro", n_cap=10**6, measure=concurrence):
     return out, c_inf
 
 
-@contract.solver
+@contract.solver(
+    outputs=("concurrence_converged", "n_half", "n_half_tangle", "n_scale", "tangle_converged")
+)
 def half_convergence_number(*, T: Transmission, interaction: Interaction = "ferro") -> xr.Dataset:
     """Collision number at which C (and the tangle C^2) first reaches half its converged value
     (Fig. 5c, text)."""
@@ -1076,7 +1094,20 @@ def _check_opt(**arguments):
         raise ParameterError("n_refine", "at most n_explore")
 
 
-@contract.solver(check=_check_opt)
+@contract.solver(
+    outputs=(
+        "concurrence",
+        "concurrence_best_start",
+        "delta_phi",
+        "n_ties",
+        "omega1",
+        "omega2",
+        "optimum_unique",
+        "theta1",
+        "theta2",
+    ),
+    check=_check_opt,
+)
 def optimal_fields(
     *,
     T1: Probability,

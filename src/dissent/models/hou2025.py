@@ -315,7 +315,20 @@ def _check_sign(*, relative_sign=1.0, **_):
         raise ParameterError("relative_sign", f"must be +1 or -1; got {relative_sign}")
 
 
-@contract.solver(check=_check_sign)
+@contract.solver(
+    outputs=(
+        "concurrence",
+        "gamma_a_local",
+        "gamma_a_nonlocal",
+        "gamma_e_nonlocal",
+        "kernel_dimension",
+        "physical",
+        "population_dd",
+        "population_uu",
+        "singlet_fraction",
+    ),
+    check=_check_sign,
+)
 def temperature_map(
     *, T_local: Real, T_nonlocal: Real, ratio: RateRatio, relative_sign: Real = 1.0
 ) -> xr.Dataset:
@@ -330,7 +343,7 @@ def temperature_map(
     return _state_dataset(*rates)
 
 
-@contract.companion
+@contract.companion(outputs=("T_local_edge",))
 def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
     """Companion of Fig. 3: the local temperature where the physical region starts, per ratio.
 
@@ -350,7 +363,24 @@ def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
     return ds
 
 
-@contract.solver
+@contract.solver(
+    outputs=(
+        "T_local",
+        "T_nonlocal",
+        "absorption_ratio",
+        "concurrence",
+        "emission_ratio",
+        "gamma_a_local",
+        "gamma_a_nonlocal",
+        "gamma_e_nonlocal",
+        "kernel_dimension",
+        "physical",
+        "population_dd",
+        "population_uu",
+        "r_evaluated",
+        "singlet_fraction",
+    )
+)
 def inverted_magnet(
     *,
     b: FieldAboveGap,
@@ -393,7 +423,7 @@ def inverted_magnet(
     return ds
 
 
-@contract.solver
+@contract.solver(outputs=("b_dispersion", "k", "k_absorption", "k_emission", "omega"))
 def magnet_dispersion(*, b: FieldAboveGap, k: Numbers) -> xr.Dataset:
     """Fig. 4(a): omega(k) = As k^2 - b of the inverted magnet, and the crossings k(+-Delta)."""
     k = np.asarray(k, dtype=float)
@@ -423,7 +453,17 @@ def magnet_dispersion(*, b: FieldAboveGap, k: Numbers) -> xr.Dataset:
     )
 
 
-@contract.solver
+@contract.solver(
+    outputs=(
+        "T_nonlocal",
+        "T_nonlocal_zero_absorption",
+        "T_nonlocal_zero_emission",
+        "r",
+        "r_zero_absorption",
+        "r_zero_emission",
+        "zero",
+    )
+)
 def nonlocal_temperature(
     *, b: FieldAboveGap, r: Separations, lambda_ratio: Positive, n_zeros: Count = 6
 ) -> xr.Dataset:
