@@ -246,9 +246,7 @@ def declaration(obj) -> Declaration | None:
 
 
 def _declare(role: str):
-    def declare(
-        fn: Callable | None = None, /, *, check=None, cost=None, outputs=None, infinite=()
-    ):
+    def declare(fn: Callable | None = None, /, *, check=None, cost=None, outputs=None, infinite=()):
         def attach(fn: Callable) -> Callable:
             if not callable(fn) or isinstance(fn, type):
                 raise TypeError(f"@contract.{role} declares a function, not {fn!r}")
