@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import socket
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -275,6 +277,25 @@ def solve_in_process_job(grid: str, output: str, log: str) -> None:
         print(f"solved {result.attrs['stop']} points in {result.attrs['solve_seconds']} s", file=fh)
 
 
+OWNER = "DISSENT_WORKFLOW"  # environment: "<host>:<pid>" of the Snakemake process of the run
+
+
+def owner_is_gone(owner: str | None) -> bool:
+    """Whether the Snakemake process that started this job (``OWNER``) has died: a job orphaned
+    by a killed run must not write its output later (the next run recomputes it). Only on the
+    host that started it (a cluster job runs elsewhere: never judged gone)."""
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's (pid reused): not ours any more either
+        return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The solve job: ``python -m dissent.pipeline GRID CHUNK N OUT``."""
     parser = argparse.ArgumentParser(description="Solve chunk CHUNK of N of a panel's grid.")
@@ -288,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     result.attrs["modules_loaded"] = " ".join(
         sorted(m for m in sys.modules if m.split(".")[0] == "dissent")
     )
+    if owner_is_gone(os.environ.get(OWNER)):
+        raise SystemExit(f"{args.out}: not written, the run that started this job is gone")
     io.write_netcdf(result, args.out)
     print(
         f"solved points {result.attrs['start']}:{result.attrs['stop']} "

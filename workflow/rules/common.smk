@@ -4,6 +4,7 @@ from functools import cache
 import os
 from pathlib import Path
 import re
+import socket
 import sys
 from types import SimpleNamespace
 
@@ -33,6 +34,8 @@ envvars:
 os.environ["PATH"] = os.pathsep.join(
     [str(Path(sys.executable).parent), os.environ["PATH"]]
 )
+# Solve jobs orphaned by a killed run do not write their chunk later (dissent.pipeline.OWNER).
+os.environ["DISSENT_WORKFLOW"] = f"{socket.gethostname()}:{os.getpid()}"
 PAPERS = _load_papers()
 SELECTED = list(config["papers"])
 VARIANTS = {"": "full", "quick/": "quick"}
