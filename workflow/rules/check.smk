@@ -1,15 +1,6 @@
 # The figure-diff check: rebuild the quick variant and compare it with the committed baselines.
 
 
-def judged_files():
-    """Everything the check judges: every quick figure's NetCDF, images, baselines."""
-    out = []
-    for p, f in quick_figures():
-        w = SimpleNamespace(paper=p, figure=f)
-        out += [f"results/quick/{p}/{f}.nc", *quick_images(w), *baseline_files(w)]
-    return out
-
-
 rule check_figure:
     """Compare one quick figure (data and image) with its baseline; leaves a diff image on failure."""
     input:

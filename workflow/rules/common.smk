@@ -35,7 +35,7 @@ os.environ["PATH"] = os.pathsep.join(
     [str(Path(sys.executable).parent), os.environ["PATH"]]
 )
 # Solve jobs orphaned by a killed run do not write their chunk later (dissent.pipeline.OWNER).
-os.environ["DISSENT_WORKFLOW"] = f"{socket.gethostname()}:{os.getpid()}"
+os.environ.update(DISSENT_WORKFLOW=f"{socket.gethostname()}:{os.getpid()}")
 PAPERS = _load_papers()
 SELECTED = list(config["papers"])
 VARIANTS = {"": "full", "quick/": "quick"}
@@ -181,6 +181,15 @@ def quick_images(w):
     """The quick PNG of every view of a figure (what the check compares)."""
     spec = spec_of("quick/", w.paper, w.figure)
     return [f"figures/quick/{w.paper}/{w.figure}{view}.png" for view in views(spec)]
+
+
+def judged_files():
+    """Everything the check judges: every quick figure's NetCDF, images, baselines."""
+    out = []
+    for p, f in quick_figures():
+        w = SimpleNamespace(paper=p, figure=f)
+        out += [f"results/quick/{p}/{f}.nc", *quick_images(w), *baseline_files(w)]
+    return out
 
 
 def quick_figures():
