@@ -63,7 +63,7 @@ _AMBIGUOUS = {
         "a number in YAML 1.1 only (sexagesimal a:b or digits with _)",
     ),
     "tag:yaml.org,2002:bool": (
-        re.compile(r"(?i:yes|no|on|off|y|n)"),
+        re.compile(r"(?i:yes|no|on|off)"),
         "a boolean in YAML 1.1 only; write true or false",
     ),
 }
