@@ -46,8 +46,8 @@ def render_caption(
     does."""
     config = yaml.safe_load((root / "config/config.yaml").read_text())
     snakemake = types.SimpleNamespace(
-        params=types.SimpleNamespace(spec=spec),
-        wildcards=types.SimpleNamespace(paper=paper, figure=figure, variant=variant, view=view),
+        params=types.SimpleNamespace(spec=spec, variant=variant),  # as the render rules give
+        wildcards=types.SimpleNamespace(paper=paper, figure=figure, view=view),
         config=config,
     )
     env = Environment(trim_blocks=True, lstrip_blocks=True)  # Snakemake's report environment
@@ -87,13 +87,18 @@ def rendered_dom(report: Path, tmp: Path) -> str:
     end = html.rfind("</body>")
     page = tmp / "report-view.html"
     page.write_text(html[:end] + OPEN_FIRST_FIGURE + html[end:])
+    return dump_dom(page)
+
+
+def dump_dom(page: Path, width: int = 1400, height: int = 1000) -> str:
+    """The DOM of the HTML file ``page`` after its scripts ran, in a ``width`` px wide window."""
     run = subprocess.run(
         [
             browser(),
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
-            "--window-size=1400,1000",
+            f"--window-size={width},{height}",
             "--virtual-time-budget=30000",
             "--dump-dom",
             page.as_uri(),

@@ -442,6 +442,24 @@ def test_table2_numbers():
 
 
 @pytest.mark.figure("bello2022.table2")
+def test_table2_paper_view_rounds_as_printed():
+    """The paper view's rounding rule turns the recomputed Delta t and T_ent into the printed
+    cells (20% Si: 4.59 ns -> 5), and the notes view's printed values are Table II's."""
+    ds = solvers.experimental_scales(
+        materials="GaAs, 20% Si, 5% Si, 0.1% Si",
+        N=[1e5, 2e4, 5e3, 100],
+        A_H=[91.2, 0.86, 0.22, 4.3e-3],
+        spin=[1.5, 0.5, 0.5, 0.5],
+        T_dd=[0.1, 1.7, 7, 349],
+    )
+    dt, tent = ds["cycle_time"].values[0], ds["T_ent"].values[0]
+    cells = [(fig._as_printed(a, 0), fig._as_printed(b, 1)) for a, b in zip(dt, tent, strict=True)]
+    assert cells == list(fig.TABLE2_PRINTED.values())
+    assert cells == [("0.014", "0.024"), ("5", "0.5"), ("18", "0.5"), ("918", "0.5")]
+    assert fig._power_of_ten(4.3e-3) == r"$4.3\times10^{-3}$"
+
+
+@pytest.mark.figure("bello2022.table2")
 def test_render_functions_draw(tmp_path):
     ds = solvers.experimental_scales(
         materials="a, b", N=[10, 20], A_H=[1, 2], spin=[0.5, 0.5], T_dd=[1, 2]
@@ -449,6 +467,7 @@ def test_render_functions_draw(tmp_path):
     assert fig.table2_csv(ds).splitlines()[0].startswith("Material,N,")
     assert "| a |" in fig.table2_md(ds)
     fig.table2(ds).savefig(tmp_path / "t.png")
+    fig.table2_notes(ds).savefig(tmp_path / "n.png")
 
 
 @pytest.mark.figure("bello2022.fig2")
@@ -498,6 +517,28 @@ def test_exact_me_gap_shrinks_with_the_interaction_time():
         gaps.append(abs(float(ds["delta_epr_exact"][0] - ds["delta_epr_me"][0])))
     assert gaps[0] > gaps[1] > gaps[2] > 0
     assert 0.15 < gaps[1] / gaps[0] < 0.35 and 0.15 < gaps[2] / gaps[1] < 0.35
+
+
+@pytest.mark.figure("bello2022.fig2")
+def test_reduced_mu_variables_are_the_exact_map_at_that_mu():
+    """Fig. 2(b) stores the second interaction time beside the contract's variables (dims N,
+    ensemble): the same numbers as a solve at that mu alone, the ME and HP values unchanged."""
+    N = np.array([2.0, 4.0])
+    both = solvers.steady_state_vs_n(
+        N=N, nu_over_mu=0.8, mu_sqrt_n=0.5, k=1, mu_sqrt_n_reduced=0.25
+    )
+    paper = solvers.steady_state_vs_n(N=N, nu_over_mu=0.8, mu_sqrt_n=0.5, k=1)
+    small = solvers.steady_state_vs_n(N=N, nu_over_mu=0.8, mu_sqrt_n=0.25, k=1)
+    for name in paper.data_vars:
+        assert both[name].dims == paper[name].dims
+        np.testing.assert_allclose(both[name], paper[name], rtol=1e-9, atol=1e-12)
+    for name in ("delta_epr_exact", "polarization_exact", "exact_residual"):
+        reduced = both[f"{name}_reduced_mu"]
+        assert reduced.dims == small[name].dims
+        np.testing.assert_allclose(reduced, small[name], rtol=1e-9, atol=1e-12)
+    assert both["delta_epr_exact_reduced_mu"].attrs["mu_sqrt_n"] == 0.25
+    assert not np.allclose(both["delta_epr_exact_reduced_mu"], both["delta_epr_exact"])
+    assert "delta_epr_exact_reduced_mu" not in paper
 
 
 # ---------------------------------------------------------------------------------------------

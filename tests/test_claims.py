@@ -46,7 +46,7 @@ def test_claim(claim, quick_data):
 
 def test_ledger_covers_every_paper_and_counts():
     assert set(LEDGER) == set(FIGURES)
-    assert len(CLAIMS) >= 60
+    assert len(CLAIMS) >= 100
 
 
 @pytest.mark.parametrize("claim", [c for c in CLAIMS if c.note], ids=lambda c: c.key)
@@ -139,3 +139,52 @@ def test_evaluate_and_html_table(tmp_path, quick_data):
     assert "0.4 &lt;b&gt;" in page  # escaped
     page = render_html(ledger, tmp_path / "nothing")
     assert page.count("figure not built") == 2
+
+
+# Measures the claims page as a browser lays it out: the page's width against the window's, and
+# every cell whose content is wider than the cell (cut off or spilling into the next column).
+MEASURE_LAYOUT = """<script>
+document.body.dataset.windowWidth = window.innerWidth;
+document.body.dataset.pageWidth = document.documentElement.scrollWidth;
+const cells = [...document.querySelectorAll("td, th")];
+document.body.dataset.cells = cells.length;
+document.body.dataset.overflowing = cells.filter(c => c.scrollWidth > c.clientWidth + 1).length;
+document.body.dataset.narrowest = Math.min(...cells.map(c => c.getBoundingClientRect().width));
+document.body.dataset.smallestFont = Math.min(
+  ...cells.map(c => parseFloat(getComputedStyle(c).fontSize)));
+</script>"""
+
+
+@pytest.mark.parametrize("width", [1400, 700])
+def test_claims_table_is_readable_in_a_browser(tmp_path, width):
+    """The whole ledger on the quick data fits the window: nothing cut off on the right, no cell
+    overflows, text wraps in fixed columns (1400 px: the report's window; 700 px: the report's
+    frame beside its navigation bar, which takes half the window)."""
+    import re
+
+    from report_view import browser, dump_dom
+
+    if browser() is None:
+        pytest.skip("no Chromium/Chrome on PATH (Debian: apt-get install chromium)")
+    page = render_html(LEDGER, ROOT / "tests" / "baselines", variant="quick")
+    assert page.count("<tr class=") == len(CLAIMS)
+    end = page.rfind("</body>")
+    path = tmp_path / "claims.html"
+    path.write_text(page[:end] + MEASURE_LAYOUT + page[end:])
+    dom = dump_dom(path, width=width)
+    got = {k: float(v) for k, v in re.findall(r'data-([a-z-]+)="([\d.]+)"', dom)}
+    assert got["cells"] > len(CLAIMS), got
+    assert got["page-width"] <= got["window-width"], f"the table is cut off on the right: {got}"
+    assert got["overflowing"] == 0, f"cells whose content is wider than the cell: {got}"
+    assert got["narrowest"] >= 80, got  # no column squeezed to a few characters
+    assert got["smallest-font"] >= 12, got
+
+
+def test_threshold_is_shown_as_ours(tmp_path):
+    ledger = _load(tmp_path, [{**GOOD, "threshold": "C >= 0.4 counts as 'large'"}])
+    assert ledger["zou2022"][0].threshold == "C >= 0.4 counts as 'large'"
+    page = render_html(ledger, tmp_path / "nothing")
+    assert "<span class='ours'>ours: C &gt;= 0.4 counts as &#x27;large&#x27;</span>" in page
+    with pytest.raises(ParameterError) as err:
+        _load(tmp_path, [{**GOOD, "threshold": 0.4}])
+    assert err.value.key == "zou2022.x.threshold"

@@ -83,14 +83,15 @@ def test_bad_configuration_names_the_key(override, key):
 @pytest.mark.parametrize(
     ("body", "key"),
     [
-        ({"notes": "zou2022.nothing", "notes_caption": "x"}, "zou2022.fig2.notes"),
-        ({"notes": "zou2022.fig2"}, "zou2022.fig2.notes_caption"),
-        ({"notes_caption": "x"}, "zou2022.fig2.notes_caption"),
+        ({"notes": "zou2022.nothing", "notes_caption": "x"}, "zou2022.figS5.notes"),
+        ({"notes": "zou2022.figS5"}, "zou2022.figS5.notes_caption"),
+        ({"notes_caption": "x"}, "zou2022.figS5.notes_caption"),
     ],
 )
 def test_notes_view_needs_a_declared_renderer_and_a_caption(body, key):
+    """On a figure without a notes view (figS5), each half of the pair alone is an error."""
     with pytest.raises(cfg.ConfigError) as err:
-        cfg.validate(zou(fig2=body), ["zou2022"])
+        cfg.validate(zou(figS5=body), ["zou2022"])
     assert str(err.value).startswith(key), str(err.value)
 
 

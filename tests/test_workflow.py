@@ -241,8 +241,13 @@ def test_report_builds_cleanly_and_a_browser_shows_a_figure_with_its_caption(
     width = re.search(r'data-image-width="(\d+)"', dom)
     shown = re.search(r'data-image-shown-width="(\d+)"', dom)
     assert opened and opened[1].endswith(".png"), "no figure in the report"
+    # the paper's page lists its figures by the paper's name and title (labels), not by file
+    assert ">the paper's figure<" in dom and re.search(r">Fig\. \w+<", dom), "no labels"
     assert width and int(width[1]) > 100, "the browser did not decode the PNG"
     assert shown and int(shown[1]) > 100, "the figure is not displayed"
     description = dom.split(">Description<", 1)[-1]
     assert "How it was computed" in description, "no caption next to the figure"
+    # the real render_quick rule's caption: the quick variant and its own data file
+    assert "quick variant" in description and "full variant" not in description
+    assert re.search(r"results/quick/\w+/\w+\.nc", description), description[:2000]
     assert "system-message" not in dom and "Docutils System Messages" not in dom

@@ -295,6 +295,17 @@ def spec_hash(spec: Mapping) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+class Spec(dict):
+    """A figure's effective configuration whose repr is its content hash: what Snakemake stores to
+    notice a change (params) and shows as a job's parameter in the report, instead of the whole
+    mapping."""
+
+    def __repr__(self) -> str:
+        return f"<configuration {spec_hash(self)}>"
+
+    __str__ = __repr__
+
+
 MAX_AXIS_VALUES = 1_000_000  # values of one axis spec (a grid axis or an array param)
 MAX_GRID_POINTS = 1_000_000  # points of one panel's grid; the largest configured grid has 40401
 

@@ -55,7 +55,7 @@ wildcard_constraints:
 @cache
 def spec_of(variant, paper, figure):
     """Effective configuration of a figure for a variant path prefix ('' or 'quick/')."""
-    return cfg.figure_spec(PAPERS, paper, figure, VARIANTS[variant])
+    return cfg.Spec(cfg.figure_spec(PAPERS, paper, figure, VARIANTS[variant]))
 
 
 def figure_spec(w):
@@ -124,6 +124,23 @@ def render_code(spec, view=""):
     render = spec.get({"": "render", "-notes": "notes"}[view])
     modules = [codedeps.function_module(render, "dissent.figures")] if render else []
     return codedeps.digest([*modules, *RENDER_GLUE])
+
+
+def report_labels(variant):
+    """The report's columns for a figure image: the paper's name of the figure (the title's
+    closing "(Fig. 2)"), the rest of its title, and which view it is."""
+
+    def labels(w):
+        title = spec_of(variant, w.paper, w.figure)["title"]
+        name = re.search(r"\(((?:Fig\.|Table) [^()]+)\)$", title)
+        view = "our notes beside it" if w.view else "the paper's figure"
+        return {
+            "figure": name[1] if name else w.figure,
+            "title": title[: name.start()].strip() if name else title,
+            "view": view,
+        }
+
+    return labels
 
 
 def views(spec):

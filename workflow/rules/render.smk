@@ -10,6 +10,7 @@ rule render:
             "figures/{paper}/{figure}{view}.png",
             caption="../report/figure.rst",
             category="{paper}",
+            labels=report_labels(""),
         ),
     log:
         "logs/{paper}/{figure}/render{view}.log",
@@ -19,6 +20,7 @@ rule render:
         in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("", w.paper, w.figure),
+        variant="",  # the report caption's "full variant", results/<paper>/<figure>.nc
         code=lambda w: render_code(spec_of("", w.paper, w.figure), w.view),
     run:
         from dissent import render
@@ -35,6 +37,7 @@ rule render_quick:
             "figures/quick/{paper}/{figure}{view}.png",
             caption="../report/figure.rst",
             category="{paper}",
+            labels=report_labels("quick/"),
         ),
     log:
         "logs/quick/{paper}/{figure}/render{view}.log",
@@ -44,6 +47,7 @@ rule render_quick:
         in_process=1,  # runs in the Snakemake process: one at a time (one GIL)
     params:
         spec=lambda w: spec_of("quick/", w.paper, w.figure),
+        variant="quick/",  # the report caption's "quick variant", results/quick/...
         code=lambda w: render_code(spec_of("quick/", w.paper, w.figure), w.view),
     run:
         from dissent import render

@@ -13,9 +13,19 @@
 - ``verdict``: ``agrees`` | ``disagrees`` | ``qualified``;
 - ``quick``: whether ``expected`` holds on the quick variant (``false``: the value check needs
   the full grid; on quick data only the plumbing is checked);
-- optional ``paper_value`` (the printed number, for the table), ``rtol``, ``atol`` and ``note``
-  (required unless the verdict is ``agrees``): the section of ``docs/reproduction-notes.md``
-  that explains it, as headings separated by `` > `` (a last part ``item N`` is free text).
+- optional ``paper_value``: only what the paper states (its printed number or reading), for the
+  table;
+- optional ``threshold``: a threshold or reading that *we* chose to make a loose statement
+  checkable ("C >= 0.1 counts as 'significant'"); the table shows it marked as ours;
+- optional ``rtol``, ``atol`` and ``note`` (required unless the verdict is ``agrees``): the section
+  of ``docs/reproduction-notes.md`` that explains it, as headings separated by `` > `` (a last
+  part ``item N`` is free text).
+
+A ``quote`` is verbatim: ``...`` marks an omission, ``[brackets]`` an insertion of ours
+(``tests/test_quotes.py`` checks every quote against the paper texts). A claim function tests the
+whole statement quoted, not a convenient part of it; where the statement reaches beyond the stored
+data (other initial states, perturbed fields, the antiferromagnetic case) it recomputes with the
+model at the figure's stored parameters and says so in its docstring.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ import yaml
 from ..registry import ParameterError, resolve
 
 REQUIRED = ("id", "where", "quote", "figure", "compute", "expected", "verdict", "quick")
-OPTIONAL = ("rtol", "atol", "note", "paper_value")
+OPTIONAL = ("rtol", "atol", "note", "paper_value", "threshold")
 VERDICTS = ("agrees", "disagrees", "qualified")
 
 
@@ -52,6 +62,7 @@ class Claim:
     atol: float = 0.0
     note: str = ""
     paper_value: str = ""
+    threshold: str = ""
 
     @property
     def key(self) -> str:
@@ -90,6 +101,9 @@ def _claim(paper: str, index: int, raw, figures: Mapping[str, Iterable[str]]) ->
     for field in ("id", "where", "quote", "figure", "compute"):
         if not isinstance(raw[field], str) or not raw[field].strip():
             raise ParameterError(f"{where}.{field}", "must be a non-empty string")
+    for field in ("paper_value", "threshold", "note"):
+        if field in raw and (not isinstance(raw[field], str) or not raw[field].strip()):
+            raise ParameterError(f"{where}.{field}", "must be a non-empty string if given")
     if raw["verdict"] not in VERDICTS:
         raise ParameterError(f"{where}.verdict", f"{raw['verdict']!r} is not one of {VERDICTS}")
     if not isinstance(raw["quick"], bool):
@@ -131,6 +145,7 @@ def _claim(paper: str, index: int, raw, figures: Mapping[str, Iterable[str]]) ->
         atol=float(tol["atol"]),
         note=str(raw.get("note", "")).strip(),
         paper_value=str(raw.get("paper_value", "")).strip(),
+        threshold=str(raw.get("threshold", "")).strip(),
     )
 
 
@@ -210,6 +225,26 @@ def _fmt(value) -> str:
     return str(value)
 
 
+# (header, width in % of the page) of the claims table: fixed widths, text wraps in its cell, so
+# the table fits the report's frame (half of a 1400 px window beside the navigation) or a page
+COLUMNS = (
+    ("claim (figure, where)", 16),
+    ("paper says", 28),
+    ("we get (check)", 13),
+    ("computed as", 23),
+    ("verdict, note", 20),
+)
+STYLE = (
+    "body{font-family:sans-serif;font-size:13px;margin:8px}"
+    "table{border-collapse:collapse;margin-bottom:2em;width:100%;table-layout:fixed}"
+    "td,th{border:1px solid #bbb;padding:2px 4px;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere;word-break:normal;hyphens:auto}"
+    "th{background:#eee}.agrees{background:#e6f4e6}.disagrees{background:#fbe3e3}"
+    ".qualified{background:#fdf3d8}.fail{color:#b00;font-weight:bold}.check,.note{color:#444}"
+    ".ours{font-style:italic;color:#245}"
+)
+
+
 def render_html(
     ledger: Mapping[str, list[Claim]], results: str | Path, variant: str = "full"
 ) -> str:
@@ -223,16 +258,15 @@ def render_html(
     esc = html.escape
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Claims ledger</title>",
-        "<style>body{font-family:sans-serif;font-size:13px}table{border-collapse:collapse;"
-        "margin-bottom:2em}td,th{border:1px solid #bbb;padding:2px 6px;text-align:left;"
-        "vertical-align:top}.agrees{background:#e6f4e6}.disagrees{background:#fbe3e3}"
-        ".qualified{background:#fdf3d8}.fail{color:#b00;font-weight:bold}</style>",
+        f"<style>{STYLE}</style>",
         "</head><body>",
         f"<h1>Claims ledger ({esc(variant)} variant)</h1>",
         "<p>Every number and checkable statement of the papers about their figures, computed from "
-        "the figures' NetCDF files. <i>we get</i> is our value; <i>check</i> says whether it is "
-        "the value recorded in <code>config/claims/</code> (the tests assert the same). Notes "
-        "point to <code>docs/reproduction-notes.md</code>.</p>",
+        "the figures' NetCDF files. <i>paper says</i> quotes the paper verbatim (… an omission, "
+        "[brackets] our insertion), with the paper's value in bold and, marked <i>ours</i>, a "
+        "threshold or reading we chose to make the statement checkable. <i>we get</i> is our "
+        "value; <i>check</i> says whether it is the value recorded in <code>config/claims/</code> "
+        "(the tests assert the same). Notes point to <code>docs/reproduction-notes.md</code>.</p>",
     ]
     from .. import io
 
@@ -243,10 +277,12 @@ def render_html(
             + ", ".join(f"{n} {v}" for v, n in counts.items())
             + "</p>"
         )
-        head = ["id", "figure", "where", "paper says", "we get", "computed as", "check", "verdict"]
-        head.append("note")
         parts.append(
-            "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
+            "<table><colgroup>"
+            + "".join(f"<col style='width:{w}%'>" for _, w in COLUMNS)
+            + "</colgroup><thead><tr>"
+            + "".join(f"<th>{h}</th>" for h, _ in COLUMNS)
+            + "</tr></thead><tbody>"
         )
         for c in claims:
             path = results / paper / f"{c.figure}.nc"
@@ -264,12 +300,18 @@ def render_html(
                         check = "as recorded" if ok else f"CHANGED (recorded {c.expected_text()})"
                 except Exception as err:  # shown in the report, the tests fail on it
                     got, check = f"error: {type(err).__name__}: {err}", "CHANGED"
-            says = esc(c.quote) + (f"<br><b>{esc(c.paper_value)}</b>" if c.paper_value else "")
-            cls = " class='fail'" if check.startswith("CHANGED") else ""
+            says = esc(c.quote)
+            if c.paper_value:
+                says += f"<br><b>{esc(c.paper_value)}</b>"
+            if c.threshold:
+                says += f"<br><span class='ours'>ours: {esc(c.threshold)}</span>"
+            cls = "fail" if check.startswith("CHANGED") else "check"
+            note = f"<br><span class='note'>{esc(c.note)}</span>" if c.note else ""
             parts.append(
-                f"<tr class='{c.verdict}'><td>{esc(c.id)}</td><td>{esc(c.figure)}</td>"
-                f"<td>{esc(c.where)}</td><td>{says}</td><td>{esc(got)}</td><td>{esc(c.computed)}</td>"
-                f"<td{cls}>{esc(check)}</td><td>{esc(c.verdict)}</td><td>{esc(c.note)}</td></tr>"
+                f"<tr class='{c.verdict}'><td><b>{esc(c.id)}</b><br>{esc(c.figure)}; "
+                f"{esc(c.where)}</td><td>{says}</td><td>{esc(got)}<br>"
+                f"<span class='{cls}'>{esc(check)}</span></td><td>{esc(c.computed)}</td>"
+                f"<td><b>{esc(c.verdict)}</b>{note}</td></tr>"
             )
         parts.append("</tbody></table>")
     parts.append("</body></html>")

@@ -131,19 +131,24 @@ def steady_state_vs_n(
     k: Count,
     spin: Spin = 0.5,
     p: PhaseFlip = 0.0,
+    mu_sqrt_n_reduced: Positive | None = None,
 ) -> xr.Dataset:
     """Steady state in the sector J1 = J2 = N I from |Psi_FP>: exact map (Eq. 2) and ME (Eq. 3).
 
     Also the HP value of the same protocol (linear system C5-C13 with its 1/J corrections) and
-    Eq. (11)'s J -> infinity limit.
+    Eq. (11)'s J -> infinity limit. ``mu_sqrt_n_reduced``: the exact map also at this second
+    interaction time (the ``*_reduced_mu`` variables; the ME and HP values do not depend on mu).
     """
     N = np.asarray(N, float)
     npts = N.size
     mu_sqrt_n = np.broadcast_to(np.asarray(mu_sqrt_n, float), N.shape)  # a param or a grid axis
-    epr = np.full((2, npts), np.nan)
-    pol = np.full((2, npts, 2), np.nan)
-    iters = np.zeros(npts)
-    resid = np.full(npts, np.nan)
+    mus = (
+        [mu_sqrt_n] if mu_sqrt_n_reduced is None else [mu_sqrt_n, np.full(npts, mu_sqrt_n_reduced)]
+    )
+    epr = np.full((len(mus) + 1, npts), np.nan)  # exact at each mu, then the ME
+    pol = np.full((len(mus) + 1, npts, 2), np.nan)
+    iters = np.zeros((len(mus), npts))
+    resid = np.full((len(mus), npts), np.nan)
     hp_n = np.full(npts, np.nan)
     hp_ok = np.zeros(npts)  # 0/1 flags, stored as float
     # (N, sector, MESolver, its mu) of the last N: the generator at mu' is (mu'/mu)^2 times it,
@@ -152,21 +157,23 @@ def steady_state_vs_n(
     for i, n in enumerate(N):
         J = n * spin
         c = float(coupling_constant(n, spin))
+        for m, mu_sqrt in enumerate(mus):
+            mu = mu_sqrt[i] / np.sqrt(n)
+            protocol = Protocol.ideal(mu, nu_over_mu * mu, int(k), p)
+            if solved[0] != n:
+                sector = dicke.Sector(J, J)
+                L = dicke.me_generator(sector, protocol, c, c)
+                # float64 factors: they precondition GMRES, where float32 ones (refined or not)
+                # cost more in solves or iterations than they save in factorisation
+                solved = (n, sector, sparse.MESolver(sector, L, single=False), mu)
+            _, sector, me, mu_factored = solved
+            sol = _solve(sector, protocol, c, c, me=me.scaled((mu / mu_factored) ** 2))
+            for j, key in ((m, "exact"), (-1, "me")):
+                e, p1, p2 = _observables(sector, sol[key], n, n, spin)
+                epr[j, i] = e
+                pol[j, i] = (p1, p2)
+            iters[m, i], resid[m, i] = sol["iterations"], sol["residual"]
         mu = mu_sqrt_n[i] / np.sqrt(n)
-        protocol = Protocol.ideal(mu, nu_over_mu * mu, int(k), p)
-        if solved[0] != n:
-            sector = dicke.Sector(J, J)
-            L = dicke.me_generator(sector, protocol, c, c)
-            # float64 factors: they precondition GMRES, where float32 ones (refined or not)
-            # cost more in solves or iterations than they save in factorisation
-            solved = (n, sector, sparse.MESolver(sector, L, single=False), mu)
-        _, sector, me, mu_factored = solved
-        sol = _solve(sector, protocol, c, c, me=me.scaled((mu / mu_factored) ** 2))
-        for j, key in enumerate(("exact", "me")):
-            e, p1, p2 = _observables(sector, sol[key], n, n, spin)
-            epr[j, i] = e
-            pol[j, i] = (p1, p2)
-        iters[i], resid[i] = sol["iterations"], sol["residual"]
         mom = hp.steady_moments(mu, mu, nu_over_mu * mu, nu_over_mu * mu, 1.0, 1.0, p, k)
         hp_ok[i] = hp.valid(J, mom["n1"]) and hp.valid(J, mom["n2"])
         if hp_ok[i]:
@@ -174,17 +181,17 @@ def steady_state_vs_n(
     mom = hp.steady_moments(1.0, 1.0, nu_over_mu, nu_over_mu, 1.0, 1.0, p, k)
     limit = observables.hp_delta_epr(1.0, 1.0, mom["n1"], mom["n2"], mom["c12"], leading_order=True)
     pdims = ("point", "ensemble")
-    return xr.Dataset(
+    ds = xr.Dataset(
         {
             "delta_epr_exact": cf_variable("point", epr[0], "Delta_EPR, exact cycle map Eq. (2)"),
             "delta_epr_me": cf_variable(
-                "point", epr[1], "Delta_EPR, 2nd-order master equation Eq. (3)"
+                "point", epr[-1], "Delta_EPR, 2nd-order master equation Eq. (3)"
             ),
             "polarization_exact": cf_variable(
                 pdims, pol[0], "polarization <J^z_j>/(N_j I), exact map"
             ),
             "polarization_me": cf_variable(
-                pdims, pol[1], "polarization <J^z_j>/(N_j I), 2nd-order ME"
+                pdims, pol[-1], "polarization <J^z_j>/(N_j I), 2nd-order ME"
             ),
             "delta_epr_hp_finite": cf_variable(
                 "point",
@@ -197,14 +204,29 @@ def steady_state_vs_n(
             ),
             "exact_gmres_iterations": cf_variable(
                 "point",
-                iters,
+                iters[0],
                 "GMRES iterations of the exact steady state (0 = direct LU, -1 = failed)",
             ),
             "exact_residual": cf_variable(
-                "point", resid, "relative residual max|(T-1)x| / ||T||_1"
+                "point", resid[0], "relative residual max|(T-1)x| / ||T||_1"
             ),
         },
         coords=_ensemble_coord(),
+    )
+    if mu_sqrt_n_reduced is None:
+        return ds
+    at = f", at the reduced interaction time mu sqrt(N) = {mu_sqrt_n_reduced:g}"
+    return ds.assign(
+        delta_epr_exact_reduced_mu=cf_variable(
+            "point", epr[1], ds.delta_epr_exact.long_name + at, mu_sqrt_n=mu_sqrt_n_reduced
+        ),
+        polarization_exact_reduced_mu=cf_variable(
+            pdims, pol[1], ds.polarization_exact.long_name + at, mu_sqrt_n=mu_sqrt_n_reduced
+        ),
+        exact_gmres_iterations_reduced_mu=cf_variable(
+            "point", iters[1], ds.exact_gmres_iterations.long_name + at
+        ),
+        exact_residual_reduced_mu=cf_variable("point", resid[1], ds.exact_residual.long_name + at),
     )
 
 
