@@ -110,14 +110,18 @@ def _cost_vs_n(*, N, spin=0.5, **_):
 @contract.solver(
     outputs=(
         "delta_epr_exact",
+        "delta_epr_exact_reduced_mu",
         "delta_epr_hp_finite",
         "delta_epr_hp_limit",
         "delta_epr_me",
         "ensemble",
         "exact_gmres_iterations",
+        "exact_gmres_iterations_reduced_mu",
         "exact_residual",
+        "exact_residual_reduced_mu",
         "hp_valid",
         "polarization_exact",
+        "polarization_exact_reduced_mu",
         "polarization_me",
     ),
     check=_check_fig2b,
