@@ -1,9 +1,21 @@
 # Reproduction of four papers on dissipative entanglement of spin qubits.
 # `snakemake --cores 2` builds every figure of the papers listed in config/config.yaml;
 # `snakemake --cores 2 check` rebuilds the quick variant and compares it with tests/baselines.
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
 min_version("9.0")
+
+
+# Configuration is data: refuse YTE templating (Python in YAML) before the file is read. (A
+# --configfile is read by Snakemake before this file; common.smk refuses it before any job.)
+if "__use_yte__" in Path(workflow.basedir, "config/config.yaml").read_text():
+    raise WorkflowError(
+        "Invalid configuration: __use_yte__: config/config.yaml asks for YTE "
+        "templating, which runs Python code; remove the key"
+    )
 
 
 configfile: "config/config.yaml"

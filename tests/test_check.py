@@ -1,5 +1,8 @@
 """The figure-diff comparison and its per-figure declarations (config `check:`)."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -126,3 +129,96 @@ def test_notes_view_is_compared_and_its_baseline_required(tmp_path):
     assert (tmp_path / "checks/f-diff-notes.png").exists()
     draw(base / "f-notes.png", "black")
     assert check.check_figure(*args, notes=True)["passed"]
+
+
+def _png(path, colour="white"):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(1, 1))
+    fig.patch.set_facecolor(colour)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _figure_files(tmp_path):
+    new, _ = _pair()
+    nc, png = tmp_path / "f.nc", tmp_path / "f.png"
+    io.write_netcdf(new, nc)
+    _png(png)
+    base = tmp_path / "base"
+    base.mkdir()
+    io.write_netcdf(new, base / "f.nc")
+    _png(base / "f.png")
+    return nc, png, base / "f.nc", base / "f.png", tmp_path / "checks/f-diff.png"
+
+
+def test_a_damaged_baseline_is_named_with_the_remedy_for_a_committed_file(tmp_path):
+    nc, png, base_nc, base_png, diff = _figure_files(tmp_path)
+    base_png.write_bytes(base_png.read_bytes()[:100])  # a truncated PNG
+    with pytest.raises(check.BaselineError, match=f"{base_png}: .*restore it with git"):
+        check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff)
+    _png(base_png)
+    base_nc.write_bytes(b"not a netcdf")
+    with pytest.raises(check.BaselineError, match=f"{base_nc}: .*restore it with git") as err:
+        check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff)
+    assert "delete it" not in str(err.value)
+
+
+def test_a_stale_diff_image_is_removed_when_the_figure_passes_again(tmp_path):
+    nc, png, base_nc, base_png, diff = _figure_files(tmp_path)
+    _png(png, "black")
+    assert not check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff)["passed"]
+    assert diff.exists()
+    _png(png, "white")
+    assert check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff)["passed"]
+    assert not diff.exists()
+
+
+def test_declaring_a_variable_the_figure_does_not_have_is_an_error():
+    new, base = _pair()
+    problems = check.compare_data(new, base, 1e-6, 1e-9, {"n_tie": {"skip": "typo of n_ties"}})
+    assert any(p.startswith("n_tie: declared in check.variables") for p in problems), problems
+
+
+def test_a_figure_with_everything_skipped_is_an_error(tmp_path):
+    nc, png, base_nc, base_png, diff = _figure_files(tmp_path)
+    everything = {n: {"skip": "x"} for n in io.read_netcdf(nc).variables}
+    declared = {"variables": everything, "image": {"skip": "x"}}
+    verdict = check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff, declared)
+    assert not verdict["passed"] and "not compared at all" in verdict["data"][0]
+    declared["image"] = {"rms": 2.0}  # the image alone is compared: that is a check
+    assert check.check_figure(nc, png, base_nc, base_png, 1e-6, 1e-9, 1.0, diff, declared)["passed"]
+
+
+def test_a_verdict_is_stale_once_what_it_judged_changed(tmp_path, monkeypatch):
+    """The check target re-judges every verdict whose files changed by content (whatever their
+    mtime) or whose rule changed; a current one is reused."""
+    monkeypatch.chdir(tmp_path)
+    tolerances = {"rtol": 1e-6, "atol": 1e-9, "image_rms": 1.0}
+    quick, figures, base = Path("results/quick/p"), Path("figures/quick/p"), Path("base/p")
+    for d in (quick, figures, base):
+        d.mkdir(parents=True)
+    new, _ = _pair()
+    for d in (quick, base):
+        io.write_netcdf(new, d / "f.nc")
+    _png(figures / "f.png")
+    _png(base / "f.png")
+    verdict = check.judge("p", "f", {}, False, Path("base"), tolerances)
+    assert verdict["passed"] and check.is_current(verdict, tolerances, {}, False)
+    assert not check.is_current(verdict, {**tolerances, "rtol": 1.0}, {}, False)
+    path = figures / "f.png"
+    before = path.stat()
+    _png(path, "black")  # another image under the same mtime
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not check.is_current(verdict, tolerances, {}, False)
+
+    checks = Path("results/checks/p")
+    checks.mkdir(parents=True)
+    check.write_json(verdict, checks / "f.json")  # the cached verdict: "passed"
+    with pytest.raises(check.CheckFailed):
+        check.verdict_job("summary.md", [("p", "f", {}, False)], Path("base"), tolerances, "log")
+    assert "1 failed" in Path("summary.md").read_text()
+    assert "p.f" in Path("log").read_text()  # re-judged

@@ -1,5 +1,6 @@
 """The solver contract: only declared functions may be named by config, each in its role."""
 
+import re
 import sys
 import time
 import types
@@ -7,6 +8,7 @@ from typing import Annotated
 
 import numpy as np
 import pytest
+import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -302,7 +304,7 @@ def test_a_declared_solver_stops_a_list_where_a_number_is_expected(monkeypatch):
             }
         },
     }
-    papers = {"drill2026": {"fig1": body}}
+    papers = {"drill2026": {"fig2": body}}
     cfg.validate(papers)
     for params, key, says in [
         ({"a": [1.0, 2.0]}, "params.a", "got a list [1.0, 2.0]"),
@@ -313,11 +315,11 @@ def test_a_declared_solver_stops_a_list_where_a_number_is_expected(monkeypatch):
         ({"a": 0.25}, "grid.A", "|A| <= a (got |A| = 0.5 > a)"),
     ]:
         bad = cfg.deep_merge(
-            papers, {"drill2026": {"fig1": {"panels": {"main": {"params": params}}}}}
+            papers, {"drill2026": {"fig2": {"panels": {"main": {"params": params}}}}}
         )
         with pytest.raises(cfg.ConfigError) as err:
             cfg.validate(bad)
-        assert str(err.value).startswith(f"drill2026.fig1.panels.main.{key}: "), str(err.value)
+        assert str(err.value).startswith(f"drill2026.fig2.panels.main.{key}: "), str(err.value)
         assert says in str(err.value), str(err.value)
 
 
@@ -387,8 +389,11 @@ def overrides(draw):
     if kind == "subset" and axis:
         n = draw(st.integers(1, min(5, values.size)))
         return [*at_panel, "grid", axis], {"values": values[:n].tolist()}, None
-    if kind == "chunks":
-        return [*base, "chunks"], draw(st.integers(1, 64)), True
+    if kind == "chunks":  # valid up to one job per point of the largest panel
+        body = cfg.figure_spec(PAPERS, paper, figure, variant)["panels"].values()
+        most = max(cfg.n_points(p.get("grid", {})) for p in body)
+        n = draw(st.integers(1, 64))
+        return [*base, "chunks"], n, n <= min(most, cfg.MAX_CHUNKS)
     if kind == "title":
         return [*base, "title"], draw(st.text(max_size=20)), True
     if kind == "not_finite":
@@ -476,3 +481,39 @@ def test_any_override_validates_or_names_its_key(case):
         )
     else:
         assert expected is not False, f"accepted {path} = {value!r}"
+
+
+# ---------------------------------------------------------- results against the declared outputs
+@contract.solver(outputs=("c", "t"), infinite=("t",))
+def _declared_outputs(*, x: contract.Real) -> xr.Dataset:
+    return xr.Dataset()
+
+
+def test_a_result_is_checked_against_its_declared_outputs():
+    from dissent.io import cf_variable
+
+    good = xr.Dataset(
+        {"c": cf_variable("point", [0.5], "c"), "t": cf_variable("point", [np.inf], "T")}
+    )
+    contract.check_result(_declared_outputs, good, inputs=["x"])  # t may be infinite
+    cases = [
+        (good.assign(extra=cf_variable("point", [1.0], "e")), "returned ['extra'], not among"),
+        (good.assign(c=cf_variable("point", [np.inf], "c")), "1 infinite values in 'c'"),
+        (good.assign(c=("point", [0.5])), "without long_name/units: ['c']"),
+    ]
+    for result, says in cases:
+        with pytest.raises(ValueError, match=re.escape(says)) as err:
+            contract.check_result(_declared_outputs, result, inputs=["x"])
+        assert "_declared_outputs" in str(err.value)
+
+
+def test_every_configured_solver_and_companion_declares_its_outputs():
+    """So that rename, check declarations and results are checked against them (a solver
+    that returns anything else fails its solve job with a message saying what to declare)."""
+    for paper, figures in PAPERS.items():
+        for figure in figures:
+            for panel in cfg.figure_spec(PAPERS, paper, figure).get("panels", {}).values():
+                assert contract.outputs(registry.solver(panel["solver"])), panel["solver"]
+                if "companion" in panel:
+                    companion = registry.companion(panel["companion"])
+                    assert contract.outputs(companion) is not None, panel["companion"]

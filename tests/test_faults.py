@@ -219,6 +219,36 @@ def test_corrupted_chunk_is_detected_and_named(clean, reference, damage):
     assert_same_outputs(reference, repo)
 
 
+# ------------------------------------------------------------------------------ the check
+def test_the_check_rebuilds_what_it_judges_and_no_verdict_outlives_its_files(clean, reference):
+    """`check` with the figures deleted rebuilds them (it does not pass on the verdicts of the
+    earlier run); data changed under the same mtime are caught by their content checksum."""
+    repo = clean
+    snakemake(repo, "--cores", "2", "check")
+    for sub in ("results/quick", "figures/quick"):
+        shutil.rmtree(repo / sub)
+    run = snakemake(repo, "--cores", "2", "check")
+    assert "rule aggregate" in run.stdout + run.stderr, "nothing was rebuilt"
+    assert_same_outputs(reference, repo)
+
+    nc = repo / "results/quick/zou2022/fig2.nc"
+    before = nc.stat()
+    ds = xr.open_dataset(nc).load()  # a valid file with other data, checksum attribute kept
+    name = next(v for v in ds.data_vars if ds[v].dtype.kind == "f")
+    ds[name] = ds[name] * 1.5
+    nc.unlink()
+    ds.to_netcdf(nc)
+    os.utime(nc, ns=(before.st_atime_ns, before.st_mtime_ns))
+    run = snakemake(repo, "--cores", "2", "check", check=False)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, "changed data passed the check"
+    assert "results/quick/zou2022/fig2.nc: its data do not match the checksum" in output, output
+    nc.unlink()  # what the message says
+    snakemake(repo, "--cores", "2", "check")
+    assert_same_outputs(reference, repo)
+    snakemake(repo, "--cores", "2", "quick")  # the report tables deleted above, for later drills
+
+
 # ------------------------------------------------------------------------------ bad configuration
 BAD_CONFIGS = [
     # (override YAML, key that the message must name)
@@ -335,6 +365,39 @@ END_TO_END = [BAD_CONFIGS[i] for i in (0, 3, 9, 11, 12, 14, 16)]
 @pytest.mark.parametrize(("text", "key"), END_TO_END, ids=[k for _, k in END_TO_END])
 def test_bad_configuration_fails_before_any_job(pristine, tmp_path, text, key):
     _fails_before_any_job(pristine, tmp_path, text, key)
+
+
+INJECTION = (
+    'figures: {"zz`touch INJECTED`": {fig1: {title: t, panels: {main: {solver: '
+    "zou2022.concurrence_dynamics, params: {a: 1.0, A: 1.0, time: [0.0, 1.0]}}}}}}"
+)
+TEMPLATE = (
+    '__use_yte__: true\npapers:\n  - ?__import__("pathlib").Path("INJECTED").touch() or "zou2022"\n'
+)
+
+
+def test_configuration_cannot_run_code(pristine, tmp_path):
+    """A paper key made to run in the solve job's shell, and YTE templating (Python in YAML),
+    are refused before any job; the main configuration's template is not even evaluated."""
+    _fails_before_any_job(pristine, tmp_path, INJECTION, "zz`touch INJECTED`")
+    run = snakemake(
+        pristine,
+        "--cores",
+        "1",
+        "results/quick/zz`touch INJECTED`/fig1.nc",
+        configfiles=[tmp_path / "bad.yaml"],
+        check=False,
+    )
+    assert run.returncode != 0 and not (pristine / "INJECTED").exists()
+    # A --configfile is read (and its template run) by Snakemake before the workflow: refused then
+    _fails_before_any_job(pristine, tmp_path, TEMPLATE, "__use_yte__")
+    (pristine / "INJECTED").unlink(missing_ok=True)
+    repo = copy_repo(tmp_path / "templated")
+    main = repo / "config/config.yaml"
+    main.write_text(TEMPLATE + main.read_text().replace("papers:", "#papers:", 1))
+    run = snakemake(repo, "-n", "quick", check=False)
+    assert run.returncode != 0 and "__use_yte__" in run.stdout + run.stderr
+    assert not (repo / "INJECTED").exists(), "the template of config/config.yaml was run"
 
 
 def test_bozkurt_transmission_outside_unit_interval(pristine, tmp_path):

@@ -399,3 +399,64 @@ def test_nonlocal_temperature_at_the_bessel_zeros_is_a_signed_zero():
         assert np.all(t[np.isfinite(t)] == 0.0)
         assert np.all(np.signbit(t[np.isfinite(t)]) == negative)
     assert np.isfinite(ds["T_nonlocal_zero_absorption"].values[1]).sum() == 1  # 5.38 at b = 1.2
+
+
+# --- accuracy where the populations are far below round-off (k_B T << Delta) ----------------
+
+
+def _exact_concurrence(ge0, ga0, ger, gar, digits=50):
+    """Concurrence from an exact rational solve of the neutral 6x6 block of these float rates
+    (an independent computation: Gaussian elimination in fractions, the square root in decimal)."""
+    from decimal import Decimal, localcontext
+    from fractions import Fraction
+
+    rates = {"e_local": ge0, "e_nonlocal": ger, "a_local": ga0, "a_nonlocal": gar}
+    a = [[Fraction(0)] * 6 for _ in range(6)]
+    for key, rate in rates.items():  # the block summed exactly (in floats 1 + 1e-9 rounds)
+        piece = h.neutral_block(h.channel_superoperators()[key])
+        assert np.all(piece.imag == 0)  # no Hamiltonian part in the neutral block (E_ud = E_du)
+        for i, j in np.ndindex(6, 6):
+            a[i][j] += Fraction(float(rate)) * Fraction(float(piece.real[i, j]))
+    assert np.all(h.neutral_block(h.hamiltonian_part(h.hamiltonian())) == 0)
+    a[0] = [Fraction(float(v)) for v in h.TRACE_ROW]
+    b = [Fraction(1)] + [Fraction(0)] * 5
+    n = 6
+    for col in range(n):
+        pivot = next(r for r in range(col, n) if a[r][col] != 0)
+        a[col], a[pivot], b[col], b[pivot] = a[pivot], a[col], b[pivot], b[col]
+        for r in range(n):
+            if r != col and a[r][col] != 0:
+                f = a[r][col] / a[col][col]
+                a[r] = [x - f * y for x, y in zip(a[r], a[col], strict=True)]
+                b[r] -= f * b[col]
+    x = [b[i] / a[i][i] for i in range(n)]  # rho_uu, rho_ud, rho_{ud,du}, rho_{du,ud}, rho_du, dd
+    with localcontext() as ctx:
+        ctx.prec = digits
+        dec = [Decimal(v.numerator) / Decimal(v.denominator) for v in x]
+        return float(max(Decimal(0), 2 * (abs(dec[2]) - (dec[0] * dec[5]).sqrt())))
+
+
+@pytest.mark.parametrize(
+    "t_local, t_nonlocal",
+    [(0.05, 0.0), (0.05, 0.04), (0.06, 0.03), (0.04, 0.0), (0.1, 0.02), (0.3, 0.2)],
+)
+def test_low_temperature_concurrence_is_accurate_to_round_off(t_local, t_nonlocal):
+    """At k_B T(0) = 0.05 Delta, rho_uu ~ 1e-16: a linear solve leaves it with an error of its own
+    size (the concurrence ~1e-7 then depended on the BLAS kernel by 4e-9). The closed form keeps
+    full relative accuracy, checked against an exact rational solve."""
+    rates = [np.atleast_1d(g) for g in h.rates_from_temperatures(t_local, t_nonlocal, 0.99)]
+    ds = h.temperature_map(T_local=t_local, T_nonlocal=t_nonlocal, ratio=0.99)
+    got = float(ds.concurrence.values[0])
+    want = _exact_concurrence(*(float(g[0]) for g in rates))
+    assert want > 0
+    assert got == pytest.approx(want, rel=1e-12, abs=0)
+
+
+def test_collective_populations_are_stationary_and_sum_to_one():
+    """The closed form is a kernel vector of the neutral block, for random CP rates."""
+    rates = random_rates(400, seed=3)
+    rho, kernel = h.steady_state(*rates)
+    assert np.all(kernel == 1)
+    residual = h.neutral_block(h.liouvillian(*rates)) @ rho.reshape(-1, 16)[:, h.NEUTRAL, None]
+    assert np.max(np.abs(residual)) < 1e-13
+    assert np.allclose(h.collective_populations(*rates).sum(axis=-1), 1.0, rtol=0, atol=1e-15)

@@ -83,3 +83,65 @@ def test_cf_variable_and_cycles_coordinate_build_attributed_variables(tmp_path):
     io.write_netcdf(ds, tmp_path / "v.nc")
     back = io.read_netcdf(tmp_path / "v.nc")
     assert back["n"].attrs["long_name"] == "number of cycles (in units of cycles)"
+
+
+def test_default_mode_reads_the_umask_without_setting_it(monkeypatch):
+    """Local jobs run in threads: setting the umask to 0 and back, even briefly, gave files of
+    other threads modes wider than the umask. default_mode() must only read it."""
+
+    def forbidden(mask):
+        raise AssertionError(f"os.umask({mask:#o}) called")
+
+    with umask(0o027):
+        monkeypatch.setattr(os, "umask", forbidden)
+        mode = io.default_mode()
+        monkeypatch.undo()
+    assert mode == 0o640
+
+
+def test_temporaries_of_a_killed_writer_are_removed(tmp_path):
+    """A killed run leaves `.<name>.<random>.tmp.<ext>` files; the next write of that output
+    removes them (and only them)."""
+    target = tmp_path / "fig.png"
+    orphans = [tmp_path / ".fig.png.abcd1234.tmp.png", tmp_path / ".fig.png.x_9y8z7w.tmp.png"]
+    kept = [tmp_path / ".fig.png.note", tmp_path / ".other.png.abcd1234.tmp.png"]
+    for path in orphans + kept:
+        path.write_bytes(b"")
+    with io.atomic_path(target) as tmp:
+        tmp.write_bytes(b"png")
+    assert target.read_bytes() == b"png"
+    assert not any(p.exists() for p in orphans) and all(p.exists() for p in kept)
+
+
+def test_data_changed_after_writing_is_detected_whatever_the_mtime(tmp_path):
+    import netCDF4
+
+    path = tmp_path / "a.nc"
+    ds = xr.Dataset({"x": ("t", np.arange(3.0), {"long_name": "x", "units": "1"})})
+    io.write_netcdf(ds, path)
+    assert io.read_netcdf(path).attrs[io.CHECKSUM] == io.content_digest(io.read_netcdf(path))
+    before = path.stat()
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["x"][1] = 7.0  # a valid file, other data, same mtime
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(io.CorruptResultError, match=f"{path}: its data do not match"):
+        io.read_netcdf(path)
+
+
+def test_a_full_disk_is_named_as_such(tmp_path, monkeypatch):
+    """netCDF-C reports a full disk as "NetCDF: HDF error": the message says what happened."""
+    import errno
+    import shutil
+    from collections import namedtuple
+
+    def full(*args, **kwargs):
+        raise RuntimeError("NetCDF: HDF error")
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", full)
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9 - 4096, 4096))
+    ds = xr.Dataset({"x": ("t", np.arange(3.0), {"long_name": "x", "units": "1"})})
+    with pytest.raises(OSError, match="no space left on the device") as err:
+        io.write_netcdf(ds, tmp_path / "a.nc")
+    assert err.value.errno == errno.ENOSPC and str(tmp_path / "a.nc") in str(err.value)
+    assert not list(tmp_path.iterdir())  # nothing half-written left

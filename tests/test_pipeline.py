@@ -145,3 +145,29 @@ def test_failed_write_leaves_no_file(tmp_path):
     with pytest.raises(TypeError, match="complex"):
         io.write_netcdf(xr.Dataset({"v": ("i", np.ones(2, complex))}), path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_orphaned_solve_job_does_not_write_its_chunk(tmp_path):
+    """A solve job whose Snakemake process was killed (SIGKILL leaves its jobs running) must not
+    write its output later; one whose run is alive, or that runs on another host, does."""
+    import socket
+
+    spec = cfg.figure_spec(PAPERS, "zou2022", "fig2", "quick")
+    grid = tmp_path / "grid.nc"
+    io.write_netcdf(pipeline.make_grid(spec["panels"]["main"], "zou2022.fig2.panels.main"), grid)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = socket.gethostname()
+    for owner, written in [
+        (f"{host}:{dead.pid}", False),
+        (f"{host}:{os.getpid()}", True),
+        (f"elsewhere:{dead.pid}", True),
+    ]:
+        out = tmp_path / f"{written}-{owner.split(':')[0]}.nc"
+        job = [sys.executable, "-m", "dissent.pipeline", str(grid), "0", "1", str(out)]
+        run = subprocess.run(
+            job, env={**os.environ, pipeline.OWNER: owner}, capture_output=True, text=True
+        )
+        assert out.exists() == written, (owner, run.stderr)
+        if not written:
+            assert run.returncode != 0 and "the run that started this job is gone" in run.stderr

@@ -45,7 +45,8 @@ def repo(tmp_path_factory):
 
 
 # The baselines were made with OpenBLAS's default kernels for this CPU; the check must pass on any
-# CPU, so it runs here with the kernels of another one (results must not depend on the last bits).
+# CPU, so it runs here with the kernels of another one (results must not depend on the last bits;
+# tests/test_kernels.py compares the quick data under the Sandybridge and Haswell kernels too).
 OTHER_CPU = {"OPENBLAS_CORETYPE": "Prescott"}
 
 

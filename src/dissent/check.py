@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -36,7 +37,13 @@ def compare_data(
     """
     variables = variables or {}
     problems = []
-    for name in sorted(set(baseline.variables) | set(actual.variables)):
+    present = set(baseline.variables) | set(actual.variables)
+    for name in sorted(set(variables) - present):
+        problems.append(
+            f"{name}: declared in check.variables but the figure has no such variable "
+            f"(a configuration error: fix or drop the declaration); variables: {sorted(present)}"
+        )
+    for name in sorted(present):
         rule = variables.get(name, {})
         if "skip" in rule:
             continue
@@ -75,14 +82,48 @@ def compare_data(
     return problems
 
 
+class BaselineError(RuntimeError):
+    """A committed baseline cannot be read: restore it from git, do not rebuild it."""
+
+
+def _readable_png(path: Path, baseline: bool) -> None:
+    """Raise naming ``path`` (and the remedy) when it is not a readable PNG."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError) as exc:
+        why = f"{path}: cannot be read as a PNG ({type(exc).__name__}: {exc})"
+        if baseline:
+            raise BaselineError(
+                f"{why}; it is a committed baseline: restore it with git (git checkout -- {path})"
+            ) from None
+        raise io.CorruptResultError(f"{why}; delete it and rerun") from None
+
+
+def read_baseline(path: Path):
+    """A baseline dataset; a damaged one is named with the remedy for a committed file."""
+    try:
+        return io.read_netcdf(path)
+    except io.CorruptResultError as exc:
+        message = str(exc).replace("; delete it and rerun", "")
+        raise BaselineError(
+            f"{message}; it is a committed baseline: restore it with git (git checkout -- {path})"
+        ) from None
+
+
 def compare_image(png: Path, base_png: Path, rms: float, diff_png: Path) -> str | None:
-    """The difference of an image from its baseline (None when within ``rms``); a failed
-    comparison leaves ``diff_png``."""
+    """The difference of an image from its baseline (None when within ``rms``, and no stale
+    ``diff_png`` is left); a failed comparison leaves ``diff_png``."""
+    _readable_png(base_png, baseline=True)
+    _readable_png(png, baseline=False)
     try:
         result = compare_images(str(base_png), str(png), tol=rms, in_decorator=True)
     except ImageComparisonFailure as exc:  # another image size: a difference too
         return str(exc)
     if result is None:
+        diff_png.unlink(missing_ok=True)  # of an earlier failure: the figure passes now
         return None
     diff_png.parent.mkdir(parents=True, exist_ok=True)
     Path(result["diff"]).replace(diff_png)
@@ -124,9 +165,17 @@ def check_figure(
     if missing:
         verdict.update(passed=False, data=[f"no baseline at {', '.join(map(str, missing))}"])
         return verdict
+    verdict["judged"] = {
+        str(p): file_digest(p) for p in (nc, base_nc, *(q for v in views.values() for q in v[:2]))
+    }
     verdict["data"] = compare_data(
-        io.read_netcdf(nc), io.read_netcdf(base_nc), rtol, atol, declared.get("variables")
+        io.read_netcdf(nc), read_baseline(base_nc), rtol, atol, declared.get("variables")
     )
+    if all("skip" in v[3] for v in views.values()) and nothing_compared(nc, declared):
+        verdict["data"].append(
+            "every variable and every image is skipped (check:): the figure is not compared at "
+            "all (a configuration error: compare something, or drop the figure from the check)"
+        )
     for key, (image, base, diff, rule) in views.items():
         verdict[key] = None
         if "skip" in rule:
@@ -135,6 +184,17 @@ def check_figure(
             verdict[key] = compare_image(image, base, rule.get("rms", rms), diff)
     verdict["passed"] = not verdict["data"] and not any(verdict[key] for key in views)
     return verdict
+
+
+def nothing_compared(nc: Path, declared: Mapping) -> bool:
+    """Whether ``declared`` skips every variable of the figure's data."""
+    variables = declared.get("variables", {})
+    return all("skip" in variables.get(name, {}) for name in io.read_netcdf(nc).variables)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's content: what a verdict judged (see :func:`stale_verdicts`)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _config_hash(nc: Path) -> str | None:
@@ -177,40 +237,84 @@ def summary(verdicts: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_job(input, baselines: Path, figure: str, tolerances, declared, output: str, log):
+def rule_key(tolerances: Mapping, declared: Mapping, notes: bool) -> str:
+    """What a verdict was judged by, besides the files: tolerances and the figure's declaration."""
+    text = json.dumps([tolerances, declared, notes], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def judge(paper: str, figure: str, declared, notes: bool, baselines: Path, tolerances) -> dict:
+    """The verdict of one quick figure of the workflow's layout (``results/quick``,
+    ``figures/quick``; diff images in ``results/checks/<paper>``), with what it judged."""
+    base = Path(baselines) / paper
+    verdict = check_figure(
+        Path(f"results/quick/{paper}/{figure}.nc"),
+        Path(f"figures/quick/{paper}/{figure}.png"),
+        base / f"{figure}.nc",
+        base / f"{figure}.png",
+        rtol=tolerances["rtol"],
+        atol=tolerances["atol"],
+        rms=tolerances["image_rms"],
+        diff_png=Path(f"results/checks/{paper}/{figure}-diff.png"),
+        declared=declared,
+        notes=notes,
+    )
+    verdict["rule"] = rule_key(tolerances, declared, notes)
+    return verdict
+
+
+def is_current(verdict: Mapping, tolerances, declared, notes: bool) -> bool:
+    """A verdict still stands: it passed, by the same rule, on files whose content is what it
+    judged (a file replaced, rebuilt or damaged since, whatever its mtime, makes it stale)."""
+    judged = verdict.get("judged") or {}
+    if not verdict.get("passed") or verdict.get("rule") != rule_key(tolerances, declared, notes):
+        return False
+    return bool(judged) and all(
+        Path(p).exists() and file_digest(Path(p)) == digest for p, digest in judged.items()
+    )
+
+
+def check_job(paper: str, figure: str, declared, notes, baselines, tolerances, output, log):
     """The check job of one quick figure (Snakemake rule ``check_figure``)."""
     with io.job_log(log):
-        base = Path(baselines)
-        pngs = [input.png] if isinstance(input.png, str) else list(input.png)
-        verdict = check_figure(
-            Path(input.nc),
-            Path(pngs[0]),
-            base / f"{figure}.nc",
-            base / f"{figure}.png",
-            rtol=tolerances["rtol"],
-            atol=tolerances["atol"],
-            rms=tolerances["image_rms"],
-            diff_png=Path(output).with_name(f"{figure}-diff.png"),
-            declared=declared,
-            notes=len(pngs) > 1,
-        )
-        write_json(verdict, Path(output))
+        write_json(judge(paper, figure, declared, notes, baselines, tolerances), Path(output))
 
 
 def summary_job(verdict_files, output: str, log: str) -> None:
     """Write results/checks/summary.md from every verdict (Snakemake rule ``check_summary``)."""
     with io.job_log(log):
-        text = summary([json.loads(Path(p).read_text()) for p in verdict_files])
-        with io.atomic_path(output, suffix=".tmp.md") as tmp:
-            tmp.write_text(text)
+        write_summary([json.loads(Path(p).read_text()) for p in verdict_files], Path(output))
 
 
-def verdict_job(summary_file: str, log: str) -> None:
-    """Print the summary; fail when any figure differs (Snakemake target ``check``)."""
-    text = Path(summary_file).read_text()
-    Path(log).write_text(text)
+def write_summary(verdicts: list[dict], path: Path) -> None:
+    with io.atomic_path(path, suffix=".tmp.md") as tmp:
+        tmp.write_text(summary(verdicts))
+
+
+def verdict_job(summary_file: str, figures, baselines: Path, tolerances, log: str) -> None:
+    """Print the summary; fail when any figure differs (Snakemake target ``check``).
+
+    ``figures``: (paper, figure, declared check, has a notes view) of every quick figure. No
+    cached verdict outlives what it judged: each one is re-judged, and rewritten with the summary,
+    unless it passed on exactly the files (by content) and the rule it would be judged on now.
+    """
+    with io.job_log(log) as fh:
+        verdicts, rejudged = [], []
+        for paper, figure, declared, notes in figures:
+            path = Path(f"results/checks/{paper}/{figure}.json")
+            verdict = json.loads(path.read_text()) if path.exists() else {}
+            if not is_current(verdict, tolerances, declared, notes):
+                verdict = judge(paper, figure, declared, notes, baselines, tolerances)
+                write_json(verdict, path)
+                rejudged.append(f"{paper}.{figure}")
+            verdicts.append(verdict)
+        if rejudged:
+            write_summary(verdicts, Path(summary_file))
+            print(f"re-judged (files or rule changed since the verdict): {rejudged}", file=fh)
+        text = summary(verdicts)
+        print(text, file=fh)
     print(text)
-    if " 0 failed" not in text.splitlines()[0]:
+    if any(not v["passed"] for v in verdicts):
         raise CheckFailed(f"figure check failed: see {summary_file}")
 
 

@@ -10,6 +10,7 @@ import copy
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -50,12 +51,94 @@ def deep_merge(base: Mapping, override: Mapping) -> dict:
     return out
 
 
+# Plain scalars that YAML 1.1 (PyYAML, Snakemake) reads otherwise than YAML 1.2 and than a reader
+# expects: 01001 is octal 513, 1:30 is sexagesimal 90, 1_000 is 1000, yes/no/on/off are booleans.
+_AMBIGUOUS = {
+    "tag:yaml.org,2002:int": (
+        re.compile(r"[-+]?0[0-9_]+|.*[:_].*"),
+        "an integer in YAML 1.1 only (octal 0..., sexagesimal a:b or digits with _)",
+    ),
+    "tag:yaml.org,2002:float": (
+        re.compile(r".*[:_].*"),
+        "a number in YAML 1.1 only (sexagesimal a:b or digits with _)",
+    ),
+    "tag:yaml.org,2002:bool": (
+        re.compile(r"(?i:yes|no|on|off)"),
+        "a boolean in YAML 1.1 only; write true or false",
+    ),
+}
+
+
+def _check_node(node, path: list, source: str) -> None:
+    """Duplicate keys and YAML 1.1-only plain scalars anywhere below ``node``: ConfigError naming
+    the dotted key (and ``source``, line)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            if key in seen:
+                raise ConfigError(
+                    f"{_key([*path, key])}: duplicate key ({source}, lines {seen[key]} and "
+                    f"{key_node.start_mark.line + 1}); YAML would keep only the last"
+                )
+            seen[key] = key_node.start_mark.line + 1
+            _check_node(key_node, path, source)
+            _check_node(value_node, [*path, key], source)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_node(item, [*path, i], source)
+    elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _AMBIGUOUS:
+        pattern, what = _AMBIGUOUS[node.tag]
+        if pattern.fullmatch(node.value):
+            raise ConfigError(
+                f"{_key(path) or '<top level>'}: {node.value!r} ({source}, line "
+                f"{node.start_mark.line + 1}) is {what}; quote it for a string, or write the "
+                "number plainly"
+            )
+
+
+TEMPLATING_KEY = "__use_yte__"  # Snakemake's YTE templating: it would run Python in the file
+
+
+def read_yaml(path: str | Path):
+    """The data of a configuration file, read strictly: no duplicate keys, no YAML 1.1-only
+    scalars, no YTE templating; anything else is a ConfigError naming the file and key."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_node(node, [], str(path))
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    finally:
+        loader.dispose()
+    if isinstance(data, Mapping) and TEMPLATING_KEY in data:
+        raise ConfigError(
+            f"{TEMPLATING_KEY}: {path} asks for YTE templating, which runs Python code from the "
+            "configuration; configuration files are data here: remove the key"
+        )
+    return data
+
+
+def check_config_files(paths: Iterable[str | Path]) -> None:
+    """Every configuration file given to the workflow, read strictly (:func:`read_yaml`)."""
+    for path in paths:
+        read_yaml(path)
+
+
 def load_papers(paths: Iterable[str | Path]) -> dict:
-    """Read and deep-merge paper configuration files (each a mapping paper -> figures)."""
+    """Read (strictly, :func:`read_yaml`) and deep-merge paper configuration files (each a
+    mapping paper -> figures)."""
     merged: dict = {}
     for path in sorted(Path(p) for p in paths):
-        with open(path) as fh:
-            data = yaml.load(fh, Loader=_YAML_LOADER) or {}
+        data = read_yaml(path) or {}
         if not isinstance(data, Mapping):
             raise ConfigError(f"{path}: the top level must be a mapping of paper keys")
         merged = deep_merge(merged, data)
@@ -94,8 +177,24 @@ def check_schema(papers: Mapping, schema: Mapping | None = None) -> None:
                 f"{_key(param.absolute_path)}: expected a number, a string, a list of numbers or "
                 f"an axis spec (values | linspace | logspace); got {param.instance!r:.60}"
             )
-        where = _key(err.absolute_path) or "<top level>"
-        raise ConfigError(f"{where}: {_schema_message(err)}")
+        path = list(err.absolute_path)
+        if err.validator == "pattern" and isinstance(_at(papers, path), Mapping):
+            path.append(err.instance)  # a key of that mapping (propertyNames): name it
+        message = _schema_message(err)
+        if err.validator == "required" and len(path) == 2 and isinstance(papers, Mapping):
+            known = sorted(f for f in papers.get(path[0], {}) if f != path[1])
+            message += f" of a figure; is {path[1]!r} spelled right? figures of {path[0]}: {known}"
+        raise ConfigError(f"{_key(path) or '<top level>'}: {message}")
+
+
+def _at(data, path):
+    """The value at ``path`` (keys, indices) of nested data, or None."""
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _param_error(err):
@@ -113,6 +212,12 @@ def _schema_message(err) -> str:
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(err.instance) - set(allowed))
         return f"unknown key(s) {extra}; allowed keys: {allowed}"
+    if err.schema.get("oneOf") == [{"required": ["panels"]}, {"required": ["data"]}]:
+        both = isinstance(err.instance, Mapping) and {"panels", "data"} <= set(err.instance)
+        return (
+            "a figure has exactly one of 'panels' (it is solved) or 'data: <figure>' (it draws "
+            f"another figure's data); {'both' if both else 'neither'} given"
+        )
     if err.validator == "oneOf":
         real = [e for e in err.context or [] if e.validator not in ("required", "not")]
         if real:
@@ -125,7 +230,14 @@ def _schema_message(err) -> str:
     if err.validator == "minimum" and list(err.path)[-2:-1] in (["linspace"], ["logspace"]):
         return f"the number of points must be >= 1 (got {err.instance}): empty grid"
     if err.validator == "minItems" and err.validator_value == 1:
-        return "empty list: a grid axis needs at least one value"
+        if list(err.path)[-1:] == ["values"]:
+            return "empty list: a grid axis needs at least one value"
+        return "empty list: give at least one"
+    if err.validator == "pattern":
+        return (
+            f"{err.instance!r} is not a valid name: letters, digits and _, starting with a "
+            f"letter (pattern {err.validator_value})"
+        )
     return err.message
 
 
@@ -146,6 +258,28 @@ def figure_spec(papers: Mapping, paper: str, figure: str, variant: str = "full")
             panel.pop("chunks", None)
     spec.setdefault("render", f"{paper}.{figure}")
     return spec
+
+
+MAX_CHUNKS = 256  # solve jobs of one panel: each costs ~1 CPU-s to start (the largest has 16)
+
+
+def check_chunks(spec: Mapping, where: str, default: int = 1) -> None:
+    """``chunks`` (of the figure, of each panel) at most the points of the panel(s) it splits and
+    at most :data:`MAX_CHUNKS`: a count that is clipped would plan jobs nobody asked for."""
+    panels = spec.get("panels", {})
+    points = {name: n_points(panel.get("grid", {})) for name, panel in panels.items()}
+    wanted = []
+    if "chunks" in spec:
+        wanted.append((f"{where}.chunks", spec["chunks"], max(points.values(), default=1)))
+    for name, panel in panels.items():
+        if "chunks" in panel:
+            wanted.append((f"{where}.panels.{name}.chunks", panel["chunks"], points[name]))
+    for key, n, limit in wanted:
+        if n > min(limit, MAX_CHUNKS):
+            raise ConfigError(
+                f"{key}: {n} solve jobs for {limit} grid points; at most one job per point and "
+                f"at most {MAX_CHUNKS} jobs per panel"
+            )
 
 
 def panel_chunks(spec: Mapping, panel: str, default: int) -> int:
@@ -200,7 +334,8 @@ def axis_values(spec: Mapping, key: str = "axis") -> np.ndarray:
         values = np.linspace(a, b, int(n))
     else:
         a, b, n = spec["logspace"]
-        values = np.logspace(a, b, int(n))
+        with np.errstate(over="ignore"):  # 10**400 is inf: refused below, naming the key
+            values = np.logspace(a, b, int(n))
     if values.size == 0:
         raise ConfigError(f"{key}: empty grid axis; give at least one value")
     if not np.all(np.isfinite(values)):
@@ -299,11 +434,82 @@ def check_render_options(render, spec: Mapping, where: str) -> None:
         contract.check_relations(render, options)
 
 
-def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
-    """Resolve names and validate every panel's parameters on its full grid (no solving)."""
+def panel_outputs(panel: Mapping, where: str) -> set[str] | None:
+    """The variables of a panel's dataset before ``rename`` (its solver's and companion's
+    declared outputs and its grid axes), None if a function does not declare them."""
+    declared = [contract.outputs(_declared(registry.solver, panel["solver"], f"{where}.solver"))]
+    if "companion" in panel:
+        companion = _declared(registry.companion, panel["companion"], f"{where}.companion")
+        declared.append(contract.outputs(companion))
+    if any(d is None for d in declared):
+        return None
+    return set(panel.get("grid", {})).union(*declared)
+
+
+def check_rename(panel: Mapping, where: str) -> set[str] | None:
+    """``rename`` names outputs of the panel and gives each a new, unused name; returns the
+    panel's variables after it (None if its functions do not declare their outputs)."""
+    rename = panel.get("rename", {})
+    names = panel_outputs(panel, where)
+    if names is None:
+        if rename:
+            raise ConfigError(
+                f"{where}.rename: {panel['solver']} does not declare its outputs; declare them "
+                "(@contract.solver(outputs=...)) so that rename can be checked"
+            )
+        return None
+    for old, new in rename.items():
+        if old not in names:
+            raise ConfigError(
+                f"{where}.rename.{old}: not a variable of the panel; its variables: {sorted(names)}"
+            )
+        if new in names - set(rename) or list(rename.values()).count(new) > 1:
+            raise ConfigError(
+                f"{where}.rename.{old}: {new!r} is already a variable of the panel; choose "
+                "an unused name"
+            )
+    return (names - set(rename)) | set(rename.values())
+
+
+def check_declared_check(spec: Mapping, variables: set[str] | None, where: str) -> None:
+    """The ``check:`` declaration names variables the figure has, and leaves something to
+    compare."""
+    declared = spec.get("check", {})
+    rules = declared.get("variables", {})
+    if variables is None:
+        return
+    for name, rule in rules.items():
+        for key, wanted in ((name, name), (f"{name}.where", rule.get("where"))):
+            if wanted is not None and wanted not in variables:
+                raise ConfigError(
+                    f"{where}.check.variables.{key}: the figure has no variable {wanted!r}; "
+                    f"its variables: {sorted(variables)}"
+                )
+    images = [declared.get("image", {})]
+    if "notes" in spec:
+        images.append(declared.get("notes_image", declared.get("image", {})))
+    if all("skip" in rules.get(n, {}) for n in variables) and all("skip" in i for i in images):
+        raise ConfigError(
+            f"{where}.check: every variable and every image is skipped: the check would pass "
+            "without comparing anything; compare something, or say so in the figure's caption"
+        )
+
+
+def check_figure(
+    paper: str, figure: str, spec: Mapping, variant: str, source: Mapping | None = None
+) -> set[str] | None:
+    """Resolve names and validate every panel's parameters on its full grid (no solving);
+    ``source``: the spec of the figure whose data it draws (``data:``). Returns the figure's
+    variables (None where a function does not declare its outputs)."""
     where = f"{paper}.{figure}" + (".quick" if variant == "quick" else "")
     hint = "; is the figure key spelled right?"
     render = _declared(registry.renderer, spec["render"], f"{where}.render", hint)
+    drawn = spec["render"].rpartition(".")[2]
+    if drawn != figure:
+        raise ConfigError(
+            f"{where}.render: {spec['render']!r} draws {drawn}, not {figure}: a figure's "
+            f"renderer is named after it (<module>.{figure})"
+        )
     check_render_options(render, spec, where)
     if "notes" in spec:
         _declared(registry.renderer, spec["notes"], f"{where}.notes")
@@ -313,6 +519,7 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
         raise ConfigError(f"{where}.notes_caption: there is no notes view (no `notes:`)")
     for ext in spec.get("tables", []):
         _declared(registry.table, f"{spec['render']}_{ext}", f"{where}.tables")
+    panels = []
     for panel_name, panel in spec.get("panels", {}).items():
         pwhere = f"{where}.panels.{panel_name}"
         if panel.get("in_process") and "chunks" in panel:
@@ -328,6 +535,13 @@ def check_figure(paper: str, figure: str, spec: Mapping, variant: str) -> None:
             companion = _declared(registry.companion, panel["companion"], f"{pwhere}.companion")
             with _keyed(pwhere, grid):
                 contract.check_values(companion, {}, params)
+        panels.append(check_rename(panel, pwhere))
+    for panel_name, panel in (source or {}).get("panels", {}).items():
+        panels.append(check_rename(panel, f"{where}.data.panels.{panel_name}"))
+    unknown = None in panels or ("data" in spec and source is None)
+    variables = None if unknown else set().union(*panels)
+    check_declared_check(spec, variables, where)
+    return variables
 
 
 def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
@@ -343,6 +557,12 @@ def validate(papers: Mapping, selected: Iterable[str] | None = None) -> None:
 def validate_figure(papers: Mapping, paper: str, figure: str) -> None:
     """Validate both variants of one figure of a configuration that passed :func:`check_schema`."""
     body = papers[paper][figure]
+    for name, panel in (body.get("quick", {}).get("panels") or {}).items():
+        if isinstance(panel, Mapping) and "chunks" in panel:
+            raise ConfigError(
+                f"{paper}.{figure}.quick.panels.{name}.chunks: the quick variant solves each panel "
+                "in quick.chunks jobs (default 1), not per panel; set quick.chunks or drop it"
+            )
     solved = sorted(f for f, b in papers[paper].items() if "panels" in b)
     if "data" in body and body["data"] not in solved:
         raise ConfigError(
@@ -357,7 +577,9 @@ def validate_figure(papers: Mapping, paper: str, figure: str) -> None:
             except ConfigError as exc:
                 where = f"{paper}.{figure}"
                 raise ConfigError(str(exc).replace(where, f"{where}.quick", 1)) from None
-        check_figure(paper, figure, spec, variant)
+        source = figure_spec(papers, paper, spec["data"], variant) if "data" in spec else None
+        check_figure(paper, figure, spec, variant, source)
+        check_chunks(spec, f"{paper}.{figure}" + (".quick" if variant == "quick" else ""))
 
 
 def _named_modules(papers: Mapping, selected: Iterable[str]) -> list[str]:
@@ -401,16 +623,47 @@ def validate_once(papers: Mapping, selected: Iterable[str], cache_dir: str | Pat
         marker.touch()
 
 
-def load_workflow_config(config: Mapping, schema_path: str | Path, cache_dir=None) -> dict:
+def check_overrides(papers: Mapping, overrides: Mapping) -> None:
+    """``figures:`` overrides change figures of the paper files; a key that names no such paper
+    or figure is a typo (a new figure belongs in a paper file)."""
+    for paper, figures in overrides.items():
+        if paper not in papers:
+            raise ConfigError(
+                f"{paper}: figures: overrides a paper that no paper file defines; "
+                f"papers: {sorted(papers)}"
+            )
+        for figure in figures if isinstance(figures, Mapping) else ():
+            if figure not in papers[paper]:
+                raise ConfigError(
+                    f"{paper}.{figure}: figures: overrides a figure that {paper} does not have; "
+                    f"figures of {paper}: {sorted(papers[paper])} (new figures go in a paper file)"
+                )
+
+
+def load_workflow_config(
+    config: Mapping, schema_path: str | Path, cache_dir=None, configfiles=()
+) -> dict:
     """The validated figures of the workflow's configuration (what the Snakefile does before any
-    job): global keys against ``schema_path``, paper files, ``figures:`` overrides, every figure of
-    the selected papers (once per configuration and code when ``cache_dir`` is given)."""
-    with open(schema_path) as fh:
-        check_schema(config, yaml.load(fh, Loader=_YAML_LOADER))
-    papers = load_papers(paper_files(config["paper_configs"]))
-    papers = deep_merge(papers, config.get("figures") or {})
+    job): the ``configfiles`` read strictly, global keys against ``schema_path``, paper files,
+    ``figures:`` overrides, every figure of every configured paper (each can be built by naming
+    its file; once per configuration and code when ``cache_dir`` is given)."""
+    check_config_files(configfiles)
+    check_schema(config, read_yaml(schema_path))
+    directory = Path(config["paper_configs"])
+    if not directory.is_dir() or not paper_files(directory):
+        raise ConfigError(
+            f"paper_configs: {str(directory)!r} is not a directory with paper files (*.yaml)"
+        )
+    papers = load_papers(paper_files(directory))
+    overrides = config.get("figures") or {}
+    check_schema(papers)
+    check_overrides(papers, overrides)
+    papers = deep_merge(papers, overrides)
+    missing = sorted(set(config["papers"]) - set(papers))
+    if missing:
+        raise ConfigError(f"papers: unknown paper {missing[0]!r}; configured: {sorted(papers)}")
     if cache_dir is None:
-        validate(papers, config["papers"])
+        validate(papers)
     else:
-        validate_once(papers, config["papers"], cache_dir)
+        validate_once(papers, list(papers), cache_dir)
     return papers

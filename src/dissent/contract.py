@@ -227,11 +227,16 @@ def OneOf(*options: str):  # noqa: N802 (a type factory, used like the markers a
 
 @dataclass(frozen=True)
 class Declaration:
-    """What a declared function is: its ``role`` (one of :data:`ROLES`) and the ``check`` of the
-    relations between its parameters (``check(**arguments)`` raising :class:`ParameterError`)."""
+    """What a declared function is: its ``role`` (one of :data:`ROLES`), the ``check`` of the
+    relations between its parameters (``check(**arguments)`` raising :class:`ParameterError`)
+    and, for solvers and companions, the ``outputs`` it returns or adds: the names of its
+    variables and coordinates (grid axes and ``point`` aside), of which ``infinite`` may hold
+    +-inf (every other float must be finite or NaN)."""
 
     role: str
     check: Callable[..., None] | None = None
+    outputs: tuple[str, ...] | None = None
+    infinite: tuple[str, ...] = ()
 
 
 def declaration(obj) -> Declaration | None:
@@ -241,11 +246,14 @@ def declaration(obj) -> Declaration | None:
 
 
 def _declare(role: str):
-    def declare(fn: Callable | None = None, /, *, check=None, cost=None):
+    def declare(fn: Callable | None = None, /, *, check=None, cost=None, outputs=None, infinite=()):
         def attach(fn: Callable) -> Callable:
             if not callable(fn) or isinstance(fn, type):
                 raise TypeError(f"@contract.{role} declares a function, not {fn!r}")
-            fn.declaration = Declaration(role, check)
+            if outputs is not None and not set(infinite) <= set(outputs):
+                raise TypeError(f"@contract.{role}: infinite names an undeclared output")
+            names = None if outputs is None else tuple(outputs)
+            fn.declaration = Declaration(role, check, names, tuple(infinite))
             if cost is not None:
                 fn.cost = cost
             return fn
@@ -348,6 +356,42 @@ def check_values(
             problem = p.constraint.problem(value, on_grid)
             if problem is not None:
                 raise ParameterError(name, f"expected {p.constraint.allowed}; {problem}")
+
+
+def outputs(fn: Callable) -> tuple[str, ...] | None:
+    """The declared output names of a solver or companion (None: not declared)."""
+    found = declaration(fn)
+    return None if found is None else found.outputs
+
+
+def check_result(fn: Callable, result, inputs=()) -> None:
+    """A solver's or companion's result against its declaration: only declared outputs (and
+    ``inputs``, the grid axes or the dataset it was given), each with long_name and units, no
+    +-inf outside ``infinite``. Raises ValueError saying what to change."""
+    found = declaration(fn)
+    names = set(result.variables) - {"point"} - set(inputs)
+    if found is not None and found.outputs is not None:
+        extra = sorted(names - set(found.outputs))
+        if extra:
+            raise ValueError(
+                f"{fn.__name__} returned {extra}, not among its declared outputs: add them to "
+                f"@contract.{found.role}(outputs=...) next to it"
+            )
+    bare = sorted(n for n in names if not {"long_name", "units"} <= set(result[n].attrs))
+    if bare:
+        raise ValueError(
+            f"{fn.__name__} returned variables without long_name/units: {bare}; build them with "
+            "dissent.io.cf_variable(dims, values, long_name, units)"
+        )
+    allowed = set(found.infinite) if found is not None else set()
+    for name in sorted(names - allowed):
+        values = result[name].values
+        if values.dtype.kind == "f" and np.isinf(values).any():
+            raise ValueError(
+                f"{fn.__name__} returned {int(np.isinf(values).sum())} infinite values in "
+                f"{name!r}: return NaN where it is undefined, or declare it "
+                f"@contract.{getattr(found, 'role', 'solver')}(infinite=({name!r},))"
+            )
 
 
 def check_relations(fn: Callable, arguments: Mapping) -> None:

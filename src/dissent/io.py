@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import json
 import os
 import platform
+import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -13,6 +18,7 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from importlib import metadata
 from pathlib import Path
 
+import netCDF4
 import numpy as np
 import xarray as xr
 
@@ -26,11 +32,44 @@ class CorruptResultError(RuntimeError):
     """A cached result file cannot be read or is not a finished result."""
 
 
+def process_umask() -> int:
+    """The process umask, read without changing it (``os.umask`` can only set it: setting it
+    to 0 and back, even briefly, widens the files other threads create meanwhile)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return _UMASK_AT_IMPORT  # no /proc (not Linux): as it was when this module was imported
+
+
+def _umask_at_import() -> int:
+    mask = os.umask(0o022)  # imports run before any job thread starts
+    os.umask(mask)
+    return mask
+
+
+_UMASK_AT_IMPORT = _umask_at_import()
+
+
 def default_mode() -> int:
     """Permission bits a new file gets from ``open()``: 0o666 less the process umask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    return 0o666 & ~process_umask()
+
+
+def _remove_stale_temporaries(path: Path, suffix: str) -> None:
+    """Temporary files of ``path`` left by a killed writer (each output has one writer at a time:
+    any temporary of it that exists now is an orphan)."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}{re.escape(suffix)}")
+    for old in path.parent.glob(f".{glob_escape(path.name)}.*"):
+        if pattern.fullmatch(old.name):
+            old.unlink(missing_ok=True)
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?[])", r"[\1]", name)
 
 
 @contextmanager
@@ -42,9 +81,9 @@ def atomic_path(path: str | Path, suffix: str | None = None):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=suffix or f".tmp{path.suffix}", dir=path.parent
-    )
+    suffix = suffix or f".tmp{path.suffix}"
+    _remove_stale_temporaries(path, suffix)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -165,8 +204,35 @@ def check_real(ds: xr.Dataset) -> None:
         raise TypeError(f"complex variables cannot be written to NetCDF: {complex_vars}")
 
 
+CHECKSUM = "content_sha256"  # global attribute: digest of the data as written (see read_netcdf)
+
+
+def content_digest(ds: xr.Dataset) -> str:
+    """SHA-256 of a dataset's variables and coordinates as read back: names, dimensions, dtypes,
+    values and attributes (the global attributes, provenance and timings, are not data)."""
+    digest = hashlib.sha256()
+    for name in sorted(ds.variables):
+        var = ds.variables[name]
+        values = var.values
+        digest.update(json.dumps([name, var.dims, str(values.dtype), values.shape]).encode())
+        if values.dtype.kind in "OUS":
+            digest.update(repr(values.tolist()).encode())
+        else:
+            digest.update(np.ascontiguousarray(values).tobytes())
+        digest.update(json.dumps(var.attrs, sort_keys=True, default=repr).encode())
+    return digest.hexdigest()
+
+
+def _disk_full(directory: Path) -> bool:
+    try:
+        return shutil.disk_usage(directory).free < 16 * 2**20
+    except OSError:
+        return False
+
+
 def write_netcdf(ds: xr.Dataset, path: str | Path, attrs: Mapping[str, str] | None = None) -> None:
-    """Write ``ds`` to ``path`` atomically, compressed, marked complete, CF-1.10 attributes.
+    """Write ``ds`` to ``path`` atomically, compressed, marked complete, CF-1.10 attributes,
+    with the :func:`content_digest` of what was written (attribute ``content_sha256``).
 
     Units go through :func:`cf_units`; coordinates get no ``_FillValue`` (CF 2.5.1).
     """
@@ -186,8 +252,24 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, attrs: Mapping[str, str] | No
     for name, coord in ds.coords.items():
         if coord.dtype.kind == "f" and not np.isnan(coord.values).any():
             encoding[name] = {"_FillValue": None}
+    ds.attrs.pop(CHECKSUM, None)
+    path = Path(path)
     with atomic_path(path, suffix=".tmp.nc") as tmp, _NETCDF:
-        ds.to_netcdf(tmp, encoding=encoding, engine="netcdf4")
+        try:
+            ds.to_netcdf(tmp, encoding=encoding, engine="netcdf4")
+            with xr.open_dataset(tmp, engine="netcdf4") as back:
+                digest = content_digest(back.load())
+            with netCDF4.Dataset(tmp, "a") as nc:
+                nc.setncattr(CHECKSUM, digest)
+        except Exception as exc:
+            if _disk_full(path.parent):  # netCDF-C reports a full disk as "NetCDF: HDF error"
+                raise OSError(
+                    errno.ENOSPC,
+                    f"{path}: no space left on the device "
+                    f"({shutil.disk_usage(path.parent).free} bytes free) while writing it; "
+                    f"free some space and rerun ({type(exc).__name__}: {exc})",
+                ) from None
+            raise
 
 
 def read_netcdf(path: str | Path) -> xr.Dataset:
@@ -202,4 +284,9 @@ def read_netcdf(path: str | Path) -> xr.Dataset:
         ) from None
     if ds.attrs.get("complete") != 1:
         raise CorruptResultError(f"{path}: not marked complete; delete it and rerun")
+    if CHECKSUM in ds.attrs and ds.attrs[CHECKSUM] != content_digest(ds):
+        raise CorruptResultError(
+            f"{path}: its data do not match the checksum written with them (changed after it "
+            "was written); delete it and rerun"
+        )
     return ds

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import socket
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -20,7 +22,7 @@ import xarray as xr
 from threadpoolctl import threadpool_limits
 
 from . import config as cfg
-from . import io, registry
+from . import contract, io, registry
 
 
 def make_grid(panel: Mapping, where: str) -> xr.Dataset:
@@ -105,6 +107,7 @@ def solve_chunk(grid: xr.Dataset, chunk: int, n_chunks: int) -> xr.Dataset:
         raise ValueError(
             f"{panel['solver']} returned {result.sizes.get('point')} points, expected {npoints}"
         )
+    contract.check_result(solver, result, inputs=axes)
     result.attrs.update(
         chunk=chunk,
         n_chunks=n_chunks,
@@ -171,7 +174,9 @@ def aggregate_panel(grid: xr.Dataset, chunks: Sequence[xr.Dataset]) -> xr.Datase
     ds.attrs = {}
     if "companion" in panel:
         params = cfg.param_values(panel.get("params", {}), f"{where}.params")
-        ds = registry.companion(panel["companion"])(ds, **params)
+        companion, given = registry.companion(panel["companion"]), set(ds.variables)
+        ds = companion(ds, **params)
+        contract.check_result(companion, ds, inputs=given)
     ds = ds.rename(panel.get("rename", {}))
     ds.attrs["solve_seconds"] = round(seconds, 3)
     return ds
@@ -272,6 +277,25 @@ def solve_in_process_job(grid: str, output: str, log: str) -> None:
         print(f"solved {result.attrs['stop']} points in {result.attrs['solve_seconds']} s", file=fh)
 
 
+OWNER = "DISSENT_WORKFLOW"  # environment: "<host>:<pid>" of the Snakemake process of the run
+
+
+def owner_is_gone(owner: str | None) -> bool:
+    """Whether the Snakemake process that started this job (``OWNER``) has died: a job orphaned
+    by a killed run must not write its output later (the next run recomputes it). Only on the
+    host that started it (a cluster job runs elsewhere: never judged gone)."""
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's (pid reused): not ours any more either
+        return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The solve job: ``python -m dissent.pipeline GRID CHUNK N OUT``."""
     parser = argparse.ArgumentParser(description="Solve chunk CHUNK of N of a panel's grid.")
@@ -285,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     result.attrs["modules_loaded"] = " ".join(
         sorted(m for m in sys.modules if m.split(".")[0] == "dissent")
     )
+    if owner_is_gone(os.environ.get(OWNER)):
+        raise SystemExit(f"{args.out}: not written, the run that started this job is gone")
     io.write_netcdf(result, args.out)
     print(
         f"solved points {result.attrs['start']}:{result.attrs['stop']} "

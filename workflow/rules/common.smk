@@ -4,6 +4,7 @@ from functools import cache
 import os
 from pathlib import Path
 import re
+import socket
 import sys
 from types import SimpleNamespace
 
@@ -19,6 +20,7 @@ def _load_papers():
             config,
             Path(workflow.basedir, "workflow/schemas/config.schema.yaml"),
             ".snakemake/dissent",
+            workflow.configfiles,
         )
     except cfg.ConfigError as exc:
         raise WorkflowError(f"Invalid configuration: {exc}") from None
@@ -32,6 +34,8 @@ envvars:
 os.environ["PATH"] = os.pathsep.join(
     [str(Path(sys.executable).parent), os.environ["PATH"]]
 )
+# Solve jobs orphaned by a killed run do not write their chunk later (dissent.pipeline.OWNER).
+os.environ.update(DISSENT_WORKFLOW=f"{socket.gethostname()}:{os.getpid()}")
 PAPERS = _load_papers()
 SELECTED = list(config["papers"])
 VARIANTS = {"": "full", "quick/": "quick"}
@@ -39,7 +43,7 @@ VARIANTS = {"": "full", "quick/": "quick"}
 
 wildcard_constraints:
     variant="(quick/)?",
-    paper="|".join(sorted(PAPERS)),
+    paper="|".join(map(re.escape, sorted(PAPERS))),  # names: config.schema pattern, too
     figure="[A-Za-z0-9_]+",
     view="(-notes)?",
     panel="[A-Za-z0-9_]+",
@@ -194,6 +198,15 @@ def quick_images(w):
     """The quick PNG of every view of a figure (what the check compares)."""
     spec = spec_of("quick/", w.paper, w.figure)
     return [f"figures/quick/{w.paper}/{w.figure}{view}.png" for view in views(spec)]
+
+
+def judged_files():
+    """Everything the check judges: every quick figure's NetCDF, images, baselines."""
+    out = []
+    for p, f in quick_figures():
+        w = SimpleNamespace(paper=p, figure=f)
+        out += [f"results/quick/{p}/{f}.nc", *quick_images(w), *baseline_files(w)]
+    return out
 
 
 def quick_figures():

@@ -20,8 +20,8 @@ rule solve:
     params:
         code=solve_code,  # content digest of the solver's import closure
     shell:
-        "python -m dissent.pipeline {input.grid} {wildcards.chunk} {wildcards.n} "
-        "{output} > {log} 2>&1"
+        "python -m dissent.pipeline {input.grid:q} {wildcards.chunk:q} {wildcards.n:q} "
+        "{output:q} > {log:q} 2>&1"
 
 
 rule solve_in_process:

@@ -343,7 +343,7 @@ TANGLE_NAME = "tangle C^2 (squared Wootters concurrence; the paper's printed con
 RHO_FLOOR = 1e-14
 
 
-@contract.companion
+@contract.companion(outputs=("tangle", "concurrence_residual"))
 def optimum_companion(ds: xr.Dataset, interaction: str = "ferro", **_params) -> xr.Dataset:
     """Companion for Fig. 7, on the whole grid: ``tangle`` = concurrence^2 of the optimised
     steady state, and ``concurrence_residual`` = C of the reported fields minus the reported C.
@@ -419,7 +419,9 @@ def symbolic_three_particle_s() -> np.ndarray:
     return table.astype(str)
 
 
-@contract.solver
+@contract.solver(
+    outputs=("S_imag", "S_real", "S_symbol", "j_in", "j_out", "sigma_out", "unitarity_error")
+)
 def scattering_matrix(
     *, T1: Probability, T2: Probability, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -563,7 +565,7 @@ def _steady_vars(rho, kdim):
     }
 
 
-@contract.solver
+@contract.solver(outputs=("concurrence", "kernel_dim", "purity", "spin_current", "tangle"))
 def symmetric_steady_state(
     *, T: Transmission, phi: Real, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -579,7 +581,19 @@ def symmetric_steady_state(
     return xr.Dataset(data)
 
 
-@contract.solver
+@contract.solver(
+    outputs=(
+        "concurrence_eq22",
+        "concurrence_eq23",
+        "concurrence_optimal",
+        "fidelity_eq22",
+        "kernel_dim",
+        "purity",
+        "spin_current_optimal",
+        "tangle_optimal",
+        "varphi",
+    )
+)
 def optimal_line(
     *, T: Transmission, interaction: Interaction = "ferro", p_up: Probability = 0.0
 ) -> xr.Dataset:
@@ -626,7 +640,7 @@ def optimal_line(
     return xr.Dataset(data)
 
 
-@contract.solver
+@contract.solver(outputs=("concurrence", "kernel_dim", "purity", "tangle"))
 def optimal_line_mixed(
     *, p_U: Probability, T: Transmission, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -638,7 +652,7 @@ def optimal_line_mixed(
     return xr.Dataset(_steady_vars(rho, kdim))
 
 
-@contract.solver
+@contract.solver(outputs=("concurrence", "kernel_dim", "purity", "tangle"))
 def decoherence_steady_state(
     *,
     T: Transmission,
@@ -674,7 +688,9 @@ def _dynamics(T, n_max, interaction):
     return conc, rhos, M
 
 
-@contract.solver
+@contract.solver(
+    outputs=("concurrence_n", "concurrence_steady", "n", "p_upup_n", "tangle_n", "tangle_steady")
+)
 def collision_dynamics(
     *, T: Transmission, n_max: Count, interaction: Interaction = "ferro"
 ) -> xr.Dataset:
@@ -749,7 +765,9 @@ def half_convergence(T, interaction="ferro", n_cap=10**6, measure=concurrence):
     return out, c_inf
 
 
-@contract.solver
+@contract.solver(
+    outputs=("concurrence_converged", "n_half", "n_half_tangle", "n_scale", "tangle_converged")
+)
 def half_convergence_number(*, T: Transmission, interaction: Interaction = "ferro") -> xr.Dataset:
     """Collision number at which C (and the tangle C^2) first reaches half its converged value
     (Fig. 5c, text)."""
@@ -1171,7 +1189,20 @@ def _check_opt(**arguments):
         raise ParameterError("n_refine", "at most n_explore")
 
 
-@contract.solver(check=_check_opt)
+@contract.solver(
+    outputs=(
+        "concurrence",
+        "concurrence_best_start",
+        "delta_phi",
+        "n_ties",
+        "omega1",
+        "omega2",
+        "optimum_unique",
+        "theta1",
+        "theta2",
+    ),
+    check=_check_opt,
+)
 def optimal_fields(
     *,
     T1: Probability,

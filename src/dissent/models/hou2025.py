@@ -14,9 +14,10 @@ Structure used for speed: every term changes the excitation number by a fixed am
 Liouvillian commutes with the U(1) charge superoperator and is block diagonal in it. The steady
 state lies in the neutral block spanned by the four populations and the coherence rho_{ud,du}
 (6 of the 16 vec components), i.e. it is an X state with a single coherence, and its concurrence is
-C = 2 max(0, |rho_{ud,du}| - sqrt(rho_{uu,uu} rho_{dd,dd})). The stacked 6x6 block is solved with
-one batched ``np.linalg.solve`` (first row replaced by the trace condition, the quantum core's
-``kernel_vector``); tests compare with the full 16x16 Liouvillian, Wootters' formula and QuTiP.
+C = 2 max(0, |rho_{ud,du}| - sqrt(rho_{uu,uu} rho_{dd,dd})). In the triplet-singlet basis it is
+diagonal, the kernel of a rate equation written in closed form (:func:`collective_populations`,
+accurate at any temperature); the 6x6 block gives the kernel dimension. Tests compare with the full
+16x16 Liouvillian, Wootters' formula, QuTiP and an exact rational solve.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from dissent.quantum import (
     SINGLET,
     fidelity,
     hamiltonian_part,
-    kernel_vector,
+    kernel_dimension,
     kossakowski,
     on_each_qubit,
     x_state_concurrence,
@@ -106,18 +107,63 @@ def neutral_block(generator: np.ndarray) -> np.ndarray:
 
 
 def steady_state(gamma_e0, gamma_a0, gamma_er, gamma_ar, rtol: float = 1e-11):
-    """Batched steady states from the neutral block: returns (rho (..., 4, 4), kernel_dim (...)).
+    """Batched steady states: returns (rho (..., 4, 4), kernel_dim (...)).
 
-    Points whose neutral block has a kernel of dimension != 1 (e.g. |Gamma(r)| = Gamma(0) in both
-    channels: the singlet is dark and the steady state depends on the initial state) get NaN.
+    The kernel dimension is counted on the neutral block (:func:`neutral_block`); where it is 1
+    the state is :func:`collective_populations` written in the product basis, elsewhere NaN
+    (e.g. |Gamma(r)| = Gamma(0) in both channels: the singlet is dark and the steady state
+    depends on the initial state).
     """
-    x, kernel = kernel_vector(
-        neutral_block(liouvillian(gamma_e0, gamma_a0, gamma_er, gamma_ar)), TRACE_ROW, rtol
+    kernel = kernel_dimension(
+        neutral_block(liouvillian(gamma_e0, gamma_a0, gamma_er, gamma_ar)), rtol
     )
-    rho = np.zeros(x.shape[:-1] + (16,), dtype=complex)
-    rho[..., NEUTRAL] = x
-    rho = rho.reshape(x.shape[:-1] + (4, 4))
-    return 0.5 * (rho + np.conj(np.swapaxes(rho, -1, -2))), kernel
+    p = collective_populations(gamma_e0, gamma_a0, gamma_er, gamma_ar)
+    p = np.where((kernel == 1)[..., None], p, np.nan)
+    t_plus, t_zero, singlet, t_minus = np.moveaxis(p, -1, 0)
+    rho = np.zeros(p.shape[:-1] + (4, 4), dtype=complex)
+    rho[..., 0, 0], rho[..., 3, 3] = t_plus, t_minus
+    rho[..., 1, 1] = rho[..., 2, 2] = 0.5 * (t_zero + singlet)
+    rho[..., 1, 2] = rho[..., 2, 1] = 0.5 * (t_zero - singlet)  # |T0><T0| - |S><S| off-diagonal
+    return rho, kernel
+
+
+def collective_populations(gamma_e0, gamma_a0, gamma_er, gamma_ar) -> np.ndarray:
+    """Steady populations (..., 4) of |T+> = |uu>, |T0>, |S>, |T-> = |dd> (sum 1).
+
+    In the triplet-singlet basis the dissipator is diagonal: symmetric jumps (s_1 + s_2)/sqrt(2)
+    at Gamma(0) + Gamma(r) connect T+ - T0 - T-, antisymmetric ones at Gamma(0) - Gamma(r) connect
+    T+ - S - T-, and no coherence between T0 and S is fed. The steady state is the kernel of a
+    rate equation on this 4-cycle, written with the matrix-tree theorem: each population is a sum
+    of products of rates, nothing is subtracted, so it keeps its relative accuracy even where it is
+    far below round-off of the largest one (k_B T << Delta: populations ~ exp(-2 Delta/k_B T)).
+    A linear solve would leave those with absolute errors ~1e-16, of the order of the values
+    themselves, and make the concurrence depend on the BLAS kernel. NaN where every spanning tree
+    has weight 0 (the kernel is not one-dimensional).
+    """
+    ge0, ga0, ger, gar = np.broadcast_arrays(
+        *(np.asarray(g, dtype=float) for g in (gamma_e0, gamma_a0, gamma_er, gamma_ar))
+    )
+    emit_s, emit_a = ge0 + ger, ge0 - ger  # symmetric and antisymmetric channel rates
+    absorb_s, absorb_a = ga0 + gar, ga0 - gar
+    # the cycle T+ -> T0 -> T- -> S -> T+: edge j joins nodes j, j+1 (mod 4); rate along / against
+    forward = (emit_s, emit_s, absorb_a, absorb_a)
+    backward = (absorb_s, absorb_s, emit_a, emit_a)
+    weights = []
+    for root in (0, 1, 3, 2):  # order T+, T0, S, T- (cycle nodes T+, T0, T-, S)
+        total = np.zeros(ge0.shape)
+        for removed in range(4):  # a spanning tree of a cycle: the cycle less one edge
+            tree = np.ones(ge0.shape)
+            position = [(node - removed - 1) % 4 for node in range(4)]  # along the path
+            for edge in range(4):
+                if edge != removed:  # edge runs from position[edge] to position[edge] + 1
+                    toward_root = position[root] > position[edge]
+                    tree = tree * (forward[edge] if toward_root else backward[edge])
+            total = total + tree
+        weights.append(total)
+    weights = np.stack(weights, axis=-1)
+    norm = weights.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norm != 0, weights / np.where(norm != 0, norm, 1.0), np.nan)
 
 
 # --- rates ------------------------------------------------------------------------------------
@@ -269,7 +315,20 @@ def _check_sign(*, relative_sign=1.0, **_):
         raise ParameterError("relative_sign", f"must be +1 or -1; got {relative_sign}")
 
 
-@contract.solver(check=_check_sign)
+@contract.solver(
+    outputs=(
+        "concurrence",
+        "gamma_a_local",
+        "gamma_a_nonlocal",
+        "gamma_e_nonlocal",
+        "kernel_dimension",
+        "physical",
+        "population_dd",
+        "population_uu",
+        "singlet_fraction",
+    ),
+    check=_check_sign,
+)
 def temperature_map(
     *, T_local: Real, T_nonlocal: Real, ratio: RateRatio, relative_sign: Real = 1.0
 ) -> xr.Dataset:
@@ -284,7 +343,7 @@ def temperature_map(
     return _state_dataset(*rates)
 
 
-@contract.companion
+@contract.companion(outputs=("T_local_edge",))
 def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
     """Companion of Fig. 3: the local temperature where the physical region starts, per ratio.
 
@@ -304,7 +363,24 @@ def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
     return ds
 
 
-@contract.solver
+@contract.solver(
+    outputs=(
+        "T_local",
+        "T_nonlocal",
+        "absorption_ratio",
+        "concurrence",
+        "emission_ratio",
+        "gamma_a_local",
+        "gamma_a_nonlocal",
+        "gamma_e_nonlocal",
+        "kernel_dimension",
+        "physical",
+        "population_dd",
+        "population_uu",
+        "r_evaluated",
+        "singlet_fraction",
+    )
+)
 def inverted_magnet(
     *,
     b: FieldAboveGap,
@@ -347,7 +423,7 @@ def inverted_magnet(
     return ds
 
 
-@contract.solver
+@contract.solver(outputs=("b_dispersion", "k", "k_absorption", "k_emission", "omega"))
 def magnet_dispersion(*, b: FieldAboveGap, k: Numbers) -> xr.Dataset:
     """Fig. 4(a): omega(k) = As k^2 - b of the inverted magnet, and the crossings k(+-Delta)."""
     k = np.asarray(k, dtype=float)
@@ -377,7 +453,17 @@ def magnet_dispersion(*, b: FieldAboveGap, k: Numbers) -> xr.Dataset:
     )
 
 
-@contract.solver
+@contract.solver(
+    outputs=(
+        "T_nonlocal",
+        "T_nonlocal_zero_absorption",
+        "T_nonlocal_zero_emission",
+        "r",
+        "r_zero_absorption",
+        "r_zero_emission",
+        "zero",
+    )
+)
 def nonlocal_temperature(
     *, b: FieldAboveGap, r: Separations, lambda_ratio: Positive, n_zeros: Count = 6
 ) -> xr.Dataset:

@@ -121,7 +121,7 @@ def _time_coord(time) -> xr.Variable:
     return cf_variable("time", np.asarray(time, float), "time t", "1/rate unit")
 
 
-@contract.solver(check=_check_dynamics)
+@contract.solver(outputs=("concurrence", "singlet_population", "time"), check=_check_dynamics)
 def concurrence_dynamics(
     *,
     delta: NonNegative,
@@ -174,7 +174,7 @@ def concurrence_zero_temperature(delta, A, a, time) -> np.ndarray:
     return 2 * np.exp(-2 * a * t) * np.abs(A * s) * np.sqrt(1 + (A * s) ** 2)
 
 
-@contract.companion
+@contract.companion(outputs=("concurrence_analytic",))
 def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_) -> xr.Dataset:
     """Add ``concurrence_analytic`` (closed forms of the text, T = 0) to a Fig. 2 panel."""
     if boltzmann != 0:
@@ -191,7 +191,7 @@ def zero_temperature_companion(ds: xr.Dataset, *, A, a, boltzmann=0.0, time, **_
 # --- Steady state (Fig. S5) -------------------------------------------------------------------
 
 
-@contract.solver
+@contract.solver(outputs=("concurrence", "physical", "singlet_population"))
 def steady_concurrence_saturated(
     *, A: NonNegative, A_tilde: NonNegative, delta: NonNegative = 0.0
 ) -> xr.Dataset:
@@ -233,7 +233,7 @@ def _check_postselected(*, a, A, a_tilde=0.0, A_tilde=0.0, time, **_) -> None:
     _check_time(time)
 
 
-@contract.solver(check=_check_postselected)
+@contract.solver(outputs=("concurrence", "time"), check=_check_postselected)
 def postselected_concurrence(
     *,
     delta: NonNegative,
@@ -273,7 +273,7 @@ def postselected_closed_form(delta, gamma, time) -> np.ndarray:
     return 2 * np.sqrt(p1 * p2) / (p1 + p2)
 
 
-@contract.companion
+@contract.companion(outputs=("concurrence_analytic",))
 def postselected_companion(
     ds: xr.Dataset, *, delta=None, a, A, a_tilde=0.0, A_tilde=0.0, time, **_
 ) -> xr.Dataset:
@@ -307,7 +307,7 @@ def max_concurrence_text(eta) -> np.ndarray:
         return np.where(eta <= 1, 1.0, np.sqrt(2 - 1 / eta**2) / eta)
 
 
-@contract.solver
+@contract.solver(outputs=("max_concurrence",))
 def postselected_max_concurrence(
     *,
     eta: NonNegative,
@@ -340,7 +340,7 @@ def postselected_max_concurrence(
     )
 
 
-@contract.companion
+@contract.companion(outputs=("max_concurrence_closed_form", "max_concurrence_text"))
 def max_concurrence_companion(ds: xr.Dataset, **_) -> xr.Dataset:
     """Add the derived closed form and the formula printed in the text to the inset panel."""
     eta = ds["eta"].values

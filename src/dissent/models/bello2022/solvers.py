@@ -79,7 +79,7 @@ def _observables(sector, x, n1, n2, spin):
 # ---------------------------------------------------------------------------------------------
 # Fig. 2(a): HP Delta_EPR map, Eq. (11), J_j = N_j I
 # ---------------------------------------------------------------------------------------------
-@contract.solver
+@contract.solver(outputs=("delta_epr_hp",))
 def hp_delta_epr_map(*, n_ratio: Positive, nu_over_mu: NuOverMu) -> xr.Dataset:
     """Eq. (11) with r1 = r2 = 1 and J1/J2 = N1/N2 (mu scales out)."""
     value = hp.eq11(1.0, nu_over_mu, n_ratio, 1.0, 1.0, 1.0)
@@ -107,7 +107,26 @@ def _cost_vs_n(*, N, spin=0.5, **_):
     return dicke.sector_size(J, J) ** 1.5
 
 
-@contract.solver(check=_check_fig2b, cost=_cost_vs_n)
+@contract.solver(
+    outputs=(
+        "delta_epr_exact",
+        "delta_epr_exact_reduced_mu",
+        "delta_epr_hp_finite",
+        "delta_epr_hp_limit",
+        "delta_epr_me",
+        "ensemble",
+        "exact_gmres_iterations",
+        "exact_gmres_iterations_reduced_mu",
+        "exact_residual",
+        "exact_residual_reduced_mu",
+        "hp_valid",
+        "polarization_exact",
+        "polarization_exact_reduced_mu",
+        "polarization_me",
+    ),
+    check=_check_fig2b,
+    cost=_cost_vs_n,
+)
 def steady_state_vs_n(
     *,
     N: Count,
@@ -238,7 +257,11 @@ def _cost_sector(*, J1, J2, mirror=0, **_):
     return np.where(bool(mirror) & (J1 > J2), 0.0, block**2 + 7e3 * block + 6e6)
 
 
-@contract.solver(check=_check_sector, cost=_cost_sector)
+@contract.solver(
+    outputs=("hp_jz1", "hp_jz2", "hp_numerator", "me_jz1", "me_jz2", "me_numerator"),
+    check=_check_sector,
+    cost=_cost_sector,
+)
 def sector_moments(
     *,
     J1: AngularMomentum,
@@ -321,7 +344,18 @@ def mirror_sectors(ds: xr.Dataset, method: str = "me") -> xr.Dataset:
 HP_BAD_WEIGHT = 0.01  # largest weight of a mixture in sectors where HP is not meaningful
 
 
-@contract.companion
+@contract.companion(
+    outputs=(
+        "J_mean",
+        "J_min",
+        "delta_epr_hp_gaussian",
+        "delta_epr_hp_uniform",
+        "delta_epr_me_gaussian",
+        "delta_epr_me_uniform",
+        "hp_valid_gaussian",
+        "hp_valid_uniform",
+    )
+)
 def mixed_state_companion(
     ds: xr.Dataset, *, N, nu_over_mu, k, spin=0.5, j_axis=None, width_sq=3.0, mirror=0
 ) -> xr.Dataset:
@@ -394,7 +428,7 @@ def _check_dist(*, spin=0.5, **_):
     _check_spin(spin)
 
 
-@contract.solver(check=_check_dist)
+@contract.solver(outputs=("multiplicity", "p_gaussian", "p_uniform"), check=_check_dist)
 def j_distributions(
     *,
     J: AngularMomentum,
@@ -452,7 +486,7 @@ def _cost_vs_k(*, k, N, spin=0.5, **_):
     return size**1.5 + size * np.log2(np.asarray(k, float) + 1)
 
 
-@contract.solver(check=_check_vs_k, cost=_cost_vs_k)
+@contract.solver(outputs=("fidelity_exact", "fidelity_me"), check=_check_vs_k, cost=_cost_vs_k)
 def fidelity_vs_k(
     *, k: Count, N: Count, mu_sqrt_n: Positive, nu_over_mu: NuOverMu, spin: Spin = 0.5
 ) -> xr.Dataset:
@@ -475,7 +509,18 @@ def fidelity_vs_k(
     )
 
 
-@contract.solver(check=_check_vs_k, cost=_cost_vs_k)
+@contract.solver(
+    outputs=(
+        "delta_epr_exact",
+        "delta_epr_me",
+        "min_pt_eigenvalue_exact",
+        "min_pt_eigenvalue_me",
+        "witness_exact",
+        "witness_me",
+    ),
+    check=_check_vs_k,
+    cost=_cost_vs_k,
+)
 def small_system_vs_k(
     *, k: Count, N: Count, mu_sqrt_n: Positive, nu_over_mu: NuOverMu, spin: Spin = 0.5
 ) -> xr.Dataset:
@@ -508,7 +553,7 @@ def small_system_vs_k(
 # ---------------------------------------------------------------------------------------------
 # Fig. C1: HP Delta_EPR for general dwell times and transport dephasing
 # ---------------------------------------------------------------------------------------------
-@contract.solver
+@contract.solver(outputs=("delta_epr_hp",))
 def hp_delta_epr_general(
     *,
     p: PhaseFlip,
@@ -595,7 +640,11 @@ def _cost_c2(*, N, spin=0.5, **_):
     return N * dicke.sector_size(N * spin, N * spin)
 
 
-@contract.solver(check=_check_c2, cost=_cost_c2)
+@contract.solver(
+    outputs=("time_fully_polarized", "time_hp", "time_hp_log", "time_mixed"),
+    check=_check_c2,
+    cost=_cost_c2,
+)
 def stabilization_time_vs_n(
     *,
     N: Count,
@@ -653,7 +702,20 @@ def _check_table(*, materials: str, N, A_H, spin, T_dd, **_):
         raise ParameterError("materials", "N, A_H, spin and T_dd need one entry per material")
 
 
-@contract.solver(check=_check_table)
+@contract.solver(
+    outputs=(
+        "A_H",
+        "N",
+        "T_dd",
+        "T_ent",
+        "cycle_time",
+        "cycles_per_IN",
+        "entangling_cycles",
+        "material",
+        "spin",
+    ),
+    check=_check_table,
+)
 def experimental_scales(
     *,
     materials: str,
@@ -744,7 +806,10 @@ def _check_fig3_couplings(*, g1, g2, **_):
             raise ParameterError(key, "1 to 4 couplings (the exact map is dense on 2^(N1+N2))")
 
 
-@contract.solver(check=_check_fig3_couplings)
+@contract.solver(
+    outputs=("Jz_1", "Jz_2", "delta", "delta_epr", "label", "lambda_min", "n", "trace"),
+    check=_check_fig3_couplings,
+)
 def exact_dynamics(
     *,
     inhomogeneous: Flag,
@@ -804,7 +869,7 @@ def exact_dynamics(
 
 
 # --- Figs. D1, D2: polarizations, closure schemes 1-5 and the Dicke ME --------------------------
-@contract.solver
+@contract.solver(outputs=("n", "ode_status", "polarization_1", "polarization_2"))
 def polarization_dynamics(
     *,
     scheme: SchemeD12,
@@ -845,7 +910,7 @@ def polarization_dynamics(
     )
 
 
-@contract.solver
+@contract.solver(outputs=("me_polarization_1", "me_polarization_2", "n"))
 def dicke_polarization_me(
     *,
     n_nuclei: Count,
@@ -930,7 +995,18 @@ def dicke_me_generator(N, mu_sqrt_n, nu_over_mu, k):
     return sp.csr_matrix(L.real), sec
 
 
-@contract.solver(cost=lambda *, n_nuclei, **_: (np.asarray(n_nuclei, float) + 1) ** 3)
+@contract.solver(
+    outputs=(
+        "me_krylov_dim",
+        "me_krylov_err",
+        "me_polarization_1",
+        "me_polarization_2",
+        "me_trace",
+        "me_variance",
+        "n",
+    ),
+    cost=lambda *, n_nuclei, **_: (np.asarray(n_nuclei, float) + 1) ** 3,
+)
 def dicke_me_variance(
     *,
     n_nuclei: DickeN,
@@ -978,7 +1054,10 @@ def dicke_me_variance(
     )
 
 
-@contract.solver(cost=lambda *, scheme, **_: np.where(np.asarray(scheme) == 0, 0.15, 1.0))
+@contract.solver(
+    outputs=("n", "ode_status", "variance"),
+    cost=lambda *, scheme, **_: np.where(np.asarray(scheme) == 0, 0.15, 1.0),
+)
 def variance_dynamics(
     *,
     n_nuclei: DickeN,
@@ -1045,7 +1124,17 @@ def _d4_dataset(initial, cycles, p1, p2, var, prefix, what, extra):
     )
 
 
-@contract.solver(check=_check_d4_spread)
+@contract.solver(
+    outputs=(
+        "eom_polarization_1",
+        "eom_polarization_2",
+        "eom_state",
+        "eom_status",
+        "eom_variance",
+        "n",
+    ),
+    check=_check_d4_spread,
+)
 def d4_eom(
     *,
     initial: InitialD4,
@@ -1118,7 +1207,19 @@ def full_space_me(g1, g2, mu, nu, k, initial_states, cycles, n_switch=None, tol=
     }
 
 
-@contract.solver(check=_check_d4_spread)
+@contract.solver(
+    outputs=(
+        "me_krylov_dim",
+        "me_krylov_err",
+        "me_polarization_1",
+        "me_polarization_2",
+        "me_state",
+        "me_trace",
+        "me_variance",
+        "n",
+    ),
+    check=_check_d4_spread,
+)
 def d4_me(
     *,
     initial: InitialD4,
@@ -1204,7 +1305,51 @@ def _shell_observables(model, V, n1, n2):
     }
 
 
-@contract.solver
+@contract.solver(
+    outputs=(
+        "az2_1",
+        "az2_1_hom",
+        "az2_1_steady",
+        "az2_2",
+        "az2_2_hom",
+        "az2_2_steady",
+        "delta",
+        "delta_epr",
+        "delta_epr_hom",
+        "delta_epr_steady",
+        "delta_hom",
+        "delta_steady",
+        "end_cross_shell",
+        "end_eig",
+        "end_rate",
+        "kappa",
+        "lm_status",
+        "min_dg",
+        "mu_abs",
+        "n",
+        "n_nuclei_1",
+        "n_nuclei_2",
+        "n_shells_1",
+        "n_shells_2",
+        "ode_status",
+        "pol_1",
+        "pol_1_hom",
+        "pol_1_steady",
+        "pol_2",
+        "pol_2_hom",
+        "pol_2_steady",
+        "steady_eig",
+        "steady_ok",
+        "steady_residual",
+        "t_stab",
+        "var_A",
+        "var_A_hom",
+        "var_A_steady",
+        "var_J",
+        "var_J_hom",
+        "var_J_steady",
+    )
+)
 def gaussian_dynamics(
     *,
     c: Positive,
@@ -1316,7 +1461,7 @@ def gaussian_dynamics(
     return ds
 
 
-@contract.solver
+@contract.solver(outputs=("gaussian", "rx", "ry", "site_x_1", "site_x_2", "site_y_1", "site_y_2"))
 def coupling_map(
     *,
     r_max1: LatticeRadius,
