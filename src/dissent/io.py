@@ -18,7 +18,6 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from importlib import metadata
 from pathlib import Path
 
-import netCDF4
 import numpy as np
 import xarray as xr
 
@@ -230,6 +229,18 @@ def _disk_full(directory: Path) -> bool:
         return False
 
 
+def _read_back_digest(ds: xr.Dataset, encoding: Mapping) -> str:
+    """The :func:`content_digest` of ``ds`` as it reads back from a netCDF file: written once to
+    a scratch file, read and closed. (Reopening the output itself in append mode to add the
+    attribute fails at random with "NetCDF: HDF error" while HDF5 still holds the writer's
+    handle, which Python's garbage collector releases when it likes.)"""
+    with tempfile.TemporaryDirectory(prefix="dissent-digest-") as scratch:
+        draft = Path(scratch) / "draft.nc"
+        ds.to_netcdf(draft, encoding=encoding, engine="netcdf4")
+        with xr.open_dataset(draft, engine="netcdf4") as back:
+            return content_digest(back.load())
+
+
 def write_netcdf(ds: xr.Dataset, path: str | Path, attrs: Mapping[str, str] | None = None) -> None:
     """Write ``ds`` to ``path`` atomically, compressed, marked complete, CF-1.10 attributes,
     with the :func:`content_digest` of what was written (attribute ``content_sha256``).
@@ -256,11 +267,8 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, attrs: Mapping[str, str] | No
     path = Path(path)
     with atomic_path(path, suffix=".tmp.nc") as tmp, _NETCDF:
         try:
+            ds.attrs[CHECKSUM] = _read_back_digest(ds, encoding)
             ds.to_netcdf(tmp, encoding=encoding, engine="netcdf4")
-            with xr.open_dataset(tmp, engine="netcdf4") as back:
-                digest = content_digest(back.load())
-            with netCDF4.Dataset(tmp, "a") as nc:
-                nc.setncattr(CHECKSUM, digest)
         except Exception as exc:
             if _disk_full(path.parent):  # netCDF-C reports a full disk as "NetCDF: HDF error"
                 raise OSError(

@@ -138,8 +138,8 @@ def fig4_notes(ds: xr.Dataset):
         xx = np.geomspace(x[np.isfinite(x)].min() / 1.5, x[np.isfinite(x)].max() * 1.5, 20)
         ax2.plot(xx, s * xx / mu**2, "k-", lw=0.8, zorder=1)
         ax3.axhline(s, color="k", lw=0.8, zorder=1)
-    for ax in (ax2, ax3):
-        ax.set_xscale("log")
+    ax2.set_xscale("log")
+    _c_axis(ax3, c)
     ax2.set_yscale("log")
     ax2.set_xlabel(X_TSTAB_NOTES)
     ax2.set_ylabel(r"$T_{\rm stab}$ (cycles)")
@@ -207,6 +207,15 @@ def figE1(ds: xr.Dataset):
     return fig
 
 
+def _c_axis(ax, c) -> None:
+    """A log axis of the Gaussian width c labelled at 1, 2, 5 x 10^k (readable also for a grid
+    that spans less than a decade)."""
+    ax.set_xscale("log")
+    ticks = [t for t in (1, 2, 5, 10, 20, 50, 100) if c.min() / 1.05 <= t <= c.max() * 1.05]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+
+
 E2_QUANTITIES = (
     ("delta", r"$\Delta$"),
     ("delta_epr", r"$\Delta_{EPR}$"),
@@ -265,7 +274,7 @@ def figE2_notes(ds: xr.Dataset):
             for ci, v, good in zip(c, star, ok, strict=True):
                 ax.plot(ci, v, "*", color=col, ms=8, mfc=col if good else "white", mew=0.9)
             ax.plot([], [], "*", color=col, ms=8, ls="none", label=f"{label}, (E7)-(E8) + LM")
-        ax.set_xscale("log")
+        _c_axis(ax, c)
         ax.set_xlabel("$c$")
         ax.legend(frameon=False, fontsize="small", loc="best")
     axes[0].axhline(1.0, color="0.4", ls=":", lw=0.7)
