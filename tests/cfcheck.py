@@ -38,3 +38,23 @@ def cf_problems(path: str | Path) -> list[str]:
                 continue
             problems.append(f"{Path(path).name}: {result.name}: {msg}")
     return sorted(set(problems))
+
+
+def metadata_problems(path: str | Path) -> list[str]:
+    """What CF does not require but users of ncview and Panoply need: the paper in a
+    ``references`` attribute, a distinct ``long_name`` per variable, and every int8 flag with
+    ``flag_values`` / ``flag_meanings`` (its meaning not buried in the long_name)."""
+    name = Path(path).name
+    problems = []
+    with netCDF4.Dataset(path) as nc:
+        if not getattr(nc, "references", "").strip():
+            problems.append(f"{name}: no references attribute")
+        seen: dict[str, str] = {}
+        for var in nc.variables.values():
+            long_name = getattr(var, "long_name", "")
+            if long_name in seen:
+                problems.append(f"{name}: {seen[long_name]} and {var.name} share {long_name!r}")
+            seen.setdefault(long_name, var.name)
+            if var.dtype == "int8" and not {"flag_values", "flag_meanings"} <= set(var.ncattrs()):
+                problems.append(f"{name}: flag {var.name} lacks flag_values/flag_meanings")
+    return problems

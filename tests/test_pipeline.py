@@ -171,3 +171,33 @@ def test_an_orphaned_solve_job_does_not_write_its_chunk(tmp_path):
         assert out.exists() == written, (owner, run.stderr)
         if not written:
             assert run.returncode != 0 and "the run that started this job is gone" in run.stderr
+
+
+def test_long_names_shared_across_panels_name_their_panels():
+    """ncview and Panoply list variables by long_name: two panels' "concurrence" must differ, a
+    coordinate every panel holds keeps its name."""
+    from dissent.io import cf_variable
+    from dissent.pipeline import distinct_long_names
+
+    def panel(var):
+        return xr.Dataset(
+            {var: cf_variable("T", [0.1, 0.2], "steady-state concurrence")},
+            coords={"T": cf_variable("T", [0.5, 0.9], "transmission T")},
+        )
+
+    out = distinct_long_names({"relax": panel("c_relax"), "dephase": panel("c_dephase")})
+    assert out["relax"]["c_relax"].attrs["long_name"] == "steady-state concurrence (panel relax)"
+    assert out["dephase"]["c_dephase"].attrs["long_name"].endswith("(panel dephase)")
+    assert out["relax"]["T"].attrs["long_name"] == "transmission T"
+
+
+def test_a_flag_carries_its_values_and_meanings():
+    from dissent.io import cf_flag
+
+    flag = cf_flag("point", [True, False], "physical region", {0: "masked", 1: "physical"})
+    assert flag.dtype == np.int8 and list(flag.values) == [1, 0]
+    assert list(flag.attrs["flag_values"]) == [0, 1] and flag.attrs["flag_meanings"] == (
+        "masked physical"
+    )
+    with pytest.raises(ValueError, match="single words"):
+        cf_flag("point", [1], "x", {1: "two words"})

@@ -216,11 +216,11 @@ def test_editing_a_render_function_reruns_rendering_only(checked, repo):
 
 
 def test_every_quick_netcdf_is_cf_clean(checked, repo):
-    from cfcheck import cf_problems
+    from cfcheck import cf_problems, metadata_problems
 
     files = sorted((repo / "results/quick").glob("*/*.nc"))
     assert len(files) >= 28
-    problems = [p for nc in files for p in cf_problems(nc)]
+    problems = [p for nc in files for p in cf_problems(nc) + metadata_problems(nc)]
     assert not problems, "\n".join(problems)
 
 

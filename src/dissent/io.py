@@ -186,6 +186,21 @@ def cf_variable(dims, values, long_name: str, units: str = "1", **attrs) -> xr.V
     return xr.Variable(dims, np.asarray(values), {"long_name": long_name, "units": units, **attrs})
 
 
+def cf_flag(dims, values, long_name: str, meanings: Mapping[int, str]) -> xr.Variable:
+    """A CF flag variable (int8): what it flags in ``long_name``, each value's meaning in
+    ``flag_values`` / ``flag_meanings`` (one word each, e.g. ``{0: "masked", 1: "physical"}``)."""
+    words = [meanings[k] for k in sorted(meanings)]
+    if any(not re.fullmatch(r"[A-Za-z0-9_.+@-]+", w) for w in words):
+        raise ValueError(f"flag meanings must be single words: {words}")
+    return cf_variable(
+        dims,
+        np.asarray(values, dtype=np.int8),
+        long_name,
+        flag_values=np.array(sorted(meanings), dtype=np.int8),
+        flag_meanings=" ".join(words),
+    )
+
+
 def cycles_coordinate(cycles) -> xr.Variable:
     """The shared "number of cycles" coordinate, dimension ``n``: ``coords={"n": ...}``."""
     return cf_variable("n", cycles, "number of cycles", "cycles")

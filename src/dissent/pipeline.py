@@ -9,6 +9,7 @@ plotting code: a change of a figure's look never reruns a solver (see :mod:`diss
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import socket
@@ -182,18 +183,50 @@ def aggregate_panel(grid: xr.Dataset, chunks: Sequence[xr.Dataset]) -> xr.Datase
     return ds
 
 
+def distinct_long_names(panels: Mapping[str, xr.Dataset]) -> dict[str, xr.Dataset]:
+    """The panels with every ``long_name`` that several variables share qualified by the panels
+    holding each (``... (panel relax)``): ncview and Panoply list a file's variables by
+    long_name. A variable that every panel holds (a common coordinate) keeps its name."""
+    owners: dict[str, set[str]] = {}  # variable -> the panels holding it
+    by_long_name: dict[str, set[str]] = {}  # long_name -> the variables carrying it
+    for panel, ds in panels.items():
+        for name, var in ds.variables.items():
+            owners.setdefault(str(name), set()).add(panel)
+            by_long_name.setdefault(var.attrs.get("long_name", ""), set()).add(str(name))
+    clashing = {n for names in by_long_name.values() if len(names) > 1 for n in names}
+    qualified = {n: sorted(owners[n]) for n in clashing if owners[n] != set(panels)}
+    out = {}
+    for panel, ds in panels.items():
+        ds = ds.copy()
+        for name in qualified.keys() & set(map(str, ds.variables)):
+            var, which = ds.variables[name], qualified[name]
+            where = f"panel{'s' if len(which) > 1 else ''} {', '.join(which)}"
+            var.attrs = {**var.attrs, "long_name": f"{var.attrs['long_name']} ({where})"}
+        out[panel] = ds
+    return out
+
+
+def paper_reference(paper: str) -> str:
+    """The citation of the paper a figure reproduces (``REFERENCE`` of its model package)."""
+    return getattr(importlib.import_module(f"dissent.models.{paper}"), "REFERENCE", "")
+
+
 def merge_panels(
     panels: Mapping[str, xr.Dataset], spec: Mapping, paper: str, figure: str, variant: str
 ) -> xr.Dataset:
     """One dataset per figure: all panels, CF attributes checked, provenance attached."""
     merged = xr.merge(
-        list(panels.values()), join="exact", compat="no_conflicts", combine_attrs="override"
+        list(distinct_long_names(panels).values()),
+        join="exact",
+        compat="no_conflicts",
+        combine_attrs="override",
     )
     missing = io.missing_attributes(merged)
     if missing:
         raise ValueError(f"{paper}.{figure}: variables without long_name/units: {missing}")
     attrs = {
         "title": spec.get("title", ""),
+        "references": paper_reference(paper),
         "paper": paper,
         "figure": figure,
         "variant": variant,

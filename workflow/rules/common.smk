@@ -115,7 +115,8 @@ def aggregate_code(w):
         for panel in figure_spec(w).get("panels", {}).values()
         if "companion" in panel
     ]
-    return codedeps.digest([*companions, *AGGREGATE_GLUE])
+    paper = f"dissent.models.{w.paper}"  # its REFERENCE: the files' `references` attribute
+    return codedeps.digest([*companions, paper, *AGGREGATE_GLUE])
 
 
 def render_code(spec, view=""):

@@ -42,7 +42,7 @@ from ..contract import (
     Probability,
     Real,
 )
-from ..io import cf_variable
+from ..io import cf_flag, cf_variable
 from ..optimize import closest_among_ties, continuation, grid_neighbours, multistart_maximize
 from ..quantum import (
     IDENTITY_2,
@@ -59,6 +59,11 @@ from ..quantum import (
 )
 from ..quantum.superop import sandwich
 from ..registry import ParameterError
+
+REFERENCE = (  # the paper reproduced: the `references` attribute of its NetCDF files
+    "A. M. Bozkurt, R. López and S. Ryu, Entanglement generation and stabilization by coherent "
+    "collisions, preprint (11 February 2025)"
+)
 
 SZ_TOTAL = batched_kron(SIGMA_Z, IDENTITY_2) + batched_kron(IDENTITY_2, SIGMA_Z)  # s1z + s2z
 INTERACTIONS = {"ferro": 1.0, "antiferro": -1.0}
@@ -1244,11 +1249,11 @@ def optimal_fields(
             ),
             "omega1": cf_variable(pt, x[:, 3], "optimal Larmor frequency Omega1", "f_col"),
             "omega2": cf_variable(pt, x[:, 4], "optimal Larmor frequency Omega2", "f_col"),
-            "optimum_unique": cf_variable(
+            "optimum_unique": cf_flag(
                 pt,
-                diag["unique"].astype(np.int8),
-                "1 where the optimal fields are unique (C > 0, T < 1, no tie with other fields)",
-                "1",
+                diag["unique"],
+                "uniqueness of the optimal fields (unique: C > 0, T < 1, no tie with other fields)",
+                {0: "not_unique", 1: "unique"},
             ),
             "n_ties": cf_variable(
                 pt, diag["n_ties"], "polished optima within 1e-6 of the maximum (with copies)", "1"

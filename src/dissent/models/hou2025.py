@@ -38,7 +38,7 @@ from dissent.contract import (
     Real,
     Vector,
 )
-from dissent.io import cf_variable
+from dissent.io import cf_flag, cf_variable
 from dissent.quantum import (
     SIGMA_MINUS,
     SIGMA_PLUS,
@@ -52,6 +52,11 @@ from dissent.quantum import (
     x_state_concurrence,
 )
 from dissent.registry import ParameterError
+
+REFERENCE = (  # the paper reproduced: the `references` attribute of its NetCDF files
+    "V. Hou, E. Kleinherbers, S. P. Kelly and Y. Tserkovnyak, Breaking conservation law enables "
+    "steady-state entanglement out of equilibrium, preprint (20 August 2025)"
+)
 
 # --- operators --------------------------------------------------------------------------------
 
@@ -271,14 +276,15 @@ def _state_dataset(ge0, ga0, ger, gar, mask_unphysical: bool = True) -> xr.Datas
             ),
             "population_uu": cf_variable("point", pops[:, 0], "steady-state population of |uu>"),
             "population_dd": cf_variable("point", pops[:, 3], "steady-state population of |dd>"),
-            "physical": cf_variable(
+            "physical": cf_flag(
                 "point",
-                physical.astype(np.int8),
-                "1 if |Gamma_e(r)|<=Gamma_e(0) and |Gamma_a(r)|<=Gamma_a(0) (CP), else 0",
+                physical,
+                "complete positivity: |Gamma_e(r)|<=Gamma_e(0) and |Gamma_a(r)|<=Gamma_a(0)",
+                {0: "unphysical", 1: "physical"},
             ),
             "kernel_dimension": cf_variable(
                 "point",
-                kernel.astype(np.int8),
+                kernel.astype(np.int16),  # a count (int8 is kept for flags)
                 "Liouvillian kernel dimension, neutral sector (1: unique, 0: masked)",
             ),
             "gamma_a_local": cf_variable(

@@ -20,7 +20,7 @@ import xarray as xr
 
 from .. import contract
 from ..contract import NonNegative, Number, Positive, Probability, TimeGrid
-from ..io import cf_variable
+from ..io import cf_flag, cf_variable
 from ..quantum import (
     DOWN,
     SIGMA_MINUS,
@@ -38,6 +38,12 @@ from ..quantum import (
     steady_state,
 )
 from ..registry import ParameterError
+
+REFERENCE = (  # the paper reproduced: the `references` attribute of its NetCDF files
+    "J. Zou, S. Zhang and Y. Tserkovnyak, Bell-state generation for spin qubits via dissipative "
+    "coupling, Phys. Rev. B 106, L180406 (2022), doi:10.1103/PhysRevB.106.L180406, with the arXiv "
+    "supplement"
+)
 
 # sigma^+ = |up><down| takes |down> to |up>: the decay to the ground state of Eq. (5)
 UP_DOWN_KET = np.kron(UP, DOWN)  # |ud>
@@ -211,8 +217,8 @@ def steady_concurrence_saturated(
         {
             "concurrence": cf_variable("point", conc, "steady-state concurrence C(inf)"),
             "singlet_population": cf_variable("point", singlet, "steady-state singlet population"),
-            "physical": cf_variable(
-                "point", physical.astype("i1"), "physical region |A~| <= |A| (1) or masked (0)"
+            "physical": cf_flag(
+                "point", physical, "physical region |A~| <= |A|", {0: "masked", 1: "physical"}
             ),
         }
     )

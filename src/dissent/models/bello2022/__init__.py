@@ -5,3 +5,8 @@ Homogeneous part: :mod:`.homogeneous` (exact cycle map, master equation, steady 
 Inhomogeneous part: :mod:`.inhomogeneous` (full Hilbert space), :mod:`.eom` (covariance
 equations of motion, Figs. D1-D4), :mod:`.shell` (shell model, Figs. 4, E1, E2).
 """
+
+REFERENCE = (  # the paper reproduced: the `references` attribute of its NetCDF files
+    "Entangling nuclear spins in distant quantum dots via an electron bus (2022, with supplement; "
+    "the text used here states neither authors nor venue)"
+)

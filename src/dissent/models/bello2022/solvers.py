@@ -20,7 +20,7 @@ import xarray as xr
 
 from ... import contract
 from ...contract import Count, NonNegativeInt, Number, Numbers, Positive, Real, TimeGrid, Vector
-from ...io import cf_variable, cycles_coordinate
+from ...io import cf_flag, cf_variable, cycles_coordinate
 from ...quantum.measures import min_pt_eigenvalue
 from ...registry import ParameterError
 from . import continuation, couplings, dicke, eom, fullspace, hp, observables, shell, sparse
@@ -92,8 +92,8 @@ def hp_delta_epr_map(*, n_ratio: Positive, nu_over_mu: NuOverMu) -> xr.Dataset:
 # Fig. 2(b): steady state vs N in the maximal-J sector, exact map vs 2nd-order ME
 # ---------------------------------------------------------------------------------------------
 HP_VALID = (
-    "1 if HP is meaningful: boson number n_j <= J_j/2 in both ensembles (polarization at least"
-    " half of the maximal), else 0"
+    "HP meaningful: boson number n_j <= J_j/2 in both ensembles (polarization at least half of"
+    " the maximal)"
 )
 
 
@@ -202,7 +202,7 @@ def steady_state_vs_n(
                 hp_n,
                 "Delta_EPR, HP linear system (C11-C14) at J=NI (NaN where hp_valid = 0)",
             ),
-            "hp_valid": cf_variable("point", hp_ok, HP_VALID),
+            "hp_valid": cf_flag("point", hp_ok, HP_VALID, {0: "not_meaningful", 1: "meaningful"}),
             "delta_epr_hp_limit": cf_variable(
                 "point", np.full(npts, limit), "Delta_EPR^HP, J -> infinity limit (Eq. 11 for k=1)"
             ),
@@ -385,14 +385,12 @@ def mixed_state_companion(
                 ok.append(np.sum(w[~sector_ok]) <= HP_BAD_WEIGHT)
                 vals.append(observables.epr_ratio(*mixed) if method == "me" or ok[-1] else np.nan)
             if method == "hp":
-                out[f"hp_valid_{kind}"] = xr.Variable(
+                out[f"hp_valid_{kind}"] = cf_flag(
                     label,
-                    np.asarray(ok, dtype=np.int8),
-                    {
-                        "long_name": "1 if at most 1% of the mixture's weight lies in sectors "
-                        "where HP is not meaningful (n_j > J_j/2 or J_j = 0), else 0",
-                        "units": "1",
-                    },
+                    ok,
+                    f"HP meaningful for the {kind} mixture: at most 1% of its weight in sectors "
+                    "where HP is not (n_j > J_j/2 or J_j = 0)",
+                    {0: "not_meaningful", 1: "meaningful"},
                 )
             name = f"delta_epr_{method}_{kind}"
             what = (
