@@ -242,8 +242,11 @@ def test_report_builds_cleanly_and_a_browser_shows_a_figure_with_its_caption(
     width = re.search(r'data-image-width="(\d+)"', dom)
     shown = re.search(r'data-image-shown-width="(\d+)"', dom)
     assert opened and opened[1].endswith(".png"), "no figure in the report"
-    # the paper's page lists its figures by the paper's name and title (labels), not by file
-    assert ">the paper's figure<" in dom and re.search(r">Fig\. \w+<", dom), "no labels"
+    # a paper's page lists its figures by the paper's name and title and the view (labels)
+    html = report.read_text()
+    assert re.search(r'"labels": \{"figure": "Fig\. \w+", "title": "[^"]+", "view": ', html)
+    assert html.count('"view": "the paper\'s figure"') == 28
+    assert '"view": "our notes beside it"' in html
     assert width and int(width[1]) > 100, "the browser did not decode the PNG"
     assert shown and int(shown[1]) > 100, "the figure is not displayed"
     description = dom.split(">Description<", 1)[-1]

@@ -319,7 +319,8 @@ def verdict_job(summary_file: str, figures, baselines: Path, tolerances, log: st
 
 
 def update_baselines_job(figures, baselines: Path, tolerances, log: str) -> None:
-    """Copy the quick figures that no longer pass over their baselines (``update_baselines``).
+    """Copy the quick figures that no longer pass over their baselines (``update_baselines``):
+    the data file, and each image that differs from its baseline beyond the check's RMS.
 
     ``figures``: (paper, figure, declared check, has a notes view) of every quick figure. A
     figure that still passes is left alone: replacing it would only churn provenance attributes
@@ -338,12 +339,27 @@ def update_baselines_job(figures, baselines: Path, tolerances, log: str) -> None
                 print(f"unchanged {base_nc.with_suffix('')}", file=fh)
                 continue
             base_nc.parent.mkdir(parents=True, exist_ok=True)
-            pairs = [(nc, base_nc), (png, base_png)]
+            shutil.copyfile(nc, base_nc)
+            print(f"baseline {base_nc}", file=fh)
+            images = [(png, base_png, declared.get("image", {}))]
             if notes:
-                pairs.append((notes_path(png), notes_path(base_png)))
-            for source, target in pairs:
+                rule = declared.get("notes_image", declared.get("image", {}))
+                images.append((notes_path(png), notes_path(base_png), rule))
+            for source, target, rule in images:
+                if _image_is_current(source, target, rule, tolerances["image_rms"]):
+                    continue  # equal within the check's RMS: a copy would only churn bytes
                 shutil.copyfile(source, target)
                 print(f"baseline {target}", file=fh)
+
+
+def _image_is_current(png: Path, base_png: Path, rule: Mapping, rms: float) -> bool:
+    """An image baseline that exists and that ``png`` matches (or that the check skips)."""
+    if not base_png.exists():
+        return False
+    if "skip" in rule:
+        return True
+    with tempfile.TemporaryDirectory() as tmp:
+        return compare_image(png, base_png, rule.get("rms", rms), Path(tmp) / "diff.png") is None
 
 
 def write_json(obj: dict, path: Path) -> None:
