@@ -33,8 +33,8 @@ def run_figure(
     source = cfg.figure_spec(papers, paper, spec["data"], variant) if "data" in spec else None
     cfg.check_figure(paper, figure, spec, variant, source)
     if "data" in spec:
-        source = run_figure(papers, paper, spec["data"], variant, out, n_chunks, draw)
-        ds = pipeline.borrowed_figure(source, spec, paper, figure)
+        borrowed = run_figure(papers, paper, spec["data"], variant, out, n_chunks, draw)
+        ds = pipeline.borrowed_figure(borrowed, spec, paper, figure)
     else:
         panels = {}
         for name, panel in spec["panels"].items():

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -37,7 +38,7 @@ def compare_data(
     """
     variables = variables or {}
     problems = []
-    present = set(baseline.variables) | set(actual.variables)
+    present = {str(n) for n in (*baseline.variables, *actual.variables)}  # names are strings
     for name in sorted(set(variables) - present):
         problems.append(
             f"{name}: declared in check.variables but the figure has no such variable "
@@ -126,7 +127,7 @@ def compare_image(png: Path, base_png: Path, rms: float, diff_png: Path) -> str 
         diff_png.unlink(missing_ok=True)  # of an earlier failure: the figure passes now
         return None
     diff_png.parent.mkdir(parents=True, exist_ok=True)
-    Path(result["diff"]).replace(diff_png)
+    Path(str(result["diff"])).replace(diff_png)
     return f"RMS {result['rms']:.3f} > {rms} (diff: {diff_png})"
 
 
@@ -154,7 +155,12 @@ def check_figure(
     the notes view (``<figure>-notes.png`` beside ``png`` and ``base_png``) is compared too.
     """
     declared = declared or {}
-    verdict = {"figure": str(png), "baseline": str(base_png), "data": [], "image": None}
+    verdict: dict[str, Any] = {
+        "figure": str(png),
+        "baseline": str(base_png),
+        "data": [],
+        "image": None,
+    }
     views = {"image": (png, base_png, diff_png, declared.get("image", {}))}
     if notes:
         views["notes_image"] = (

@@ -39,14 +39,21 @@ def _parents(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-@cache
-def direct_imports(name: str) -> frozenset[str]:
-    """Project modules named by any import statement of module ``name`` (anywhere in it)."""
+def _source(name: str) -> Path:
+    """:func:`module_path` of a module that must exist."""
     path = module_path(name)
     if path is None:
         raise ValueError(f"{name}: not a module of the {PACKAGE} package")
+    return path
+
+
+@cache
+def direct_imports(name: str) -> frozenset[str]:
+    """Project modules named by any import statement of module ``name`` (anywhere in it)."""
+    path = _source(name)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set().union(*(imported_names(t, package) for t in _statements_tree(path.read_text())))
+    trees = _statements_tree(path.read_text())
+    found: set[str] = set().union(*(imported_names(t, package) for t in trees))
     return frozenset(m for m in found if module_path(m) is not None)
 
 
@@ -72,7 +79,7 @@ def import_statements(source: str) -> list[str]:
     return out
 
 
-def _statements_tree(source: str) -> list[ast.AST]:
+def _statements_tree(source: str) -> list[ast.Module]:
     trees = []
     for statement in import_statements(source):
         try:
@@ -86,7 +93,7 @@ def imported_names(tree: ast.AST, package: str) -> frozenset[str]:
     """Every module name an import statement in ``tree`` may load (the statement's module and,
     for ``from m import a``, the candidate submodule ``m.a``); ``package`` resolves relative
     imports."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -117,8 +124,8 @@ def closure(name: str) -> frozenset[str]:
 
 def files(modules: Iterable[str]) -> list[Path]:
     """Source (and data) files of the closure of every module in ``modules``, sorted."""
-    names = set().union(*(closure(m) for m in modules))
-    out = {module_path(m) for m in names}
+    names: set[str] = set().union(*(closure(m) for m in modules))
+    out = {_source(m) for m in names}
     out |= {ROOT / f for m in names for f in DATA_FILES.get(m, ())}
     return sorted(out)
 

@@ -441,9 +441,10 @@ def panel_outputs(panel: Mapping, where: str) -> set[str] | None:
     if "companion" in panel:
         companion = _declared(registry.companion, panel["companion"], f"{where}.companion")
         declared.append(contract.outputs(companion))
-    if any(d is None for d in declared):
+    known = [d for d in declared if d is not None]
+    if len(known) < len(declared):
         return None
-    return set(panel.get("grid", {})).union(*declared)
+    return set(panel.get("grid", {})).union(*known)
 
 
 def check_rename(panel: Mapping, where: str) -> set[str] | None:
@@ -538,8 +539,9 @@ def check_figure(
         panels.append(check_rename(panel, pwhere))
     for panel_name, panel in (source or {}).get("panels", {}).items():
         panels.append(check_rename(panel, f"{where}.data.panels.{panel_name}"))
-    unknown = None in panels or ("data" in spec and source is None)
-    variables = None if unknown else set().union(*panels)
+    known = [p for p in panels if p is not None]
+    unknown = len(known) < len(panels) or ("data" in spec and source is None)
+    variables = None if unknown else set[str]().union(*known)
     check_declared_check(spec, variables, where)
     return variables
 

@@ -31,7 +31,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 
@@ -192,6 +192,7 @@ class Unannotated:
     def problem(self, value, on_grid: bool) -> str | None:
         if self.string:
             return None if isinstance(value, str) else f"got {_shown(value)}"
+        x: np.ndarray | None
         if on_grid or _is_number(value):
             x = np.asarray(value, dtype=float).reshape(-1)
         elif self.number:
@@ -218,7 +219,10 @@ TimeGrid = Annotated[np.ndarray, Vector(increasing=True, element=Number(low=0.0)
 
 
 def OneOf(*options: str):  # noqa: N802 (a type factory, used like the markers above)
-    """The marker of a string parameter with these ``options``."""
+    """The marker of a string parameter with these ``options``: ``Annotated[str, Choice(options)]``.
+
+    A call is not a valid annotation for a type checker: in modules write that alias instead
+    (``Interaction = Annotated[str, Choice(tuple(INTERACTIONS))]``); it reads the same."""
     return Annotated[str, Choice(tuple(options))]
 
 
@@ -247,7 +251,7 @@ def declaration(obj) -> Declaration | None:
 
 def _declare(role: str):
     def declare(fn: Callable | None = None, /, *, check=None, cost=None, outputs=None, infinite=()):
-        def attach(fn: Callable) -> Callable:
+        def attach(fn: Any) -> Callable:  # Any: a function, given attributes below
             if not callable(fn) or isinstance(fn, type):
                 raise TypeError(f"@contract.{role} declares a function, not {fn!r}")
             if outputs is not None and not set(infinite) <= set(outputs):

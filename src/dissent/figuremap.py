@@ -94,7 +94,7 @@ def tests_by_figure(marks: Iterable[Marked]) -> dict[str, list[Marked]]:
 # --- the reproduction notes: which sections talk about a figure -----------------------------------
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 _ITEM = r"[A-Z]?\d+"
-_RANGE = re.compile(rf"({_ITEM})\s*[-–]\s*({_ITEM})$")
+_RANGE = re.compile(r"([A-Z]?)(\d+)\s*[-–]\s*([A-Z]?)(\d+)$")  # _ITEM - _ITEM, in parts
 _FIGS_TEXT = re.compile(
     rf"\bFigs?\.\s*({_ITEM}(?:\([a-z]\))?(?:\s*(?:,|/|and|[-–])\s*{_ITEM}(?:\([a-z]\))?)*)"
 )
@@ -108,16 +108,16 @@ def _expand(item: str) -> list[str]:
     m = _RANGE.match(item)
     if not m:
         return [item]
-    (p1, n1), (p2, n2) = (re.match(r"([A-Z]?)(\d+)", x).groups() for x in m.groups())
+    p1, n1, p2, n2 = m.groups()
     if p1 != p2 or int(n2) < int(n1):
-        return [m[1], m[2]]
+        return [p1 + n1, p2 + n2]
     return [f"{p1}{n}" for n in range(int(n1), int(n2) + 1)]
 
 
 def mentioned_figures(text: str) -> set[str]:
     """Figure keys a text mentions: "Fig. 2", "Figs. D3, D4", "Figs. 7/8", "Table II", and the
     config keys themselves ("figS4", "figC1-C3", "table2")."""
-    found = set()
+    found: set[str] = set()
     for m in _FIGS_TEXT.finditer(text):
         items = re.sub(r"\([a-z]\)", "", m[1])
         for part in re.split(r"\s*(?:,|/|\band\b)\s*", items):

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from importlib import metadata
 from pathlib import Path
@@ -121,10 +121,16 @@ def job_log(path: str | Path):
 
 def git_commit(cwd: str | Path | None = None) -> str:
     """Current git commit (with '-dirty' when the work tree has changes), or 'unknown'."""
+
+    def git(*args: str) -> str:
+        run = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10, check=True
+        )
+        return run.stdout.strip()
+
     try:
-        run = dict(cwd=cwd, capture_output=True, text=True, timeout=10, check=True)
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], **run).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "-uno"], **run).stdout.strip()
+        commit = git("rev-parse", "HEAD")
+        dirty = git("status", "--porcelain", "-uno")
         return commit + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -165,7 +171,8 @@ def cf_units(attrs: Mapping[str, str]) -> dict[str, str]:
     ``paper_units: u`` and " (in units of u)" appended to ``long_name``. Idempotent.
     """
     out = dict(attrs)
-    units = UDUNITS_SPELLING.get(out.get("units"), out.get("units"))
+    units = out.get("units")
+    units = None if units is None else UDUNITS_SPELLING.get(units, units)
     if units is None or units in PHYSICAL_UNITS or "paper_units" in out:
         if units is not None:
             out["units"] = units
@@ -206,7 +213,7 @@ def cycles_coordinate(cycles) -> xr.Variable:
     return cf_variable("n", cycles, "number of cycles", "cycles")
 
 
-def missing_attributes(ds: xr.Dataset) -> list[str]:
+def missing_attributes(ds: xr.Dataset) -> list[Hashable]:
     """Names of data variables or coordinates that lack long_name or units."""
     names = list(ds.data_vars) + list(ds.coords)
     return [n for n in names if not {"long_name", "units"} <= set(ds[n].attrs)]
@@ -225,7 +232,7 @@ def content_digest(ds: xr.Dataset) -> str:
     """SHA-256 of a dataset's variables and coordinates as read back: names, dimensions, dtypes,
     values and attributes (the global attributes, provenance and timings, are not data)."""
     digest = hashlib.sha256()
-    for name in sorted(ds.variables):
+    for name in sorted(ds.variables, key=str):  # names are strings
         var = ds.variables[name]
         values = var.values
         digest.update(json.dumps([name, var.dims, str(values.dtype), values.shape]).encode())
@@ -270,7 +277,7 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, attrs: Mapping[str, str] | No
     ds.attrs.setdefault("Conventions", "CF-1.10")
     ds.attrs.setdefault("history", f"written by dissent {__version__}")
     ds.attrs["complete"] = 1
-    encoding = {
+    encoding: dict[Hashable, dict[str, object]] = {
         name: {"zlib": True, "complevel": 4}
         for name, var in ds.data_vars.items()
         if var.dtype.kind in "fiub" and var.ndim > 0

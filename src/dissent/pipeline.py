@@ -138,7 +138,7 @@ def _unstack(ds: xr.Dataset, axes: Sequence[str], shape: Sequence[int], grid: xr
             out = out.assign_coords({name: coord})
     for i, name in enumerate(axes):
         values = grid[name].values.reshape(shape)
-        index = [0] * len(axes)
+        index: list[int | slice] = [0] * len(axes)
         index[i] = slice(None)
         out = out.assign_coords({name: (name, values[tuple(index)], grid[name].attrs)})
     return out

@@ -90,8 +90,8 @@ def text_items(fig, renderer) -> list[Item]:
     all_axes = [a for a in drawn if isinstance(a, Axes)]
     for ax in all_axes:
         for axis in ax._axis_map.values():
-            for t in axis.get_major_ticks() + axis.get_minor_ticks():
-                tick_ids.update({id(t.label1), id(t.label2)})
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                tick_ids.update({id(tick.label1), id(tick.label2)})
 
     def add(t: Text, name: str, group: int, owner: Axes | None = None) -> None:
         if id(t) in seen or not t.get_visible() or not t.get_text().strip():
@@ -354,8 +354,8 @@ def text_on_lines(fig, items: list[Item]) -> list[str]:
         ax = getattr(it.artist, "axes", None)
         if it.owner is not None or it.group or ax is None or not ax.axison:
             continue
-        box = Bbox.from_extents(it.bbox.x0 + 1, it.bbox.y0 + 1, it.bbox.x1 - 1, it.bbox.y1 - 1)
-        box = Bbox.intersection(box, ax.get_window_extent())
+        inner = Bbox.from_extents(it.bbox.x0 + 1, it.bbox.y0 + 1, it.bbox.x1 - 1, it.bbox.y1 - 1)
+        box = Bbox.intersection(inner, ax.get_window_extent())
         if box is None or box.width <= 0 or box.height <= 0:
             continue
         own = [c for c in ax.collections if it.artist in getattr(c, "labelTexts", [])]

@@ -53,6 +53,7 @@ def declared(name: str, package: str, role: str) -> Callable:
         elif found is not None:
             why = f" (it is a declared {found.role})"
         raise NotDeclaredError(f"{name!r} is not a declared {role}{why}; declared: {choices}")
+    assert callable(fn)  # a declaration is attached to functions only
     return fn
 
 

@@ -19,7 +19,7 @@ plt.style.use(STYLE)
 
 def figure(width: str | float = "single", nrows: int = 1, ncols: int = 1, height=None, **kw):
     """A (fig, axes) pair in the project style; ``width`` 'single' | 'double' | inches."""
-    w = WIDTHS.get(width, width) if isinstance(width, str) else float(width)
+    w = WIDTHS[width] if isinstance(width, str) else float(width)
     h = height if height is not None else 0.75 * w / ncols * nrows
     fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=kw.pop("squeeze", True), **kw)
     return fig, axes

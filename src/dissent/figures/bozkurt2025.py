@@ -8,6 +8,8 @@ The notes views (``<figure>_notes``) draw the Wootters C and our findings beside
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 import xarray as xr
 
@@ -27,7 +29,7 @@ MEASURES = {
 }
 
 
-Measure = contract.OneOf(*MEASURES)  # render_options: measure
+Measure = Annotated[str, contract.Choice(tuple(MEASURES))]  # render_options: measure
 BLUE = "#1f5fbf"  # the paper's blue of Fig. 2
 # Fig. 3 inset: a white card over the cells T >= 0.65, 0.06 <= phi <= 1.0 rad, where C^2 < 0.01
 # (the wedge where the steady state is separable; tested on a fine grid); (T0, phi0, phi1).

@@ -67,7 +67,7 @@ REFERENCE = (  # the paper reproduced: the `references` attribute of its NetCDF 
 
 SZ_TOTAL = batched_kron(SIGMA_Z, IDENTITY_2) + batched_kron(IDENTITY_2, SIGMA_Z)  # s1z + s2z
 INTERACTIONS = {"ferro": 1.0, "antiferro": -1.0}
-Interaction = contract.OneOf(*INTERACTIONS)
+Interaction = Annotated[str, contract.Choice(tuple(INTERACTIONS))]
 # T in the open interval (0, 1): at T = 1 a qubit never collides (steady state not unique)
 Transmission = Annotated[float, Number(0.0, 1.0, low_open=True, high_open=True)]
 

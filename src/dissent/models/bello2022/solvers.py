@@ -777,7 +777,8 @@ DickeN = Annotated[int, Number(1, 80, integer=True)]  # the Dicke sector grows a
 FullSpaceN = Annotated[int, Number(1, 6, integer=True)]  # 2^(N1 + N2) Hilbert space
 RelativeStd = Annotated[float, Number(low=0.0)]
 LatticeRadius = Annotated[float, Number(1.0, 10.0, low_open=True)]
-ShellWidth = contract.OneOf("ratio", "absolute")
+Scheme = Annotated[str, contract.Choice(eom.SCHEMES)]
+ShellWidth = Annotated[str, contract.Choice(("ratio", "absolute"))]
 Couplings = Annotated[np.ndarray, Vector(element=Number(low=0.0, low_open=True))]
 Shift = Annotated[np.ndarray, Vector(size=2)]
 
@@ -1145,7 +1146,7 @@ def d4_eom(
     k: Count,
     cycles: TimeGrid,
     n_switch: NonNegativeInt,
-    scheme: contract.OneOf(*eom.SCHEMES) = "z_rules",
+    scheme: Scheme = "z_rules",
 ) -> xr.Dataset:
     """Fig. D4, dashed: covariance EoMs (Eqs. 12-14, Z-rules, zz equations on) for inhomogeneous
     N1, N2 from the z-product states FIG_D4_STATES[initial]; mu = ``mu_sqrt_n1``/sqrt(N1).
