@@ -245,7 +245,7 @@ def test_report_builds_cleanly_and_a_browser_shows_a_figure_with_its_caption(
     # a paper's page lists its figures by the paper's name and title and the view (labels)
     html = report.read_text()
     assert re.search(r'"labels": \{"figure": "Fig\. \w+", "title": "[^"]+", "view": ', html)
-    assert html.count('"view": "the paper\'s figure"') == 28
+    assert html.count('"view": "as in the paper"') == 28
     assert '"view": "our notes beside it"' in html
     assert width and int(width[1]) > 100, "the browser did not decode the PNG"
     assert shown and int(shown[1]) > 100, "the figure is not displayed"

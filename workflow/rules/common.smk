@@ -134,7 +134,7 @@ def report_labels(variant):
     def labels(w):
         title = spec_of(variant, w.paper, w.figure)["title"]
         name = re.search(r"\(((?:Fig\.|Table) [^()]+)\)$", title)
-        view = "our notes beside it" if w.view else "the paper's figure"
+        view = "our notes beside it" if w.view else "as in the paper"  # sorts first
         return {
             "figure": name[1] if name else w.figure,
             "title": title[: name.start()].strip() if name else title,
