@@ -115,7 +115,9 @@ def aggregate_code(w):
         for panel in figure_spec(w).get("panels", {}).values()
         if "companion" in panel
     ]
-    paper = f"dissent.models.{w.paper}"  # its REFERENCE: the files' `references` attribute
+    paper = (
+        f"dissent.models.{w.paper}"  # its REFERENCE: the files' `references` attribute
+    )
     return codedeps.digest([*companions, paper, *AGGREGATE_GLUE])
 
 
