@@ -25,6 +25,11 @@ from . import __version__
 
 # HDF5/netCDF-C are not thread-safe: local jobs may run in threads of one process.
 _NETCDF = threading.RLock()
+# HDF5 (>= 1.10) flock()s every file it opens and at times still holds a file it has closed, so
+# opening a file just written fails at random with "NetCDF: HDF error" (seen here in the threaded
+# local jobs; also SciTools/iris#6760). Every file is written to a temporary name and renamed
+# when complete, so no reader ever sees a file being written: the lock protects nothing here.
+os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
 
 
 class CorruptResultError(RuntimeError):
