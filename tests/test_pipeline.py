@@ -201,3 +201,12 @@ def test_a_flag_carries_its_values_and_meanings():
     )
     with pytest.raises(ValueError, match="single words"):
         cf_flag("point", [1], "x", {1: "two words"})
+
+
+def test_build_outside_the_repository_says_what_is_missing(tmp_path, monkeypatch, capsys):
+    """Not a schema message about an empty mapping: the paper files and the option to name them."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit):
+        build.main(["zou2022", "fig2", "--quick"])
+    err = capsys.readouterr().err
+    assert "no paper files (*.yaml) in config/papers" in err and "--papers-dir" in err

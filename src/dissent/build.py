@@ -59,10 +59,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("figure", nargs="?", help="default: every figure of the paper")
     parser.add_argument("--quick", action="store_true", help="use the figure's quick overrides")
     parser.add_argument("--out", type=Path, default=None, help="output directory")
-    parser.add_argument("--papers-dir", default="config/papers")
+    parser.add_argument(
+        "--papers-dir", default="config/papers", help="the paper files (default: config/papers)"
+    )
     parser.add_argument("--chunks", type=int, default=1)
     parser.add_argument("--data-only", action="store_true", help="write the NetCDF, draw nothing")
     args = parser.parse_args(argv)
+    if not sorted(Path(args.papers_dir).glob("*.yaml")):
+        parser.error(
+            f"no paper files (*.yaml) in {args.papers_dir}: run from the repository's root or "
+            "give --papers-dir"
+        )
     papers = cfg.load_papers(cfg.paper_files(args.papers_dir))
     cfg.check_schema(papers)
     out = args.out or Path(tempfile.mkdtemp(prefix="dissent-"))
