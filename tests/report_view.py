@@ -12,6 +12,7 @@ from docutils.core import publish_parts
 from jinja2 import Environment
 
 from dissent import config as cfg
+from dissent import registry
 
 DOCUTILS_MESSAGE = re.compile(r"\((DEBUG|INFO|WARNING|ERROR|SEVERE)/[0-4]\)|System Message")
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
@@ -72,7 +73,7 @@ def all_captions(root: Path):
             for variant in ["full", "quick"]:
                 spec = cfg.figure_spec(papers, paper, figure, variant)
                 wildcard = "quick/" if variant == "quick" else ""
-                for view in ["", "-notes"] if "notes" in spec else [""]:
+                for view in registry.views(spec):
                     rst = render_caption(root, template, spec, paper, figure, wildcard, view)
                     yield f"{paper}.{figure}{view} ({variant})", rst
 

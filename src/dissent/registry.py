@@ -6,7 +6,7 @@ Config may name only declared functions (:mod:`dissent.contract`), each in its d
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from . import contract
 
@@ -75,3 +75,18 @@ def renderer(name: str) -> Callable:
 def table(name: str) -> Callable:
     """The table function named ``"<module>.<render>_<ext>"`` in :mod:`dissent.figures`."""
     return declared(name, "dissent.figures", "table")
+
+
+# A figure's views, by file-name suffix: the paper's figure (config ``render``) and, where the
+# config names one, our notes beside it (config ``notes``, figures/<paper>/<figure>-notes.*).
+VIEWS = {"": "render", "-notes": "notes"}
+
+
+def views(spec: Mapping) -> list[str]:
+    """The file-name suffixes of the views a figure is drawn in."""
+    return [view for view, key in VIEWS.items() if key in spec]
+
+
+def view_renderer(spec: Mapping, view: str = "") -> str | None:
+    """The render function a view of a figure is drawn with (None: the figure has no such view)."""
+    return spec.get(VIEWS[view])

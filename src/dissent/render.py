@@ -15,16 +15,13 @@ from . import io, registry, style
 _DRAWING = threading.Lock()
 
 
-VIEWS = {"": "render", "-notes": "notes"}  # file-name suffix -> config key of the render function
-
-
 def renderer_name(spec: Mapping, view: str = "") -> str:
     """The render function of a figure's view: the paper's figure (``""``, config ``render``) or
     our notes beside it (``"-notes"``, config ``notes``)."""
-    key = VIEWS[view]
-    if key not in spec:
+    name = registry.view_renderer(spec, view)
+    if name is None:
         raise ValueError("this figure has no notes view (no `notes:` render function configured)")
-    return spec[key]
+    return name
 
 
 def render(

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from snakemake.exceptions import WorkflowError
 
-from dissent import codedeps
+from dissent import codedeps, registry
 from dissent import config as cfg
 
 
@@ -124,7 +124,7 @@ def aggregate_code(w):
 def render_code(spec, view=""):
     """What a view of a figure depends on: its render function's closure and the render glue
     (a view the figure does not configure: just the glue; its job then says so)."""
-    render = spec.get({"": "render", "-notes": "notes"}[view])
+    render = registry.view_renderer(spec, view)
     modules = [codedeps.function_module(render, "dissent.figures")] if render else []
     return codedeps.digest([*modules, *RENDER_GLUE])
 
@@ -146,9 +146,7 @@ def report_labels(variant):
     return labels
 
 
-def views(spec):
-    """The views a figure is drawn in: the paper's figure, and our notes where configured."""
-    return ["", "-notes"] if "notes" in spec else [""]
+views = registry.views  # the views a figure is drawn in (file-name suffixes)
 
 
 def source_figure(w):

@@ -577,32 +577,13 @@ def fig8(ds: xr.Dataset):
 
     dphi = _delta_phi_branch(field("delta_phi"))
     lo, hi = (np.nanmin(dphi), np.nanmax(dphi)) if unique.any() else (-np.pi, np.pi)
+    angle = dict(ticks=PI_TICKS, vmin=0, vmax=np.pi)  # theta and Omega/f_col: 0 ... pi
     specs = [
-        (
-            "theta1",
-            r"$\theta_1$ (rad)",
-            None,
-            dict(ticks=PI_TICKS, vmin=0, vmax=np.pi, cmap="PuOr"),
-        ),
-        (
-            "theta2",
-            r"$\theta_2$ (rad)",
-            None,
-            dict(ticks=PI_TICKS, vmin=0, vmax=np.pi, cmap="PuOr"),
-        ),
+        ("theta1", r"$\theta_1$ (rad)", None, dict(angle, cmap="PuOr")),
+        ("theta2", r"$\theta_2$ (rad)", None, dict(angle, cmap="PuOr")),
         ("delta_phi", r"$\phi_2-\phi_1$ (rad)", dphi, dict(vmin=lo, vmax=hi, cmap="viridis")),
-        (
-            "omega1",
-            r"$\Omega_1/f_{\rm col}$",
-            None,
-            dict(ticks=PI_TICKS, vmin=0, vmax=np.pi, cmap="cividis"),
-        ),
-        (
-            "omega2",
-            r"$\Omega_2/f_{\rm col}$",
-            None,
-            dict(ticks=PI_TICKS, vmin=0, vmax=np.pi, cmap="cividis"),
-        ),
+        ("omega1", r"$\Omega_1/f_{\rm col}$", None, dict(angle, cmap="cividis")),
+        ("omega2", r"$\Omega_2/f_{\rm col}$", None, dict(angle, cmap="cividis")),
     ]
     for k, (var, lab, values, kw) in enumerate(specs):
         _map(axes[k], fig, ds, var, lab, values=field(var) if values is None else values, **kw)

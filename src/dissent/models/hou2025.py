@@ -321,20 +321,21 @@ def _check_sign(*, relative_sign=1.0, **_):
         raise ParameterError("relative_sign", f"must be +1 or -1; got {relative_sign}")
 
 
-@contract.solver(
-    outputs=(
-        "concurrence",
-        "gamma_a_local",
-        "gamma_a_nonlocal",
-        "gamma_e_nonlocal",
-        "kernel_dimension",
-        "physical",
-        "population_dd",
-        "population_uu",
-        "singlet_fraction",
-    ),
-    check=_check_sign,
+# the variables of every steady-state solve (Figs. 1, 3, 4)
+STEADY_OUTPUTS = (
+    "concurrence",
+    "gamma_a_local",
+    "gamma_a_nonlocal",
+    "gamma_e_nonlocal",
+    "kernel_dimension",
+    "physical",
+    "population_dd",
+    "population_uu",
+    "singlet_fraction",
 )
+
+
+@contract.solver(outputs=STEADY_OUTPUTS, check=_check_sign)
 def temperature_map(
     *, T_local: Real, T_nonlocal: Real, ratio: RateRatio, relative_sign: Real = 1.0
 ) -> xr.Dataset:
@@ -371,20 +372,12 @@ def physical_edge(ds: xr.Dataset, *, T_nonlocal, **_) -> xr.Dataset:
 
 @contract.solver(
     outputs=(
+        *STEADY_OUTPUTS,
         "T_local",
         "T_nonlocal",
         "absorption_ratio",
-        "concurrence",
         "emission_ratio",
-        "gamma_a_local",
-        "gamma_a_nonlocal",
-        "gamma_e_nonlocal",
-        "kernel_dimension",
-        "physical",
-        "population_dd",
-        "population_uu",
         "r_evaluated",
-        "singlet_fraction",
     )
 )
 def inverted_magnet(
