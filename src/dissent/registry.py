@@ -83,8 +83,9 @@ VIEWS = {"": "render", "-notes": "notes"}
 
 
 def views(spec: Mapping) -> list[str]:
-    """The file-name suffixes of the views a figure is drawn in."""
-    return [view for view, key in VIEWS.items() if key in spec]
+    """The file-name suffixes of the views a figure is drawn in: the paper's always (``render``
+    defaults to ``<paper>.<figure>``), the others where the config names their function."""
+    return ["", *(view for view, key in VIEWS.items() if view and key in spec)]
 
 
 def view_renderer(spec: Mapping, view: str = "") -> str | None:
